@@ -1,0 +1,471 @@
+"""The HTTP service: OGC API - Features + SafeStats auth, counts, aggregates, bulk and audit.
+
+Route handlers stay thin: authentication (accounts), rights (rights), query building (query),
+output (output, aggregates) and audit (audit) each live in their own module.
+"""
+from __future__ import annotations
+
+import base64
+import ipaddress
+import json
+import logging
+import os
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel
+from shapely import wkt as shapely_wkt
+from shapely.geometry import mapping
+from sqlalchemy import Engine, func, select
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from . import accounts, aggregates, audit, conditions, db, errors, openapi, output, query, rights, spatial
+from .catalogue import AGENCY_ATTRIBUTION, DATASETS, PROTECTIVE_MARKING, Dataset
+from .clock import iso, utcnow
+from .query import CRS84, EPSG4326, EPSG27700, SUPPORTED_CRS
+
+log = logging.getLogger("safestats.store")
+
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+    "http://www.opengis.net/spec/cql2/1.0/conf/case-insensitive-comparison",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
+]
+OPENAPI_TYPE = "application/vnd.oai.openapi+json;version=3.0"
+GEOJSON = "application/geo+json"
+FGB = "application/flatgeobuf"
+BOUNDARY_COLLECTIONS = {"boroughs": ("borough", "London boroughs"), "wards": ("ward", "London wards")}
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store", "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Strict-Transport-Security": "max-age=31536000",
+}
+
+
+class LoginBody(BaseModel):
+    username: str
+    password: str
+    conditions_version: str | None = None
+    purpose: str | None = None
+    totp: str | None = None
+
+
+class RefreshBody(BaseModel):
+    refresh_token: str
+
+
+def _json(body: Any, status: int = 200, media_type: str = "application/json",
+          headers: dict[str, str] | None = None) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), status_code=status, media_type=media_type, headers=headers)
+
+
+def _is_loopback(host: str | None) -> bool:
+    try:
+        return host is not None and ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+class Store:
+    """Per-app state and the operations routes call."""
+
+    def __init__(self, engine: Engine, allow_http: bool) -> None:
+        self.engine = engine
+        self.allow_http = allow_http
+        self.dialect = engine.dialect.name
+
+    # ---------------------------------------------------------------- who is calling
+    def principal(self, request: Request) -> accounts.Principal:
+        header = request.headers.get("authorization", "")
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() == "bearer" and value:
+            return accounts.authenticate(self.engine, value.strip())
+        if scheme.lower() == "basic" and value:
+            try:
+                user, _, token = base64.b64decode(value.strip(), validate=True).decode().partition(":")
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise errors.NotAuthenticated("Malformed Basic authorization header.") from exc
+            return accounts.authenticate(self.engine, token, username=user)
+        raise errors.NotAuthenticated("Sign in to SafeStats first: send 'Authorization: Bearer <access token>'.",
+                                      headers={"WWW-Authenticate": 'Bearer, Basic realm="SafeStats"'})
+
+    def grants(self, p: accounts.Principal) -> dict[str, rights.Grant]:
+        with self.engine.connect() as conn:
+            if not rights.has_active_agreement(conn, p.org_id):
+                raise errors.NoAgreement("Your organisation's Data Sharing Agreement is not active (expired or "
+                                         "suspended), so no SafeStats data is available to you.")
+            return rights.grants_for(conn, p.org_id)
+
+    def grant(self, p: accounts.Principal, collection_id: str) -> rights.Grant:
+        g = self.grants(p).get(collection_id)
+        if g is None:
+            raise errors.NotFound(f"There is no collection '{collection_id[:60]}' available to you.")
+        return g
+
+    # ---------------------------------------------------------------- descriptions
+    def state(self, ds_id: str) -> Any:
+        with self.engine.connect() as conn:
+            return conn.execute(select(db.dataset_state).where(db.dataset_state.c.dataset_id == ds_id)).first()
+
+    def collection_json(self, base: str, g: rights.Grant) -> dict[str, Any]:
+        ds, st = g.dataset, self.state(g.dataset_id)
+        since = g.history_from()
+        start = st.first_at if st is not None else None
+        if since is not None and start is not None and start < since:
+            start = since
+        area_bounds = g.area.bounds if g.area is not None else None
+        bbox27700 = list(area_bounds) if area_bounds else [503000.0, 155000.0, 562000.0, 201000.0]
+        bbox84 = list(spatial.from_27700(shapely_wkt.loads(
+            f"POLYGON(({bbox27700[0]} {bbox27700[1]},{bbox27700[2]} {bbox27700[1]},{bbox27700[2]} {bbox27700[3]},"
+            f"{bbox27700[0]} {bbox27700[3]},{bbox27700[0]} {bbox27700[1]}))"), CRS84).bounds)
+        links = [{"rel": "self", "type": "application/json", "href": f"{base}/collections/{ds.id}"},
+                 {"rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables", "type": "application/schema+json",
+                  "href": f"{base}/collections/{ds.id}/queryables"}]
+        if not g.aggregate_only:
+            links += [{"rel": "items", "type": GEOJSON, "href": f"{base}/collections/{ds.id}/items"},
+                      {"rel": "items", "type": FGB, "href": f"{base}/collections/{ds.id}/items?f=fgb"}]
+        return {
+            "id": ds.id, "title": ds.title, "description": ds.description, "itemType": "feature",
+            "crs": [CRS84, EPSG27700, EPSG4326], "storageCrs": EPSG27700,
+            "extent": {"spatial": {"bbox": [bbox84], "crs": CRS84},
+                       "temporal": {"interval": [[iso(start), iso(st.last_at) if st is not None else None]],
+                                    "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}},
+            "links": links,
+            "safestats": {
+                "agency": ds.agency, "access": g.access, "kind": ds.kind,
+                "fields": [{"name": f.name, "type": f.type, "title": f.title,
+                            **({"categories": list(f.categories)} if f.categories else {})}
+                           for f in g.visible_fields()],
+                "category_field": ds.category_field, "time_field": "occurred_at",
+                "measure_field": ds.measure_field,
+                "limits": {"fields_restricted": g.fields is not None, "area": g.area_wkt, "area_name": g.area_name,
+                           "history_from": since.date().isoformat() if since else None,
+                           "aggregate_only": g.aggregate_only},
+                "temporal": {"start": iso(start), "end": iso(st.last_at) if st is not None else None},
+                "last_refresh": iso(st.last_refresh) if st is not None else None,
+                "licence": ds.licence, "attribution": AGENCY_ATTRIBUTION[ds.id],
+                "protective_marking": PROTECTIVE_MARKING,
+                "record_count": None if g.aggregate_only else (st.record_count if st is not None else 0),
+                "suppression_threshold": aggregates.threshold(),
+            },
+        }
+
+    def boundary_collection_json(self, base: str, cid: str) -> dict[str, Any]:
+        level, title = BOUNDARY_COLLECTIONS[cid]
+        return {"id": cid, "title": title, "description": f"{title} (synthetic boundaries of the demo store)",
+                "itemType": "feature", "crs": [CRS84, EPSG27700, EPSG4326], "storageCrs": EPSG27700,
+                "extent": {"spatial": {"bbox": [[-0.52, 51.28, 0.34, 51.70]], "crs": CRS84}},
+                "links": [{"rel": "items", "type": GEOJSON, "href": f"{base}/collections/{cid}/items"}],
+                "safestats": {"kind": "boundaries", "level": level, "access": "records",
+                              "attribution": "Synthetic boundaries generated by SafeStats (demo)"}}
+
+    def audit(self, p: accounts.Principal, action: str, ds: Dataset, pq: query.ParsedQuery, rows: int | None,
+              **extra: Any) -> None:
+        audit.append(self.engine, action, username=p.username, org_id=p.org_id, dataset_id=ds.id,
+                     purpose=p.purpose, detail={**pq.description, **extra}, rows=rows)
+
+
+def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
+    engine = db.make_engine(db_url)
+    if allow_http is None:
+        allow_http = os.environ.get("SAFESTATS_ALLOW_HTTP", "") == "1"
+    store = Store(engine, allow_http)
+    app = FastAPI(title="SafeStats store", openapi_url=None, docs_url=None, redoc_url=None)
+    app.state.store = store
+
+    @app.exception_handler(errors.ApiError)
+    async def _api_error(_req: Request, exc: errors.ApiError) -> Response:
+        return _json(exc.body(), exc.status, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_req: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(x) for x in first.get("loc", []) if x != "body")
+        return _json({"code": "bad_request", "description": f"{where}: {first.get('msg', 'invalid request')}"}, 400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_req: Request, exc: StarletteHTTPException) -> Response:
+        code = "not_found" if exc.status_code == 404 else "bad_request"
+        return _json({"code": code, "description": str(exc.detail)}, exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def _crash(_req: Request, exc: Exception) -> Response:
+        log.exception("unhandled error")
+        return _json({"code": "server_error", "description": "The store hit an internal error; it has been logged."},
+                     500)
+
+    @app.middleware("http")
+    async def _transport(request: Request, call_next: Any) -> Response:
+        if (request.url.scheme != "https" and not store.allow_http
+                and not _is_loopback(request.client.host if request.client else None)):
+            return _json(errors.HttpsRequired("Use https:// - SafeStats refuses plain HTTP except on this "
+                                              "machine (localhost).").body(), 403)
+        response = await call_next(request)
+        for k, v in SECURITY_HEADERS.items():
+            response.headers.setdefault(k, v)
+        return response
+
+    def base(request: Request) -> str:
+        return str(request.base_url).rstrip("/")
+
+    def params(request: Request) -> dict[str, str]:
+        return {k: v for k, v in request.query_params.items()}
+
+    # ---------------------------------------------------------------- OGC core
+    @app.get("/")
+    def landing(request: Request) -> Response:
+        b = base(request)
+        return _json({"title": "SafeStats store",
+                      "description": "London community-safety incident data for prevention and reduction. "
+                                     "Sign in via POST /auth/login.",
+                      "links": [{"rel": "self", "type": "application/json", "href": f"{b}/"},
+                                {"rel": "service-desc", "type": OPENAPI_TYPE, "href": f"{b}/api"},
+                                {"rel": "conformance", "type": "application/json", "href": f"{b}/conformance"},
+                                {"rel": "data", "type": "application/json", "href": f"{b}/collections"}]})
+
+    @app.get("/conformance")
+    def conformance() -> Response:
+        return _json({"conformsTo": CONFORMANCE})
+
+    @app.get("/api")
+    def api(request: Request) -> Response:
+        return _json(openapi.document(base(request)), media_type=OPENAPI_TYPE)
+
+    # ---------------------------------------------------------------- auth
+    @app.get("/auth/conditions")
+    def get_conditions() -> Response:
+        with engine.connect() as conn:
+            c = conditions.current(conn)
+        if c is None:
+            raise errors.NotFound("No conditions of use have been published.")
+        return _json(c.as_json())
+
+    @app.post("/auth/login")
+    def login(body: LoginBody) -> Response:
+        return _json(accounts.login(engine, body.username, body.password, body.conditions_version, body.purpose,
+                                    body.totp, rights.has_active_agreement))
+
+    @app.post("/auth/refresh")
+    def refresh(body: RefreshBody) -> Response:
+        return _json(accounts.refresh(engine, body.refresh_token))
+
+    @app.post("/auth/logout")
+    def logout(request: Request) -> Response:
+        accounts.logout(engine, store.principal(request))
+        return Response(status_code=204)
+
+    @app.get("/auth/me")
+    def me(request: Request) -> Response:
+        p = store.principal(request)
+        with engine.connect() as conn:
+            agreement = rights.active_agreement_id(conn, p.org_id)
+            grants = rights.grants_for(conn, p.org_id)
+        return _json({"username": p.username, "display_name": p.display_name,
+                      "organisation": {"id": p.org_id, "name": p.org_name}, "role": p.role, "purpose": p.purpose,
+                      "conditions_version": p.conditions_version,
+                      "agreement": {"active": agreement is not None,
+                                    "datasets": {k: g.access for k, g in sorted(grants.items())}}})
+
+    # ---------------------------------------------------------------- collections
+    @app.get("/collections")
+    def collections(request: Request) -> Response:
+        p = store.principal(request)
+        grants = store.grants(p)
+        b = base(request)
+        cols = [store.collection_json(b, grants[k]) for k in DATASETS if k in grants]
+        cols += [store.boundary_collection_json(b, cid) for cid in BOUNDARY_COLLECTIONS]
+        return _json({"links": [{"rel": "self", "type": "application/json", "href": f"{b}/collections"}],
+                      "collections": cols})
+
+    @app.get("/collections/{cid}")
+    def collection(cid: str, request: Request) -> Response:
+        p = store.principal(request)
+        if cid in BOUNDARY_COLLECTIONS:
+            store.grants(p)
+            return _json(store.boundary_collection_json(base(request), cid))
+        return _json(store.collection_json(base(request), store.grant(p, cid)))
+
+    @app.get("/collections/{cid}/queryables")
+    def queryables(cid: str, request: Request) -> Response:
+        p = store.principal(request)
+        if cid in BOUNDARY_COLLECTIONS:
+            store.grants(p)
+            props: dict[str, Any] = {"code": {"type": "string"}, "name": {"type": "string"}}
+        else:
+            g = store.grant(p, cid)
+            props = {}
+            for f in g.visible_fields():
+                schema: dict[str, Any] = {"title": f.title, "type": openapi._JSON_TYPES[f.type]}
+                if f.type == "datetime":
+                    schema["format"] = "date-time"
+                if f.categories:
+                    schema["enum"] = list(f.categories)
+                props[f.name] = schema
+        props["geometry"] = {"$ref": "https://geojson.org/schema/Point.json" if cid not in BOUNDARY_COLLECTIONS
+                             else "https://geojson.org/schema/MultiPolygon.json"}
+        return _json({"$schema": "https://json-schema.org/draft/2019-09/schema",
+                      "$id": f"{base(request)}/collections/{cid}/queryables", "type": "object",
+                      "title": cid, "properties": props, "additionalProperties": False},
+                     media_type="application/schema+json")
+
+    def _limit_offset(prm: dict[str, str]) -> tuple[int, int]:
+        try:
+            limit = int(prm.get("limit", openapi.LIMIT_DEFAULT))
+            offset = int(prm.get("offset", 0))
+        except ValueError as exc:
+            raise errors.BadRequest("limit and offset must be whole numbers") from exc
+        if limit < 1 or offset < 0:
+            raise errors.BadRequest("limit must be at least 1 and offset at least 0")
+        return min(limit, openapi.LIMIT_MAX), offset
+
+    @app.get("/collections/{cid}/items")
+    def items(cid: str, request: Request) -> Response:
+        p = store.principal(request)
+        prm = params(request)
+        if cid in BOUNDARY_COLLECTIONS:
+            store.grants(p)
+            return boundary_items(request, cid, prm)
+        g = store.grant(p, cid)
+        if g.aggregate_only:
+            raise errors.AggregateOnly("Your organisation's agreement allows only aggregate counts for this "
+                                       "dataset; use /count or /aggregates.")
+        ds, table = g.dataset, db.incident_tables[cid]
+        fmt = prm.get("f", "")
+        if fmt not in ("", "json", "geojson", "fgb"):
+            raise errors.BadRequest("f must be json, geojson or fgb")
+        wants_fgb = fmt == "fgb" or (not fmt and FGB in request.headers.get("accept", ""))
+        limit, offset = _limit_offset(prm)
+        pq = query.build(ds, g, {k: v for k, v in prm.items() if k not in ("limit", "offset")}, store.dialect)
+        if wants_fgb:
+            with engine.connect() as conn:
+                path, n = output.write_fgb(conn, ds, table, pq.where, pq.properties, pq.output_crs)
+            store.audit(p, "extract_fgb", ds, pq, n)
+            size = os.path.getsize(path)
+            return StreamingResponse(output.iter_file(path), media_type=FGB, headers={
+                "Content-Length": str(size), "X-SafeStats-Count": str(n),
+                "Content-Disposition": f'attachment; filename="{ds.id}.fgb"', "Content-Crs": f"<{pq.output_crs}>"})
+        cx, cy = output.coord_columns(table, pq.output_crs)
+        with engine.connect() as conn:
+            matched = conn.execute(select(func.count()).select_from(table).where(pq.where)).scalar_one()
+            rows = conn.execute(select(table.c.id, cx.label("_cx"), cy.label("_cy"),
+                                       *[table.c[c] for c in pq.properties]).where(pq.where)
+                                .order_by(table.c.id).limit(limit).offset(offset)).all()
+        store.audit(p, "items", ds, pq, len(rows), offset=offset)
+        return _json(page(request, [output.feature(r, pq.properties, pq.output_crs) for r in rows], matched,
+                          limit, offset), media_type=GEOJSON, headers={"Content-Crs": f"<{pq.output_crs}>"})
+
+    def page(request: Request, feats: list[dict], matched: int, limit: int, offset: int) -> dict[str, Any]:
+        links = [{"rel": "self", "type": GEOJSON, "href": str(request.url)}]
+        if offset + len(feats) < matched:
+            nxt = request.url.include_query_params(offset=offset + limit, limit=limit)
+            links.append({"rel": "next", "type": GEOJSON, "href": str(nxt)})
+        return {"type": "FeatureCollection", "features": feats, "numberMatched": matched,
+                "numberReturned": len(feats), "timeStamp": iso(utcnow()),
+                "links": links}
+
+    def boundary_items(request: Request, cid: str, prm: dict[str, str]) -> Response:
+        level = BOUNDARY_COLLECTIONS[cid][0]
+        crs = prm.get("crs", CRS84)
+        if crs not in SUPPORTED_CRS:
+            raise errors.BadRequest(f"crs must be one of {', '.join(SUPPORTED_CRS)}")
+        limit, offset = _limit_offset(prm)
+        q = select(db.boundaries).where(db.boundaries.c.level == level)
+        if prm.get("parent_code"):
+            q = q.where(db.boundaries.c.parent_code == prm["parent_code"])
+        with engine.connect() as conn:
+            matched = conn.execute(select(func.count()).select_from(q.subquery())).scalar_one()
+            rows = conn.execute(q.order_by(db.boundaries.c.code).limit(limit).offset(offset)).all()
+        feats = [{"type": "Feature", "id": r.code,
+                  "geometry": mapping(spatial.from_27700(shapely_wkt.loads(r.wkt), crs)),
+                  "properties": {"code": r.code, "name": r.name, "level": r.level, "parent_code": r.parent_code}}
+                 for r in rows]
+        return _json(page(request, feats, matched, limit, offset), media_type=GEOJSON)
+
+    @app.get("/collections/{cid}/items/{fid}")
+    def item(cid: str, fid: str, request: Request) -> Response:
+        p = store.principal(request)
+        g = store.grant(p, cid)
+        if g.aggregate_only:
+            raise errors.AggregateOnly("Your organisation's agreement allows only aggregate counts for this dataset.")
+        if not fid.isdigit():
+            raise errors.NotFound("No such incident.")
+        table = db.incident_tables[cid]
+        prm = {k: v for k, v in params(request).items() if k == "crs"}
+        pq = query.build(g.dataset, g, prm, store.dialect)
+        cx, cy = output.coord_columns(table, pq.output_crs)
+        with engine.connect() as conn:
+            row = conn.execute(select(table.c.id, cx.label("_cx"), cy.label("_cy"),
+                                      *[table.c[c] for c in pq.properties])
+                               .where(pq.where, table.c.id == int(fid))).first()
+        if row is None:
+            raise errors.NotFound("No such incident.")
+        store.audit(p, "item", g.dataset, pq, 1, id=int(fid))
+        return _json(output.feature(row, pq.properties, pq.output_crs), media_type=GEOJSON)
+
+    @app.get("/collections/{cid}/count")
+    def count(cid: str, request: Request) -> Response:
+        p = store.principal(request)
+        g = store.grant(p, cid)
+        ds, table = g.dataset, db.incident_tables[cid]
+        pq = query.build(ds, g, params(request), store.dialect)
+        with engine.connect() as conn:
+            n = aggregates.count(conn, ds, table, pq.where)
+        store.audit(p, "count", ds, pq, None)
+        if g.aggregate_only:
+            value, suppressed = aggregates.publish(n, rounded=True)
+            return _json({"numberMatched": value, "suppressed": suppressed,
+                          "rounded_to": aggregates.threshold()})
+        return _json({"numberMatched": n})
+
+    @app.get("/collections/{cid}/aggregates")
+    def aggregate(cid: str, request: Request) -> Response:
+        p = store.principal(request)
+        g = store.grant(p, cid)
+        ds, table = g.dataset, db.incident_tables[cid]
+        prm = params(request)
+        by = prm.get("by", "borough")
+        if by not in ("borough", "ward", "hex"):
+            raise errors.BadRequest("by must be borough, ward or hex")
+        try:
+            size = float(prm.get("size", "500"))
+        except ValueError as exc:
+            raise errors.BadRequest("size must be a number of metres") from exc
+        pq = query.build(ds, g, prm, store.dialect)
+        with engine.connect() as conn:
+            cells = aggregates.by_hex(conn, ds, table, pq.where, size) if by == "hex" else \
+                aggregates.by_boundary(conn, ds, table, pq.where, by)
+        if g.area is not None and by != "hex":
+            cells = [c for c in cells if c.geometry.intersects(g.area)]
+        store.audit(p, "aggregates", ds, pq, None, by=by)
+        return _json(aggregates.feature_collection(cells, g.aggregate_only, pq.output_crs), media_type=GEOJSON)
+
+    # ---------------------------------------------------------------- audit
+    @app.get("/audit")
+    def audit_log(request: Request) -> Response:
+        p = store.principal(request)
+        if p.role not in ("store_admin", "org_admin"):
+            raise errors.Forbidden("Only administrators can read the audit log.")
+        limit, offset = _limit_offset(params(request))
+        total, entries = audit.listing(engine, None if p.role == "store_admin" else p.org_id, limit, offset)
+        return _json({"total": total, "entries": entries})
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """uvicorn factory for several workers: the database URL comes from SAFESTATS_DB."""
+    return create_app(os.environ["SAFESTATS_DB"])

@@ -1,0 +1,225 @@
+"""Database schema and engine creation for both backends (SQLite file, PostgreSQL + PostGIS).
+
+One SQLAlchemy Core metadata describes everything. Incident tables are generated from the
+catalogue, one per dataset, so a dataset's columns are declared once (in catalogue.py).
+Geometry is stored as EPSG:27700 x/y plus WGS84 lon/lat columns on both backends; PostgreSQL
+also gets a generated PostGIS point column with a GiST index for exact polygon tests.
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from sqlalchemy import (
+    Boolean, Column, Date, DateTime, Engine, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+    create_engine, event, text,
+)
+
+from . import spatial
+from .catalogue import DATASETS, Dataset
+
+metadata = MetaData()
+
+organisations = Table(
+    "organisations", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("kind", String(40), nullable=False),  # borough | police | agency | government | county
+    Column("borough_code", String(9)),
+)
+
+agreements = Table(
+    "agreements", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("org_id", String(64), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("title", String(200), nullable=False),
+    Column("signed_on", Date, nullable=False),
+    Column("expires_on", Date, nullable=False),
+    Column("suspended", Boolean, nullable=False, default=False),
+)
+
+grants = Table(
+    "agreement_grants", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("agreement_id", Integer, ForeignKey("agreements.id"), nullable=False, index=True),
+    Column("dataset_id", String(40), nullable=False),
+    Column("access", String(12), nullable=False),  # records | aggregate
+    Column("fields", Text),  # JSON list of permitted dataset fields; NULL = all
+    Column("area_wkt", Text),  # EPSG:27700 polygon; NULL = all London
+    Column("area_name", String(200)),
+    Column("history_months", Integer),  # NULL = full history
+)
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(120), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("org_id", String(64), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("role", String(20), nullable=False),  # analyst | org_admin | store_admin
+    Column("password_hash", String(200), nullable=False),
+    Column("failed_attempts", Integer, nullable=False, default=0),
+    Column("lock_count", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime),
+    Column("totp_secret", String(64)),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
+conditions = Table(
+    "conditions", metadata,
+    Column("version", String(40), primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("published_at", DateTime, nullable=False),
+)
+
+acceptances = Table(
+    "acceptances", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("conditions_version", String(40), ForeignKey("conditions.version"), nullable=False),
+    Column("purpose", String(60), nullable=False),
+    Column("accepted_at", DateTime, nullable=False),
+)
+
+tokens = Table(
+    "tokens", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("kind", String(10), nullable=False),  # access | refresh
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("family", String(32), nullable=False, index=True),
+    Column("purpose", String(60), nullable=False),
+    Column("conditions_version", String(40), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("revoked", Boolean, nullable=False, default=False),
+)
+
+audit = Table(
+    "audit", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(32), nullable=False),  # ISO 8601 UTC, part of the hashed content
+    Column("username", String(120)),
+    Column("org_id", String(64), index=True),
+    Column("action", String(40), nullable=False),
+    Column("dataset_id", String(40)),
+    Column("purpose", String(60)),
+    Column("detail", Text, nullable=False),  # canonical JSON
+    Column("rows", Integer),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+boundaries = Table(
+    "boundaries", metadata,
+    Column("code", String(12), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("level", String(10), nullable=False, index=True),  # borough | ward
+    Column("parent_code", String(12)),
+    Column("wkt", Text, nullable=False),  # EPSG:27700
+    Column("minx", Float, nullable=False),
+    Column("miny", Float, nullable=False),
+    Column("maxx", Float, nullable=False),
+    Column("maxy", Float, nullable=False),
+)
+
+dataset_state = Table(
+    "dataset_state", metadata,
+    Column("dataset_id", String(40), primary_key=True),
+    Column("record_count", Integer, nullable=False, default=0),
+    Column("first_at", DateTime),
+    Column("last_at", DateTime),
+    Column("last_refresh", DateTime),
+)
+
+ingests = Table(
+    "ingests", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("dataset_id", String(40), nullable=False),
+    Column("file_sha256", String(64), nullable=False),
+    Column("rows_in_file", Integer, nullable=False),
+    Column("rows_added", Integer, nullable=False),
+    Column("at", DateTime, nullable=False),
+)
+
+_SQL_TYPES = {"string": lambda: String(200), "integer": Integer, "number": Float, "datetime": DateTime, "date": Date}
+
+
+def _incident_table(ds: Dataset) -> Table:
+    cols = [
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("source_id", String(80), nullable=False, unique=True),
+        Column("occurred_at", DateTime, nullable=False),
+        Column("x", Float, nullable=False),
+        Column("y", Float, nullable=False),
+        Column("lon", Float, nullable=False),
+        Column("lat", Float, nullable=False),
+        Column("borough_code", String(9)),
+        Column("borough_name", String(60)),
+        Column("ward_code", String(9)),
+        Column("ward_name", String(80)),
+        Column("dow", Integer, nullable=False),
+        Column("hour", Integer, nullable=False),
+    ]
+    cols += [Column(f.name, _SQL_TYPES[f.type]()) for f in ds.fields]
+    t = Table(ds.table_name, metadata, *cols)
+    Index(f"ix_{ds.id}_time", t.c.occurred_at)
+    Index(f"ix_{ds.id}_xy", t.c.x, t.c.y)
+    Index(f"ix_{ds.id}_cat", t.c[ds.category_field])
+    Index(f"ix_{ds.id}_borough", t.c.borough_code)
+    Index(f"ix_{ds.id}_ward", t.c.ward_code)
+    return t
+
+
+incident_tables: dict[str, Table] = {ds.id: _incident_table(ds) for ds in DATASETS.values()}
+
+
+def normalise_url(url: str) -> str:
+    """Accept a plain file path, sqlite:///path or postgresql://... and return a SQLAlchemy URL."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if url.startswith("postgresql+"):
+        return url
+    if url.startswith("sqlite:"):
+        return url
+    return "sqlite:///" + os.path.abspath(url)
+
+
+@lru_cache(maxsize=8)
+def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+            spatial.register_sqlite_functions(dbapi_conn)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return engine
+
+
+def is_postgres(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+def create_schema(engine: Engine) -> None:
+    if is_postgres(engine):
+        with engine.begin() as conn:
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+    metadata.create_all(engine)
+    if is_postgres(engine):
+        with engine.begin() as conn:
+            for ds in DATASETS.values():
+                t = ds.table_name
+                conn.execute(text(
+                    f"ALTER TABLE {t} ADD COLUMN IF NOT EXISTS geom geometry(Point, 27700) "
+                    f"GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(x, y), 27700)) STORED"))
+                conn.execute(text(f"CREATE INDEX IF NOT EXISTS ix_{ds.id}_geom ON {t} USING gist (geom)"))

@@ -1,0 +1,231 @@
+"""Provider extract ingest: validate with pandas, derive, insert atomically and idempotently.
+
+Extract format (CSV, UTF-8, header row): `source_id`, `occurred_at` (London local time,
+YYYY-MM-DDTHH:MM:SS), coordinates by dataset (`easting,northing` in EPSG:27700,
+`longitude,latitude` in WGS84, or `borough_code`), then the dataset's own fields (catalogue.py).
+
+- Every row is checked; if any row is bad nothing is written and the report lists each bad row
+  (CSV line number, column, problem).
+- All rows go in one transaction: all or nothing.
+- `source_id` is unique per dataset and inserts skip rows already present, so re-ingesting the
+  same (or an overlapping) extract adds nothing twice.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pyproj import Transformer
+from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from . import audit, db
+from .boundaries import load_geography
+from .catalogue import Dataset
+from .clock import utcnow
+
+MAX_REPORTED = 200
+_TO_BNG = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+_TO_WGS = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+
+
+@dataclass
+class RowProblem:
+    line: int  # CSV line number (header is line 1)
+    column: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column '{self.column}': {self.problem}"
+
+
+@dataclass
+class IngestReport:
+    dataset_id: str
+    rows_in_file: int
+    rows_added: int = 0
+    rows_already_present: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    file_problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.file_problems
+
+    def text(self) -> str:
+        if self.ok:
+            return (f"{self.dataset_id}: {self.rows_in_file} rows read, {self.rows_added} added, "
+                    f"{self.rows_already_present} already present")
+        lines = [f"{self.dataset_id}: REJECTED, nothing was written."]
+        lines += [f"  file: {p}" for p in self.file_problems]
+        lines += [f"  {p}" for p in self.problems[:MAX_REPORTED]]
+        if len(self.problems) > MAX_REPORTED:
+            lines.append(f"  ... and {len(self.problems) - MAX_REPORTED} more problems")
+        return "\n".join(lines)
+
+
+class IngestRejected(Exception):
+    def __init__(self, report: IngestReport) -> None:
+        super().__init__(report.text())
+        self.report = report
+
+
+def coordinate_columns(ds: Dataset) -> list[str]:
+    return {"bng": ["easting", "northing"], "wgs84": ["longitude", "latitude"], "borough": ["borough_code"]}[
+        ds.coordinates]
+
+
+def expected_columns(ds: Dataset) -> list[str]:
+    return ["source_id", "occurred_at", *coordinate_columns(ds), *ds.field_names]
+
+
+def read_csv(path: str | Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8")
+
+
+def _problem(report: IngestReport, mask: pd.Series, column: str, text: str) -> None:
+    for idx in np.flatnonzero(mask.to_numpy()):
+        report.problems.append(RowProblem(int(idx) + 2, column, text))
+
+
+def validate(ds: Dataset, df: pd.DataFrame, geography: Any) -> tuple[IngestReport, pd.DataFrame | None]:
+    """Check every row; return the report and, when clean, the derived rows ready to insert."""
+    report = IngestReport(ds.id, len(df))
+    missing = [c for c in expected_columns(ds) if c not in df.columns]
+    extra = [c for c in df.columns if c not in expected_columns(ds)]
+    if missing:
+        report.file_problems.append(f"missing column(s): {', '.join(missing)}")
+    if extra:
+        report.file_problems.append(f"unexpected column(s): {', '.join(map(str, extra))}")
+    if report.file_problems:
+        return report, None
+    df = df.astype(object).where(pd.notna(df), "").astype(str).apply(lambda s: s.str.strip())
+
+    sid = df["source_id"]
+    _problem(report, sid == "", "source_id", "is empty")
+    _problem(report, sid.str.len() > 80, "source_id", "is longer than 80 characters")
+    _problem(report, sid.duplicated(keep="first") & (sid != ""), "source_id", "appears more than once in this file")
+
+    local = pd.to_datetime(df["occurred_at"], format="%Y-%m-%dT%H:%M:%S", errors="coerce")
+    _problem(report, local.isna(), "occurred_at", "is not a date-time like 2025-03-14T21:05:00")
+    london = local.dt.tz_localize("Europe/London", ambiguous=True, nonexistent="shift_forward")
+    utc = london.dt.tz_convert("UTC").dt.tz_localize(None)
+    _problem(report, utc > pd.Timestamp(utcnow()), "occurred_at", "is in the future")
+
+    out = pd.DataFrame({"source_id": sid, "occurred_at": utc})
+    if ds.coordinates == "borough":
+        codes = df["borough_code"]
+        known = {a.code: a for a in geography.boroughs}
+        _problem(report, ~codes.isin(list(known)), "borough_code", "is not a London borough code")
+        pts = [known[c].geometry.representative_point() if c in known else None for c in codes]
+        x = np.array([p.x if p is not None else np.nan for p in pts])
+        y = np.array([p.y if p is not None else np.nan for p in pts])
+    else:
+        a_col, b_col = coordinate_columns(ds)
+        a = pd.to_numeric(df[a_col], errors="coerce").to_numpy(dtype=float)
+        b = pd.to_numeric(df[b_col], errors="coerce").to_numpy(dtype=float)
+        _problem(report, pd.Series(np.isnan(a)), a_col, "is not a number")
+        _problem(report, pd.Series(np.isnan(b)), b_col, "is not a number")
+        if ds.coordinates == "wgs84":
+            x, y = _TO_BNG.transform(a, b)
+            x, y = np.asarray(x), np.asarray(y)
+        else:
+            x, y = a, b
+    ok_xy = ~(np.isnan(x) | np.isnan(y))
+    wards = np.full(len(df), None, dtype=object)
+    boroughs = np.full(len(df), None, dtype=object)
+    if ok_xy.any():
+        w, bo = geography.locate(x[ok_xy], y[ok_xy])
+        wards[ok_xy], boroughs[ok_xy] = w, bo
+    outside = ok_xy & pd.isna(pd.Series(boroughs)).to_numpy()
+    if ds.coordinates != "borough":
+        _problem(report, pd.Series(outside), coordinate_columns(ds)[0], "location is outside London")
+
+    for f in ds.fields:
+        col = df[f.name]
+        empty = col == ""
+        if f.required:
+            _problem(report, empty, f.name, "is required")
+        if f.categories:
+            _problem(report, ~empty & ~col.isin(f.categories), f.name,
+                     f"is not one of the {len(f.categories)} allowed values")
+        if f.type in ("integer", "number"):
+            num = pd.to_numeric(col.where(~empty), errors="coerce")
+            bad = ~empty & num.isna()
+            if f.type == "integer":
+                bad |= ~empty & num.notna() & (num != num.round())
+            _problem(report, bad, f.name, f"is not a{'' if f.type == 'number' else ' whole'} number")
+            out[f.name] = num.where(~bad).astype("Int64" if f.type == "integer" else "Float64")
+        else:
+            out[f.name] = col.where(~empty, None)
+
+    if not report.ok:
+        report.problems.sort(key=lambda p: (p.line, p.column))
+        return report, None
+
+    lon, lat = _TO_WGS.transform(x, y)
+    out["x"], out["y"], out["lon"], out["lat"] = x, y, np.round(lon, 6), np.round(lat, 6)
+    lookup = {a.code: a.name for a in [*geography.boroughs, *geography.wards]}
+    out["borough_code"] = boroughs
+    out["borough_name"] = [lookup.get(c) for c in boroughs]
+    out["ward_code"] = wards
+    out["ward_name"] = [lookup.get(c) for c in wards]
+    local_ok = london.dt.tz_localize(None)
+    out["dow"] = local_ok.dt.dayofweek.to_numpy() + 1
+    out["hour"] = local_ok.dt.hour.to_numpy()
+    return report, out
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    df = df.astype(object).where(pd.notna(df), None)
+    recs = df.to_dict("records")
+    for r in recs:
+        r["occurred_at"] = r["occurred_at"].to_pydatetime()
+    return recs
+
+
+def ingest_frame(engine: Engine, ds: Dataset, df: pd.DataFrame, *, file_sha256: str = "",
+                 actor: str | None = None) -> IngestReport:
+    with engine.connect() as conn:
+        geography = load_geography(conn)
+    report, rows = validate(ds, df, geography)
+    if rows is None:
+        raise IngestRejected(report)
+    table = db.incident_tables[ds.id]
+    ins = (pg_insert if db.is_postgres(engine) else sqlite_insert)(table).on_conflict_do_nothing(
+        index_elements=["source_id"])
+    records = _records(rows)
+    with engine.begin() as conn:
+        before = conn.execute(select(func.count()).select_from(table)).scalar_one()
+        for i in range(0, len(records), 20_000):
+            conn.execute(ins, records[i:i + 20_000])
+        after = conn.execute(select(func.count()).select_from(table)).scalar_one()
+        first, last = conn.execute(select(func.min(table.c.occurred_at), func.max(table.c.occurred_at))).one()
+        report.rows_added = after - before
+        report.rows_already_present = len(records) - report.rows_added
+        state = {"record_count": after, "first_at": first, "last_at": last, "last_refresh": utcnow()}
+        if conn.execute(select(db.dataset_state.c.dataset_id).where(db.dataset_state.c.dataset_id == ds.id)).first():
+            conn.execute(db.dataset_state.update().where(db.dataset_state.c.dataset_id == ds.id).values(**state))
+        else:
+            conn.execute(insert(db.dataset_state).values(dataset_id=ds.id, **state))
+        conn.execute(insert(db.ingests).values(dataset_id=ds.id, file_sha256=file_sha256, rows_in_file=len(df),
+                                               rows_added=report.rows_added, at=utcnow()))
+    audit.append(engine, "ingest", username=actor, dataset_id=ds.id, rows=report.rows_added,
+                 detail={"rows_in_file": len(df), "sha256": file_sha256})
+    return report
+
+
+def ingest_file(engine: Engine, ds: Dataset, path: str | Path, actor: str | None = None) -> IngestReport:
+    path = Path(path)
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        df = read_csv(path)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        report = IngestReport(ds.id, 0, file_problems=[f"not a readable CSV file: {str(exc).splitlines()[0]}"])
+        raise IngestRejected(report) from exc
+    return ingest_frame(engine, ds, df, file_sha256=sha, actor=actor)

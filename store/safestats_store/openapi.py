@@ -1,0 +1,174 @@
+"""The OpenAPI 3.0 document (rel=service-desc), generated from the catalogue.
+
+Written by hand rather than FastAPI's generated 3.1 document because OGC clients read specific
+parts of it: QGIS takes `components.parameters.limit.schema.{default,maximum}` for its page size
+and per-collection simple query parameters; GDAL sends legacy `cql-text` only when the
+`filter-lang` enum lists it.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from . import __version__
+from .catalogue import DATASETS, DERIVED_FIELDS
+
+LIMIT_DEFAULT = 1000
+LIMIT_MAX = 10000
+_JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "datetime": "string", "date": "string"}
+
+
+def _err(desc: str) -> dict[str, Any]:
+    return {"description": desc, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _p(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/parameters/{name}"}
+
+
+COMMON_ERRORS = {"400": _err("Bad request"), "401": _err("Not signed in"), "403": _err("Not permitted"),
+                 "404": _err("Not found")}
+FILTER_PARAMS = ["bbox", "bbox-crs", "datetime", "filter", "filter-lang", "filter-crs", "dow", "hour", "area"]
+
+
+def _collection_items_path(ds_id: str | None) -> dict[str, Any]:
+    params = [_p("limit"), _p("offset"), *[_p(n) for n in FILTER_PARAMS], _p("crs"), _p("f"), _p("properties")]
+    if ds_id is None:
+        params.insert(0, _p("collectionId"))
+    else:
+        ds = DATASETS[ds_id]
+        for f in [*DERIVED_FIELDS, *ds.fields]:
+            if f.type in ("datetime", "date"):
+                continue
+            schema: dict[str, Any] = {"type": _JSON_TYPES[f.type]}
+            params.append({"name": f.name, "in": "query", "required": False, "style": "form", "explode": False,
+                           "description": f.title, "schema": schema})
+    return {"get": {
+        "summary": "Incidents (GeoJSON pages, or the whole selection as FlatGeobuf with f=fgb)",
+        "operationId": f"getItems_{ds_id or 'any'}", "parameters": params,
+        "responses": {"200": {"description": "Features", "content": {
+            "application/geo+json": {"schema": {"type": "object"}},
+            "application/flatgeobuf": {"schema": {"type": "string", "format": "binary"}}}}, **COMMON_ERRORS}}}
+
+
+def document(base_url: str) -> dict[str, Any]:
+    paths: dict[str, Any] = {
+        "/": {"get": {"summary": "Landing page", "operationId": "getLandingPage",
+                      "responses": {"200": {"description": "Landing page",
+                                            "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+        "/conformance": {"get": {"summary": "Conformance classes", "operationId": "getConformance",
+                                 "responses": {"200": {"description": "Conformance", "content": {
+                                     "application/json": {"schema": {"type": "object"}}}}}}},
+        "/collections": {"get": {"summary": "Collections your organisation may see", "operationId": "getCollections",
+                                 "responses": {"200": {"description": "Collections", "content": {
+                                     "application/json": {"schema": {"type": "object"}}}}, **COMMON_ERRORS}}},
+        "/collections/{collectionId}": {"get": {
+            "summary": "One collection", "operationId": "describeCollection", "parameters": [_p("collectionId")],
+            "responses": {"200": {"description": "Collection", "content": {
+                "application/json": {"schema": {"type": "object"}}}}, **COMMON_ERRORS}}},
+        "/collections/{collectionId}/queryables": {"get": {
+            "summary": "Queryables (JSON Schema)", "operationId": "getQueryables", "parameters": [_p("collectionId")],
+            "responses": {"200": {"description": "Queryables", "content": {
+                "application/schema+json": {"schema": {"type": "object"}}}}, **COMMON_ERRORS}}},
+        "/collections/{collectionId}/items": _collection_items_path(None),
+        "/collections/{collectionId}/items/{featureId}": {"get": {
+            "summary": "One incident", "operationId": "getFeature",
+            "parameters": [_p("collectionId"), {"name": "featureId", "in": "path", "required": True,
+                                                "schema": {"type": "string"}}, _p("crs")],
+            "responses": {"200": {"description": "Feature", "content": {
+                "application/geo+json": {"schema": {"type": "object"}}}}, **COMMON_ERRORS}}},
+        "/collections/{collectionId}/count": {"get": {
+            "summary": "Number of matching incidents", "operationId": "getCount",
+            "parameters": [_p("collectionId"), *[_p(n) for n in FILTER_PARAMS]],
+            "responses": {"200": {"description": "Count", "content": {
+                "application/json": {"schema": {"type": "object"}}}}, **COMMON_ERRORS}}},
+        "/collections/{collectionId}/aggregates": {"get": {
+            "summary": "Counts by borough, ward or hexagon with small-number suppression",
+            "operationId": "getAggregates",
+            "parameters": [_p("collectionId"), *[_p(n) for n in FILTER_PARAMS], _p("crs"),
+                           {"name": "by", "in": "query", "schema": {"type": "string",
+                                                                   "enum": ["borough", "ward", "hex"]}},
+                           {"name": "size", "in": "query", "schema": {"type": "number", "minimum": 50,
+                                                                     "maximum": 10000}}],
+            "responses": {"200": {"description": "Polygons with counts", "content": {
+                "application/geo+json": {"schema": {"type": "object"}}}}, **COMMON_ERRORS}}},
+        "/auth/conditions": {"get": {"summary": "Current conditions of use and purposes", "security": [],
+                                     "operationId": "getConditions",
+                                     "responses": {"200": {"description": "Conditions", "content": {
+                                         "application/json": {"schema": {"type": "object"}}}}}}},
+        "/auth/login": {"post": {
+            "summary": "Sign in (accept the current conditions and declare a purpose)", "security": [],
+            "operationId": "login",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "$ref": "#/components/schemas/Login"}}}},
+            "responses": {"200": {"description": "Tokens", "content": {
+                "application/json": {"schema": {"type": "object"}}}}, "401": _err("Wrong credentials"),
+                "403": _err("Conditions not accepted or no agreement"), "423": _err("Locked")}}},
+        "/auth/refresh": {"post": {
+            "summary": "Rotate the refresh token", "security": [], "operationId": "refresh",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["refresh_token"],
+                "properties": {"refresh_token": {"type": "string"}}}}}},
+            "responses": {"200": {"description": "Tokens", "content": {
+                "application/json": {"schema": {"type": "object"}}}}, "401": _err("Invalid")}}},
+        "/auth/logout": {"post": {"summary": "Sign out", "operationId": "logout",
+                                  "responses": {"204": {"description": "Signed out"}, "401": _err("Not signed in")}}},
+        "/auth/me": {"get": {"summary": "Who am I", "operationId": "me",
+                             "responses": {"200": {"description": "User", "content": {
+                                 "application/json": {"schema": {"type": "object"}}}}, "401": _err("Not signed in")}}},
+        "/audit": {"get": {"summary": "Audit log (store admin: all; organisation admin: own organisation)",
+                           "operationId": "getAudit", "parameters": [_p("limit"), _p("offset")],
+                           "responses": {"200": {"description": "Entries", "content": {
+                               "application/json": {"schema": {"type": "object"}}}}, **COMMON_ERRORS}}},
+    }
+    for ds_id in DATASETS:
+        paths[f"/collections/{ds_id}/items"] = _collection_items_path(ds_id)
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "SafeStats store", "version": __version__,
+                 "description": "OGC API - Features for London community-safety incident data. Access under a "
+                                "Data Sharing Agreement only; for prevention and reduction, never enforcement."},
+        "servers": [{"url": base_url.rstrip("/")}],
+        "security": [{"bearer": []}, {"basic": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                                "basic": {"type": "http", "scheme": "basic",
+                                          "description": "username and an access token as the password"}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["code", "description"],
+                          "properties": {"code": {"type": "string"}, "description": {"type": "string"}}},
+                "Login": {"type": "object", "required": ["username", "password"], "properties": {
+                    "username": {"type": "string"}, "password": {"type": "string"},
+                    "conditions_version": {"type": "string"}, "purpose": {"type": "string"},
+                    "totp": {"type": "string"}}},
+            },
+            "parameters": {
+                "collectionId": {"name": "collectionId", "in": "path", "required": True, "schema": {"type": "string"}},
+                "limit": {"name": "limit", "in": "query", "required": False, "style": "form", "explode": False,
+                          "schema": {"type": "integer", "minimum": 1, "maximum": LIMIT_MAX, "default": LIMIT_DEFAULT}},
+                "offset": {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                "bbox": {"name": "bbox", "in": "query", "style": "form", "explode": False,
+                         "schema": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}}},
+                "bbox-crs": {"name": "bbox-crs", "in": "query", "schema": {"type": "string", "format": "uri"}},
+                "datetime": {"name": "datetime", "in": "query", "schema": {"type": "string"}},
+                "filter": {"name": "filter", "in": "query", "schema": {"type": "string"}},
+                "filter-lang": {"name": "filter-lang", "in": "query",
+                                "schema": {"type": "string", "enum": ["cql2-text", "cql-text", "cql2-json"],
+                                           "default": "cql2-text"}},
+                "filter-crs": {"name": "filter-crs", "in": "query", "schema": {"type": "string", "format": "uri"}},
+                "crs": {"name": "crs", "in": "query", "schema": {"type": "string", "format": "uri"}},
+                "f": {"name": "f", "in": "query", "schema": {"type": "string", "enum": ["json", "geojson", "fgb"]}},
+                "properties": {"name": "properties", "in": "query", "style": "form", "explode": False,
+                               "schema": {"type": "array", "items": {"type": "string"}}},
+                "dow": {"name": "dow", "in": "query", "description": "ISO weekdays, Monday=1 (London time)",
+                        "style": "form", "explode": False,
+                        "schema": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 7}}},
+                "hour": {"name": "hour", "in": "query", "description": "Hours of day 0-23 (London time)",
+                         "style": "form", "explode": False,
+                         "schema": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 23}}},
+                "area": {"name": "area", "in": "query",
+                         "description": "Boundaries, e.g. borough:E09000033,ward:E05000001",
+                         "schema": {"type": "string"}},
+            },
+        },
+    }

@@ -1,0 +1,80 @@
+"""Data Sharing Agreements turned into per-request rights.
+
+An organisation's active agreement (signed, not expired, not suspended) grants datasets, each
+with: record-level or aggregate-only access, an optional field allow-list, an optional area
+polygon (EPSG:27700) and an optional history window. Rights are re-read on every request, so a
+suspension or expiry takes effect on the very next request.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from shapely import wkt as shapely_wkt
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import Connection, select
+
+from . import db
+from .catalogue import DATASETS, DERIVED_FIELDS, Dataset, Field
+from .clock import utcnow
+
+
+@dataclass(frozen=True)
+class Grant:
+    dataset_id: str
+    access: str  # records | aggregate
+    fields: frozenset[str] | None
+    area: BaseGeometry | None
+    area_wkt: str | None
+    area_name: str | None
+    history_months: int | None
+
+    @property
+    def dataset(self) -> Dataset:
+        return DATASETS[self.dataset_id]
+
+    @property
+    def aggregate_only(self) -> bool:
+        return self.access == "aggregate"
+
+    def history_from(self, now: datetime | None = None) -> datetime | None:
+        if self.history_months is None:
+            return None
+        now = now or utcnow()
+        months = now.year * 12 + (now.month - 1) - self.history_months
+        return datetime(months // 12, months % 12 + 1, 1)
+
+    def visible_fields(self) -> list[Field]:
+        """Derived fields plus the dataset fields the agreement allows, in catalogue order."""
+        own = [f for f in self.dataset.fields if self.fields is None or f.name in self.fields]
+        return list(DERIVED_FIELDS) + own
+
+
+def active_agreement_id(conn: Connection, org_id: str, today: date | None = None) -> int | None:
+    today = today or utcnow().date()
+    row = conn.execute(
+        select(db.agreements.c.id).where(
+            db.agreements.c.org_id == org_id, db.agreements.c.suspended.is_(False),
+            db.agreements.c.signed_on <= today, db.agreements.c.expires_on >= today)
+        .order_by(db.agreements.c.expires_on.desc())).first()
+    return None if row is None else int(row.id)
+
+
+def has_active_agreement(conn: Connection, org_id: str) -> bool:
+    return active_agreement_id(conn, org_id) is not None
+
+
+def grants_for(conn: Connection, org_id: str) -> dict[str, Grant]:
+    agreement = active_agreement_id(conn, org_id)
+    if agreement is None:
+        return {}
+    out: dict[str, Grant] = {}
+    for g in conn.execute(select(db.grants).where(db.grants.c.agreement_id == agreement)):
+        if g.dataset_id not in DATASETS:
+            continue
+        out[g.dataset_id] = Grant(
+            g.dataset_id, g.access, None if g.fields is None else frozenset(json.loads(g.fields)),
+            None if g.area_wkt is None else shapely_wkt.loads(g.area_wkt), g.area_wkt, g.area_name,
+            g.history_months)
+    return out
