@@ -1,0 +1,228 @@
+"""Spatial helpers shared by the CQL2 filter, ``bbox`` and ``area`` parameters.
+
+All spatial tests run in EPSG:27700 (British National Grid, metres), where the stored ``x``/``y``
+columns live.  The predicate is **intersects** on both backends (a point on a polygon's boundary
+counts as inside) and geometries only ever reach SQL as bound parameters:
+
+* SQLite (no SpatiaLite): ``ss_within(x, y, wkb_hex)`` — a deterministic Python function backed by
+  a cached prepared shapely geometry.  Call :func:`register_sqlite_functions` on every new DBAPI
+  connection (SQLAlchemy ``"connect"`` event); it also registers the text helpers used by
+  :mod:`safestats_store.cql` (``ss_like``, ``ss_casei``).
+* PostgreSQL + PostGIS: ``ST_Intersects(geom, ST_GeomFromWKB(:wkb, 27700))`` on the table's
+  ``geom`` column (``table.c.geom`` if the Table declares it, else ``<table>.geom``).
+
+Every predicate is ANDed with a ``x BETWEEN .. AND y BETWEEN ..`` prefilter taken from the
+geometry's bounds; for points and axis-aligned rectangles that prefilter alone is exact.
+"""
+from __future__ import annotations
+
+import math
+import threading
+from functools import lru_cache
+from typing import Any, Callable
+
+import numpy as np
+import pyproj
+import shapely
+import sqlalchemy as sa
+from shapely.geometry import Point, Polygon, box
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy.sql.elements import ColumnElement
+
+CRS84 = "CRS84"
+EPSG4326 = "EPSG:4326"
+EPSG27700 = "EPSG:27700"
+
+_CRS_ALIASES = {
+    CRS84: ("crs84", "ogc:crs84", "http://www.opengis.net/def/crs/ogc/1.3/crs84",
+            "urn:ogc:def:crs:ogc:1.3:crs84", "urn:ogc:def:crs:ogc::crs84"),
+    EPSG4326: ("epsg:4326", "http://www.opengis.net/def/crs/epsg/0/4326", "urn:ogc:def:crs:epsg::4326",
+               "urn:ogc:def:crs:epsg:6.6:4326"),
+    EPSG27700: ("epsg:27700", "http://www.opengis.net/def/crs/epsg/0/27700", "urn:ogc:def:crs:epsg::27700"),
+}
+_CRS_LOOKUP = {alias: key for key, aliases in _CRS_ALIASES.items() for alias in aliases}
+
+# Geographic input is clipped to a generous box around Great Britain before projecting, so a
+# world-wide bbox cannot produce infinities.  Stored points are all in London, far inside it.
+_CLIP_LON = (-12.0, 5.0)
+_CLIP_LAT = (47.0, 63.0)
+_DENSIFY_DEGREES = 0.01  # ~1 km: straight edges in lon/lat stay faithful after projection
+
+SQLITE_WITHIN_FUNCTION = "ss_within"
+
+
+def normalise_crs(crs: str | None) -> str:
+    """Map a CRS URI/code to ``"CRS84"``, ``"EPSG:4326"`` or ``"EPSG:27700"``; ValueError otherwise."""
+    key = (crs or CRS84).strip().lower()
+    if key.startswith("https://"):
+        key = "http://" + key[len("https://"):]
+    try:
+        return _CRS_LOOKUP[key]
+    except KeyError:
+        raise ValueError(
+            "unsupported CRS; use http://www.opengis.net/def/crs/OGC/1.3/CRS84, "
+            "http://www.opengis.net/def/crs/EPSG/0/4326 or http://www.opengis.net/def/crs/EPSG/0/27700"
+        ) from None
+
+
+_local = threading.local()
+
+
+def _transformer(kind: str) -> pyproj.Transformer:
+    """Per-thread transformer to EPSG:27700 using the source CRS's authority axis order.
+
+    CRS84 is (lon, lat); EPSG:4326 is (lat, lon) as OGC API Part 2 requires for its URI.
+    """
+    cache = getattr(_local, "transformers", None)
+    if cache is None:
+        cache = _local.transformers = {}
+    if kind not in cache:
+        src = "OGC:CRS84" if kind == CRS84 else "EPSG:4326"
+        cache[kind] = pyproj.Transformer.from_crs(src, "EPSG:27700")
+    return cache[kind]
+
+
+def _clip_box(kind: str) -> Polygon:
+    if kind == CRS84:
+        return box(_CLIP_LON[0], _CLIP_LAT[0], _CLIP_LON[1], _CLIP_LAT[1])
+    return box(_CLIP_LAT[0], _CLIP_LON[0], _CLIP_LAT[1], _CLIP_LON[1])  # lat, lon axis order
+
+
+def to_27700(geom: BaseGeometry, crs: str) -> BaseGeometry:
+    """Return ``geom`` (coordinates in ``crs`` axis order) projected to EPSG:27700.
+
+    Geographic geometries are clipped to a box around Great Britain and densified (~1 km) before
+    projecting.  Raises ValueError for an unknown CRS or non-finite results.
+    """
+    kind = normalise_crs(crs)
+    geom = shapely.force_2d(geom)
+    if kind == EPSG27700 or geom.is_empty:
+        return geom
+    clip = _clip_box(kind)
+    if not clip.contains(geom):
+        try:
+            geom = geom.intersection(clip)
+        except shapely.errors.GEOSException as exc:
+            raise ValueError(f"invalid geometry: {exc}") from None
+        if geom.is_empty:
+            return geom
+    geom = shapely.segmentize(geom, _DENSIFY_DEGREES)
+    tr = _transformer(kind)
+
+    def project(coords: np.ndarray) -> np.ndarray:
+        a, b = tr.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([a, b])
+
+    out = shapely.transform(geom, project)
+    if not np.isfinite(shapely.get_coordinates(out)).all():
+        raise ValueError("geometry could not be projected to EPSG:27700")
+    return out
+
+
+def bbox_to_27700(bbox: tuple[float, ...] | list[float], crs: str) -> BaseGeometry:
+    """A bbox (4 or 6 numbers, in ``crs`` axis order) as an EPSG:27700 polygon.
+
+    For CRS84 that is (min lon, min lat, max lon, max lat); for EPSG:4326 (min lat, min lon,
+    max lat, max lon).  Edges are densified before projecting.  Degenerate boxes become a line or
+    point.  ValueError for wrong length, non-finite numbers, min > max or latitudes outside ±90.
+    """
+    values = [float(v) for v in bbox]
+    if len(values) == 6:
+        values = [values[0], values[1], values[3], values[4]]
+    if len(values) != 4:
+        raise ValueError("a bbox needs 4 numbers (or 6 with heights)")
+    if not all(math.isfinite(v) for v in values):
+        raise ValueError("bbox values must be finite numbers")
+    minx, miny, maxx, maxy = values
+    if minx > maxx or miny > maxy:
+        raise ValueError("bbox minimum is greater than its maximum (boxes crossing the antimeridian are not supported)")
+    kind = normalise_crs(crs)
+    lats = (miny, maxy) if kind == CRS84 else (minx, maxx) if kind == EPSG4326 else None
+    if lats and (lats[0] < -90 or lats[1] > 90):
+        raise ValueError("bbox latitude outside -90..90")
+    if minx == maxx and miny == maxy:
+        shape: BaseGeometry = Point(minx, miny)
+    elif minx == maxx or miny == maxy:
+        shape = shapely.LineString([(minx, miny), (maxx, maxy)])
+    else:
+        shape = box(minx, miny, maxx, maxy)
+    return to_27700(shape, kind)
+
+
+def _is_rectangle(geom: BaseGeometry) -> bool:
+    """True for points and polygons equal to their own axis-aligned bounds."""
+    if isinstance(geom, Point):
+        return True
+    if geom.geom_type not in ("Polygon", "MultiPolygon") or geom.area <= 0:
+        return False
+    return bool(geom.equals(box(*geom.bounds)))
+
+
+def _geom_column(table: Any) -> ColumnElement[Any]:
+    if "geom" in table.c:
+        return table.c.geom
+    from sqlalchemy.dialects import postgresql
+
+    return sa.literal_column(postgresql.dialect().identifier_preparer.format_table(table) + ".geom")
+
+
+def within_geometry(table: Any, geom_27700: BaseGeometry, dialect_name: str) -> ColumnElement[bool]:
+    """SQL condition: the row's point (x, y in EPSG:27700) intersects ``geom_27700``.
+
+    Boundary points count as inside on both backends.  The geometry is only sent as a bound
+    parameter (WKB).  Empty geometries match nothing.
+    """
+    if dialect_name not in ("sqlite", "postgresql"):
+        raise ValueError(f"unsupported dialect {dialect_name!r}")
+    if geom_27700.is_empty:
+        return sa.false()
+    minx, miny, maxx, maxy = geom_27700.bounds
+    x, y = table.c.x, table.c.y
+    prefilter = sa.and_(
+        x.between(sa.literal(minx, sa.Float()), sa.literal(maxx, sa.Float())),
+        y.between(sa.literal(miny, sa.Float()), sa.literal(maxy, sa.Float())),
+    )
+    if _is_rectangle(geom_27700):
+        return prefilter
+    wkb = shapely.to_wkb(geom_27700, hex=False, output_dimension=2)
+    if dialect_name == "sqlite":
+        exact = sa.func.ss_within(x, y, sa.literal(wkb.hex(), sa.String())) == 1
+    else:
+        literal = sa.func.ST_GeomFromWKB(sa.literal(wkb, sa.LargeBinary()), sa.literal_column("27700"))
+        exact = sa.func.ST_Intersects(_geom_column(table), literal)
+    return sa.and_(prefilter, exact)
+
+
+@lru_cache(maxsize=128)
+def _prepared(wkb_hex: str) -> BaseGeometry:
+    geom = shapely.from_wkb(bytes.fromhex(wkb_hex))
+    shapely.prepare(geom)
+    return geom
+
+
+def _sqlite_within(x: float | None, y: float | None, wkb_hex: str | None) -> int | None:
+    if x is None or y is None or wkb_hex is None:
+        return None
+    return 1 if shapely.intersects_xy(_prepared(wkb_hex), float(x), float(y)) else 0
+
+
+def sqlite_functions() -> dict[str, tuple[int, Callable[..., Any]]]:
+    """Name -> (number of args, implementation) of every SafeStats SQLite function."""
+    from . import cql  # local import: cql imports this module
+
+    funcs: dict[str, tuple[int, Callable[..., Any]]] = {SQLITE_WITHIN_FUNCTION: (3, _sqlite_within)}
+    funcs.update(cql.sqlite_functions())
+    return funcs
+
+
+def register_sqlite_functions(dbapi_connection: Any) -> None:
+    """Register ``ss_within``, ``ss_like`` and ``ss_casei`` on a ``sqlite3`` connection.
+
+    Use from a SQLAlchemy ``"connect"`` event::
+
+        @sqlalchemy.event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, record):
+            register_sqlite_functions(dbapi_connection)
+    """
+    for name, (nargs, fn) in sqlite_functions().items():
+        dbapi_connection.create_function(name, nargs, fn, deterministic=True)
