@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Run every test: the store (SQLite and a real PostgreSQL/PostGIS started by the tests) and the
+# plugin (pytest-qgis, QGIS offscreen, against a real store process on 127.0.0.1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+status=0
+echo "== store tests"
+(cd store && .venv/bin/python -m pytest -q -p no:cacheprovider tests) || status=1
+echo "== plugin tests"
+bash scripts/test-plugin.sh || status=1
+exit $status
