@@ -1,0 +1,302 @@
+"""The ONE place in the plugin that does HTTP.
+
+Everything goes through QGIS's own network stack (``QgsBlockingNetworkRequest`` and
+``QgsNetworkAccessManager``) so the user's proxy settings, QGIS's certificate store / TLS
+error handling and the network logger all apply. Works on the main thread and inside a
+``QgsTask`` (each thread gets its own ``QgsNetworkAccessManager``).
+
+* ``Authorization: Bearer`` is added only to requests for the store's own scheme/host/port.
+* HTTP and JSON errors and ``QNetworkReply`` errors become the typed errors of ``errors.py``.
+* Log lines (QgsMessageLog, tag "SafeStats") name method, path, status and time — never
+  headers, request bodies, tokens or passwords.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Optional
+from urllib.parse import quote, urlencode, urlsplit
+
+from qgis.core import (Qgis, QgsBlockingNetworkRequest, QgsFeedback, QgsMessageLog,
+                       QgsNetworkAccessManager)
+from qgis.PyQt import sip
+from qgis.PyQt.QtCore import QByteArray, QEventLoop, QTimer, QUrl
+from qgis.PyQt.QtNetwork import QNetworkReply, QNetworkRequest
+
+from . import errors
+
+LOG_TAG = "SafeStats"
+USER_AGENT = b"SafeStats-QGIS-plugin"
+
+_NE = QNetworkReply.NetworkError
+_PROXY_ERRORS = {
+    _NE.ProxyConnectionRefusedError, _NE.ProxyConnectionClosedError, _NE.ProxyNotFoundError,
+    _NE.ProxyTimeoutError, _NE.ProxyAuthenticationRequiredError, _NE.UnknownProxyError,
+}
+_UNREACHABLE_ERRORS = {
+    _NE.ConnectionRefusedError, _NE.RemoteHostClosedError, _NE.HostNotFoundError, _NE.TimeoutError,
+    _NE.TemporaryNetworkFailureError, _NE.NetworkSessionFailedError, _NE.UnknownNetworkError,
+    _NE.TooManyRedirectsError, _NE.InsecureRedirectError,
+}
+
+
+def log(message: str, level: Qgis.MessageLevel = Qgis.Info) -> None:
+    QgsMessageLog.logMessage(message, LOG_TAG, level)
+
+
+@dataclass
+class HttpResponse:
+    status: int
+    headers: dict[str, str]
+    body: bytes = field(repr=False)
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body.decode("utf-8")) if self.body else None
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise errors.InvalidResponse(detail=f"not JSON: {exc}") from exc
+
+
+ProgressCallback = Callable[[int, Optional[int]], None]
+
+
+def _header_dict(reply_content: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name in reply_content.rawHeaderList():
+        key = bytes(name).decode("latin-1").lower()
+        out[key] = bytes(reply_content.rawHeader(name)).decode("latin-1")
+    return out
+
+
+def _network_error(code: int, message: str, url: str, cancelled: bool) -> errors.SafeStatsError:
+    """Map a QNetworkReply error (no usable HTTP answer) to a typed error."""
+    host = urlsplit(url).netloc
+    if code == _NE.OperationCanceledError:
+        if cancelled:
+            return errors.LoadCancelled(detail=message)
+        # QgsNetworkAccessManager aborts requests that pass the QGIS network timeout
+        return errors.StoreUnreachable(
+            f"The SafeStats store at {host} did not answer in time. Try again; if it keeps happening, "
+            "raise the network timeout in QGIS (Settings > Options > Network) or check your connection.",
+            detail=message)
+    if code == _NE.SslHandshakeFailedError or (code < 100 and "ssl" in message.lower()):
+        return errors.TlsError(detail=message)
+    if code in _PROXY_ERRORS:
+        return errors.ProxyError(detail=message)
+    if code == _NE.HostNotFoundError:
+        return errors.StoreUnreachable(
+            f"The store address {host} could not be found. Check the spelling of the store URL and "
+            "that you are connected to the network (or VPN).", detail=message)
+    if code == _NE.ConnectionRefusedError:
+        return errors.StoreUnreachable(
+            f"Nothing answered at {host}: the SafeStats store may be down or the address/port is wrong. "
+            "Check the store URL, or try again later.", detail=message)
+    return errors.StoreUnreachable(detail=message)
+
+
+class HttpTransport:
+    """Blocking HTTP to one store. Safe to use from a worker thread."""
+
+    def __init__(self, base_url: str) -> None:
+        base = base_url.strip().rstrip("/")
+        parts = urlsplit(base)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise errors.StoreUnreachable(
+                "The store address must start with https:// (or http:// for a store on this computer), "
+                "for example https://safestats.london.gov.uk.")
+        self.base_url = base
+        self._origin = (parts.scheme, parts.hostname, parts.port)
+
+    # ------------------------------------------------------------------ helpers
+
+    def url(self, path: str, params: Optional[dict[str, Any]] = None) -> str:
+        if path.startswith("http://") or path.startswith("https://"):
+            url = path
+        else:
+            url = self.base_url + (path if path.startswith("/") else "/" + path)
+        if params:
+            query = urlencode({k: v for k, v in params.items() if v is not None}, quote_via=quote, safe=",:")
+            url += ("&" if "?" in url else "?") + query
+        return url
+
+    def is_store_url(self, url: str) -> bool:
+        p = urlsplit(url)
+        return (p.scheme, p.hostname, p.port) == self._origin
+
+    def _request(self, url: str, token: Optional[str], accept: str, content_type: Optional[str] = None
+                 ) -> QNetworkRequest:
+        req = QNetworkRequest(QUrl.fromEncoded(QByteArray(url.encode("ascii"))))
+        req.setRawHeader(b"Accept", accept.encode("ascii"))
+        req.setRawHeader(b"User-Agent", USER_AGENT)
+        if content_type:
+            req.setHeader(QNetworkRequest.ContentTypeHeader, content_type)
+        if token and self.is_store_url(url):
+            req.setRawHeader(b"Authorization", b"Bearer " + token.encode("ascii"))
+        # the store's answers are per-user and sensitive: never take them from, or put them in, a cache
+        req.setAttribute(QNetworkRequest.CacheLoadControlAttribute, QNetworkRequest.AlwaysNetwork)
+        req.setAttribute(QNetworkRequest.CacheSaveControlAttribute, False)
+        return req
+
+    # ------------------------------------------------------------------ small requests
+
+    def request(self, method: str, path: str, *, params: Optional[dict[str, Any]] = None,
+                json_body: Any = None, token: Optional[str] = None, accept: str = "application/json",
+                feedback: Optional[QgsFeedback] = None) -> HttpResponse:
+        """Send one request and return the 2xx response; anything else raises a typed error."""
+        url = self.url(path, params)
+        req = self._request(url, token, accept, "application/json" if json_body is not None else None)
+        blocking = QgsBlockingNetworkRequest()
+        started = time.monotonic()
+        method = method.upper()
+        if method == "GET":
+            code = blocking.get(req, True, feedback)
+        elif method == "POST":
+            data = QByteArray(json.dumps(json_body if json_body is not None else {}).encode("utf-8"))
+            code = blocking.post(req, data, True, feedback)
+        else:
+            raise ValueError(f"unsupported method {method}")
+        reply = blocking.reply()
+        status = reply.attribute(QNetworkRequest.HttpStatusCodeAttribute)
+        ms = int((time.monotonic() - started) * 1000)
+        log_path = urlsplit(url).path
+        if status is None or status == 0:
+            cancelled = bool(feedback is not None and feedback.isCanceled())
+            log(f"{method} {log_path} failed after {ms} ms: {reply.errorString() or blocking.errorMessage()}",
+                Qgis.Warning)
+            raise _network_error(int(reply.error()), reply.errorString() or blocking.errorMessage(),
+                                 url, cancelled)
+        status = int(status)
+        response = HttpResponse(status, _header_dict(reply), bytes(reply.content()))
+        log(f"{method} {log_path} -> {status} ({ms} ms)", Qgis.Info if status < 400 else Qgis.Warning)
+        if status >= 400 or code != QgsBlockingNetworkRequest.NoError and status >= 300:
+            raise self._http_error(response)
+        return response
+
+    def _http_error(self, response: HttpResponse) -> errors.SafeStatsError:
+        try:
+            body = json.loads(response.body.decode("utf-8")) if response.body else None
+        except (UnicodeDecodeError, ValueError):
+            body = None
+        if response.status == 407:
+            return errors.ProxyError(detail="proxy authentication required", status=407)
+        if body is None and response.status in (502, 503, 504):
+            return errors.StoreUnreachable(
+                "The SafeStats store is not answering just now (the server in front of it said "
+                f"{response.status}). Try again in a few minutes.", status=response.status)
+        return errors.error_from_store(response.status, body, response.headers.get("retry-after"))
+
+    # ------------------------------------------------------------------ streaming download
+
+    def download(self, path: str, dest: Path, *, params: Optional[dict[str, Any]] = None,
+                 token: Optional[str] = None, accept: str = "application/flatbuffers",
+                 feedback: Optional[QgsFeedback] = None,
+                 progress: Optional[ProgressCallback] = None) -> HttpResponse:
+        """Stream a GET response body into ``dest`` + ".part", verify it, then rename to ``dest``.
+
+        On any failure or cancel the ``.part`` file is removed and nothing is left at ``dest``.
+        Returns the response with an empty body (headers and status kept).
+        """
+        url = self.url(path, params)
+        dest = Path(dest)
+        part = dest.with_name(dest.name + ".part")
+        req = self._request(url, token, accept)
+        nam = QgsNetworkAccessManager.instance()
+        started = time.monotonic()
+        state: dict[str, Any] = {"written": 0, "error_body": b"", "failed": None}
+        log_path = urlsplit(url).path
+        part.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(part, "wb")
+        reply = nam.get(req)
+        loop = QEventLoop()
+
+        def status_code() -> int:
+            s = reply.attribute(QNetworkRequest.HttpStatusCodeAttribute)
+            return int(s) if s else 0
+
+        def on_ready_read() -> None:
+            chunk = bytes(reply.readAll())
+            if status_code() >= 300:
+                state["error_body"] += chunk[: 65536]
+                return
+            try:
+                fh.write(chunk)
+            except OSError as exc:  # disk full, permissions...
+                state["failed"] = exc
+                reply.abort()
+                return
+            state["written"] += len(chunk)
+
+        def on_progress(received: int, total: int) -> None:
+            if progress is not None:
+                progress(received, total if total > 0 else None)
+
+        def check_cancel() -> None:
+            if feedback is not None and feedback.isCanceled() and reply.isRunning():
+                reply.abort()
+
+        reply.readyRead.connect(on_ready_read)
+        reply.downloadProgress.connect(on_progress)
+        reply.finished.connect(loop.quit)
+        timer = QTimer()
+        timer.setInterval(100)
+        timer.timeout.connect(check_cancel)
+        timer.start()
+        try:
+            if not reply.isFinished():
+                loop.exec_()
+            on_ready_read()  # whatever is left in the buffer
+            timer.stop()
+            fh.close()
+            status = status_code()
+            headers = {bytes(k).decode("latin-1").lower(): bytes(reply.rawHeader(k)).decode("latin-1")
+                       for k in reply.rawHeaderList()}
+            cancelled = bool(feedback is not None and feedback.isCanceled())
+            ms = int((time.monotonic() - started) * 1000)
+            if cancelled:
+                log(f"GET {log_path} cancelled after {state['written']} bytes ({ms} ms)")
+                raise errors.LoadCancelled()
+            if state["failed"] is not None:
+                raise errors.DownloadIncomplete(
+                    f"The download could not be written to disk ({state['failed']}). Free some disk space "
+                    "and try again.", detail=str(state["failed"]))
+            if status == 0:
+                log(f"GET {log_path} failed after {ms} ms: {reply.errorString()}", Qgis.Warning)
+                raise _network_error(int(reply.error()), reply.errorString(), url, False)
+            if status >= 300:
+                log(f"GET {log_path} -> {status} ({ms} ms)", Qgis.Warning)
+                raise self._http_error(HttpResponse(status, headers, state["error_body"]))
+            if reply.error() != _NE.NoError:
+                log(f"GET {log_path} broke off after {state['written']} bytes: {reply.errorString()}",
+                    Qgis.Warning)
+                raise errors.DownloadIncomplete(detail=reply.errorString())
+            expected = headers.get("content-length")
+            encoded = headers.get("content-encoding", "identity").lower() not in ("", "identity")
+            if expected is not None and not encoded and int(expected) != state["written"]:
+                log(f"GET {log_path}: got {state['written']} of {expected} bytes", Qgis.Warning)
+                raise errors.DownloadIncomplete(detail=f"{state['written']} of {expected} bytes")
+            os.replace(part, dest)
+            log(f"GET {log_path} -> {status}, {state['written']} bytes ({ms} ms)")
+            return HttpResponse(status, headers, b"")
+        except BaseException:
+            timer.stop()
+            if not fh.closed:
+                fh.close()
+            if reply.isRunning():
+                reply.abort()
+            _unlink(part)
+            raise
+        finally:
+            # direct delete: a QgsTask thread runs no event loop after this, so deleteLater would leak
+            sip.delete(reply)
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:  # e.g. still open on Windows: retention purge will get it later
+        log(f"could not remove {path.name}: {exc}", Qgis.Warning)

@@ -1,0 +1,318 @@
+"""SafeStats layers in a QGIS project: open, describe, refresh, and keep data out of projects.
+
+A SafeStats layer is an OGR layer on a FlatGeobuf file in the profile's cache, in the
+"SafeStats" layer group, carrying:
+
+* custom properties ``safestats/*`` — the query (JSON), dataset, store URL, purpose, time of
+  extraction, row count and protective marking — so Refresh can run the query again;
+* QGIS layer metadata (dataset, agency, filter, extraction time, purpose, licence,
+  attribution, protective marking) and the attribution text;
+* temporal properties from ``occurred_at`` so the Temporal Controller animates it.
+
+Projects store the query, never the data. ``ProjectGuard`` rewrites every SafeStats layer in
+the project XML being written (``QgsProject.writeProject``, which covers .qgs and .qgz) as an
+empty in-memory layer of the same fields, so neither the cache path nor any record is saved.
+When a project is read, its SafeStats layers (empty placeholders, or real files written by
+something else) are switched to placeholders and marked *pending*; after sign-in they are
+re-fetched with the stored query. On sign-out, loaded layers become placeholders too.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Callable, Optional
+
+from qgis.core import (Qgis, QgsAbstractMetadataBase, QgsCoordinateReferenceSystem, QgsDateTimeRange,
+                       QgsLayerMetadata, QgsLayerTreeGroup, QgsMapLayer, QgsMemoryProviderUtils,
+                       QgsProject, QgsVectorLayer, QgsVectorLayerTemporalProperties)
+from qgis.PyQt.QtCore import QDateTime, QObject, Qt
+from qgis.PyQt.QtXml import QDomDocument
+
+from ..governance import marking as gov_marking
+from . import errors
+from .http import log
+from .models import CollectionInfo, Query
+
+GROUP_NAME = "SafeStats"
+PREFIX = "safestats/"
+PROP_QUERY = PREFIX + "query"
+PROP_DATASET = PREFIX + "dataset"
+PROP_TITLE = PREFIX + "title"
+PROP_STORE = PREFIX + "store_url"
+PROP_PURPOSE = PREFIX + "purpose"
+PROP_USER = PREFIX + "user"
+PROP_EXTRACTED = PREFIX + "extracted_at"
+PROP_ROWS = PREFIX + "rows"
+PROP_STATE = PREFIX + "state"  # "loaded" | "pending"
+PROP_MARKING = gov_marking.LAYER_PROPERTY
+STATE_LOADED = "loaded"
+STATE_PENDING = "pending"
+CRS = "EPSG:27700"
+
+
+# ------------------------------------------------------------------ queries
+
+
+def is_safestats_layer(layer: Optional[QgsMapLayer]) -> bool:
+    return layer is not None and bool(layer.customProperty(PROP_QUERY, ""))
+
+
+def safestats_layers(project: Optional[QgsProject] = None) -> list[QgsVectorLayer]:
+    project = project or QgsProject.instance()
+    return [lyr for lyr in project.mapLayers().values()
+            if isinstance(lyr, QgsVectorLayer) and is_safestats_layer(lyr)]
+
+
+def query_of(layer: QgsMapLayer) -> Query:
+    text = layer.customProperty(PROP_QUERY, "")
+    if not text:
+        raise errors.SafeStatsError("This layer was not loaded from SafeStats, so it cannot be refreshed.")
+    try:
+        return Query.from_json(str(text))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise errors.SafeStatsError("The SafeStats query stored in this layer cannot be read. Load the "
+                                    "data again from the SafeStats panel.", detail=str(exc)) from exc
+
+
+def is_pending(layer: QgsMapLayer) -> bool:
+    return layer.customProperty(PROP_STATE, "") == STATE_PENDING
+
+
+# ------------------------------------------------------------------ opening / describing
+
+
+def open_fgb(path: str, name: str) -> QgsVectorLayer:
+    layer = QgsVectorLayer(path, name, "ogr")
+    if not layer.isValid():
+        raise errors.DownloadIncomplete("The downloaded file could not be opened. Try loading again.",
+                                        detail=path)
+    return layer
+
+
+def describe_layer(layer: QgsVectorLayer, info: CollectionInfo, query: Query, *, store_url: str,
+                   purpose: str, user: str, extracted_at: datetime, rows: Optional[int]) -> None:
+    """Custom properties, metadata, attribution, marking and temporal settings."""
+    layer.setCustomProperty(PROP_QUERY, query.to_json())
+    layer.setCustomProperty(PROP_DATASET, info.id)
+    layer.setCustomProperty(PROP_TITLE, info.title)
+    layer.setCustomProperty(PROP_STORE, store_url)
+    layer.setCustomProperty(PROP_PURPOSE, purpose)
+    layer.setCustomProperty(PROP_USER, user)
+    layer.setCustomProperty(PROP_EXTRACTED, extracted_at.astimezone(timezone.utc).isoformat(timespec="seconds"))
+    layer.setCustomProperty(PROP_ROWS, int(rows if rows is not None else layer.featureCount()))
+    layer.setCustomProperty(PROP_STATE, STATE_LOADED)
+    gov_marking.set_layer_marking(layer, info.protective_marking or gov_marking.DEFAULT_MARKING)
+    layer.setMetadata(build_metadata(layer, info, query, store_url=store_url, purpose=purpose, user=user,
+                                     extracted_at=extracted_at))
+    if hasattr(layer, "setAttribution"):
+        layer.setAttribution(info.attribution or f"Source: {info.agency}, via GLA SafeStats")
+    set_temporal(layer, info.time_field or "occurred_at")
+    layer.setReadOnly(True)
+
+
+def build_metadata(layer: QgsVectorLayer, info: CollectionInfo, query: Query, *, store_url: str,
+                   purpose: str, user: str, extracted_at: datetime) -> QgsLayerMetadata:
+    md = QgsLayerMetadata()
+    stamp = extracted_at.astimezone(timezone.utc).isoformat(timespec="seconds")
+    marking = gov_marking.normalise(info.protective_marking) or gov_marking.DEFAULT_MARKING
+    md.setIdentifier(f"safestats:{info.id}")
+    md.setParentIdentifier(store_url)
+    md.setTitle(info.title)
+    md.setType("dataset")
+    md.setLanguage("en-GB")
+    md.setAbstract(
+        f"{info.description}\n\nAgency: {info.agency}\nFilter: {query.describe()}\n"
+        f"Extracted: {stamp} by {user} from {store_url}\nPurpose: {purpose}\n"
+        f"Protective marking: {marking}\nLicence: {info.licence}\nAttribution: {info.attribution}")
+    md.setKeywords({"SafeStats": ["SafeStats", info.id, info.agency, marking]})
+    md.setRights([marking, info.licence, f"Purpose: {purpose}",
+                  "For prevention and reduction of crime and disorder only; not for enforcement or prosecution."])
+    if info.licence:
+        md.setLicenses([info.licence])
+    md.setHistory([f"{stamp}: extracted by {user} from {store_url} for {purpose}; filter: {query.describe()}"])
+    md.setCrs(QgsCoordinateReferenceSystem(CRS))
+    contact = QgsAbstractMetadataBase.Contact(info.agency)
+    contact.organization = info.agency
+    contact.role = "originator"
+    md.addContact(contact)
+    extent = QgsLayerMetadata.Extent()
+    start = query.start.isoformat() if query.start else info.temporal_start
+    end = query.end.isoformat() if query.end else info.temporal_end
+    qs = QDateTime.fromString(start, Qt.ISODate) if start else QDateTime()
+    qe = QDateTime.fromString(end, Qt.ISODate) if end else QDateTime()
+    extent.setTemporalExtents([QgsDateTimeRange(qs, qe)])
+    md.setExtent(extent)
+    return md
+
+
+def set_temporal(layer: QgsVectorLayer, field: str = "occurred_at") -> None:
+    """Make the Temporal Controller animate the layer by its incident time."""
+    idx = layer.fields().indexOf(field)
+    if idx < 0:
+        return
+    props: QgsVectorLayerTemporalProperties = layer.temporalProperties()
+    ftype = layer.fields().at(idx).type()
+    from qgis.PyQt.QtCore import QVariant
+    if ftype in (QVariant.DateTime, QVariant.Date):
+        props.setMode(QgsVectorLayerTemporalProperties.ModeFeatureDateTimeInstantFromField)
+        props.setStartField(field)
+    else:  # a text timestamp: convert with an expression
+        props.setMode(QgsVectorLayerTemporalProperties.ModeFeatureDateTimeStartAndEndFromExpressions)
+        props.setStartExpression(f'to_datetime("{field}")')
+        props.setEndExpression(f'to_datetime("{field}")')
+    props.setIsActive(True)
+
+
+def add_to_project(layer: QgsVectorLayer, project: Optional[QgsProject] = None) -> QgsVectorLayer:
+    """Add the layer to the top of the "SafeStats" group (created at the top when missing)."""
+    project = project or QgsProject.instance()
+    root = project.layerTreeRoot()
+    group = root.findGroup(GROUP_NAME)
+    if group is None:
+        group = root.insertGroup(0, GROUP_NAME)
+    project.addMapLayer(layer, False)
+    group.insertLayer(0, layer)
+    gov_marking.update_project_marking(project)
+    return layer
+
+
+def safestats_group(project: Optional[QgsProject] = None) -> Optional[QgsLayerTreeGroup]:
+    return (project or QgsProject.instance()).layerTreeRoot().findGroup(GROUP_NAME)
+
+
+def replace_source(layer: QgsVectorLayer, path: str) -> None:
+    """Point an existing SafeStats layer (loaded or placeholder) at a new file; keeps its style."""
+    layer.setReadOnly(False)
+    layer.setDataSource(path, layer.name(), "ogr", False)
+    if not layer.isValid():
+        raise errors.DownloadIncomplete("The downloaded file could not be opened. Try again.", detail=path)
+
+
+# ------------------------------------------------------------------ placeholders
+
+
+def placeholder_uri(layer: QgsVectorLayer) -> str:
+    """An in-memory, feature-less source with the same geometry type, CRS and fields."""
+    geom = layer.wkbType() if layer.wkbType() != 0 else 1
+    mem = QgsMemoryProviderUtils.createMemoryLayer(layer.name(), layer.fields(), geom,
+                                                   layer.crs() if layer.crs().isValid()
+                                                   else QgsCoordinateReferenceSystem(CRS))
+    return mem.source()
+
+
+def to_placeholder(layer: QgsVectorLayer) -> None:
+    """Drop the layer's data (release its cache file) but keep style, query and metadata."""
+    if layer.providerType() != "memory":
+        uri = placeholder_uri(layer)
+        layer.setReadOnly(False)
+        layer.setDataSource(uri, layer.name(), "memory", False)
+    layer.setCustomProperty(PROP_STATE, STATE_PENDING)
+    layer.setReadOnly(True)
+
+
+def scrub_project_document(doc: QDomDocument, layers: list[QgsVectorLayer]) -> int:
+    """Rewrite SafeStats layers in a project DOM as empty memory layers. Returns how many."""
+    by_id = {lyr.id(): lyr for lyr in layers}
+    if not by_id:
+        return 0
+    changed = 0
+    maplayers = doc.elementsByTagName("maplayer")
+    for i in range(maplayers.count()):
+        elem = maplayers.at(i).toElement()
+        layer_id = elem.firstChildElement("id").text()
+        layer = by_id.get(layer_id)
+        if layer is None:
+            continue
+        uri = placeholder_uri(layer)
+        _set_child_text(doc, elem, "datasource", uri)
+        provider = elem.firstChildElement("provider")
+        if provider.isNull():
+            provider = doc.createElement("provider")
+            elem.appendChild(provider)
+        _replace_text(doc, provider, "memory")
+        changed += 1
+    tree_layers = doc.elementsByTagName("layer-tree-layer")
+    for i in range(tree_layers.count()):
+        elem = tree_layers.at(i).toElement()
+        layer = by_id.get(elem.attribute("id"))
+        if layer is not None:
+            elem.setAttribute("source", placeholder_uri(layer))
+            elem.setAttribute("providerKey", "memory")
+    return changed
+
+
+def _set_child_text(doc: QDomDocument, parent, tag: str, text: str) -> None:  # noqa: ANN001
+    child = parent.firstChildElement(tag)
+    if child.isNull():
+        child = doc.createElement(tag)
+        parent.appendChild(child)
+    _replace_text(doc, child, text)
+
+
+def _replace_text(doc: QDomDocument, elem, text: str) -> None:  # noqa: ANN001
+    while elem.hasChildNodes():
+        elem.removeChild(elem.firstChild())
+    elem.appendChild(doc.createTextNode(text))
+
+
+class ProjectGuard(QObject):
+    """Keeps SafeStats data out of project files and re-fetches it after a project is read.
+
+    ``refetch`` is called with the list of pending layers whenever there are some and
+    ``can_fetch()`` is true (e.g. right after a project is read while signed in, or at sign-in).
+    """
+
+    def __init__(self, project: Optional[QgsProject] = None,
+                 refetch: Optional[Callable[[list[QgsVectorLayer]], None]] = None,
+                 can_fetch: Optional[Callable[[], bool]] = None, parent: Optional[QObject] = None) -> None:
+        super().__init__(parent)
+        self.project = project or QgsProject.instance()
+        self.refetch = refetch
+        self.can_fetch = can_fetch or (lambda: False)
+        self.project.writeProject.connect(self._on_write_project)
+        self.project.readProject.connect(self._on_read_project)
+
+    def detach(self) -> None:
+        for signal, slot in ((self.project.writeProject, self._on_write_project),
+                             (self.project.readProject, self._on_read_project)):
+            try:
+                signal.disconnect(slot)
+            except (TypeError, RuntimeError):
+                pass
+
+    def _on_write_project(self, doc: QDomDocument) -> None:
+        n = scrub_project_document(doc, safestats_layers(self.project))
+        if n:
+            log(f"project saved with {n} SafeStats layer(s) as queries only (no data)")
+
+    def _on_read_project(self, _doc: QDomDocument) -> None:
+        layers = safestats_layers(self.project)
+        for layer in layers:
+            to_placeholder(layer)
+        gov_marking.update_project_marking(self.project)
+        if layers:
+            log(f"project has {len(layers)} SafeStats layer(s); they are fetched again after sign-in")
+        self.fetch_pending()
+
+    def pending_layers(self) -> list[QgsVectorLayer]:
+        return [lyr for lyr in safestats_layers(self.project) if is_pending(lyr)]
+
+    def release_all(self) -> None:
+        """Sign-out: every SafeStats layer lets go of its data (files can then be purged)."""
+        for layer in safestats_layers(self.project):
+            to_placeholder(layer)
+
+    def fetch_pending(self) -> list[QgsVectorLayer]:
+        pending = self.pending_layers()
+        if pending and self.refetch is not None and self.can_fetch():
+            self.refetch(pending)
+        return pending
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+__all__ = [
+    "GROUP_NAME", "PROP_QUERY", "ProjectGuard", "add_to_project", "describe_layer", "is_safestats_layer",
+    "open_fgb", "query_of", "replace_source", "safestats_layers", "to_placeholder", "Qgis",
+]

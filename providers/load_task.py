@@ -1,0 +1,270 @@
+"""Background loading: QgsTasks that download in ``run()`` and touch the project only in
+``finished()`` (main thread), so the UI never freezes and a cancelled load leaves nothing.
+
+* ``LoadTask`` — stream ``f=fgb`` to the cache, then open it as an OGR layer in the
+  "SafeStats" group (or swap it into an existing layer for Refresh / project re-fetch).
+* ``CountTask`` — the cheap match count for the filter panel.
+* ``LayerLoader`` — owns running tasks, wires ``ProjectGuard`` and ``SessionManager``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Optional
+
+from qgis.core import QgsApplication, QgsFeedback, QgsProject, QgsTask, QgsVectorLayer
+from qgis.PyQt.QtCore import QObject, pyqtSignal
+
+from ..governance import marking as gov_marking
+from . import errors, layers
+from .http import log
+from .models import CollectionInfo, Query
+from .session import SessionManager
+
+#: ask the user before loading more rows than this
+LARGE_LOAD_ROWS = 200_000
+
+StyleCallback = Callable[[QgsVectorLayer, CollectionInfo], None]
+
+
+def needs_confirmation(count: int, threshold: int = LARGE_LOAD_ROWS) -> bool:
+    return count > threshold
+
+
+class LoadTask(QgsTask):
+    """Download one query and put it on the map. Signals ``loaded(layer)`` / ``failed(error)``."""
+
+    loaded = pyqtSignal(object)
+    failed = pyqtSignal(object)
+
+    def __init__(self, session: SessionManager, query: Query, *, info: Optional[CollectionInfo] = None,
+                 target_layer: Optional[QgsVectorLayer] = None, project: Optional[QgsProject] = None,
+                 style_callback: Optional[StyleCallback] = None, layer_name: Optional[str] = None,
+                 event: str = "load") -> None:
+        title = info.title if info else query.dataset_id
+        super().__init__(f"SafeStats: loading {title}", QgsTask.CanCancel)
+        self.session = session
+        self.client = session.client  # raises NotSignedIn now, on the main thread
+        self.query = query
+        self.info = info
+        self.project = project or QgsProject.instance()
+        self.target_layer_id = target_layer.id() if target_layer is not None else None
+        self.style_callback = style_callback
+        self.layer_name = layer_name
+        self.event = event
+        self.store_url = session.store_url or ""
+        self.user = session.user.username if session.user else ""
+        self.organisation = session.user.organisation_name if session.user else ""
+        self.purpose = session.purpose or ""
+        self.feedback = QgsFeedback()
+        self.path: Optional[Path] = None
+        self.rows: Optional[int] = None
+        self.bytes = 0
+        self.error: Optional[errors.SafeStatsError] = None
+        self.layer: Optional[QgsVectorLayer] = None
+
+    # --------------------------------------------------------------- worker thread
+
+    def cancel(self) -> None:
+        self.feedback.cancel()
+        super().cancel()
+
+    def run(self) -> bool:
+        try:
+            if self.info is None or not self.info.has_details:
+                self.info = self.client.collection(self.query.dataset_id)
+            if self.info.aggregate_only:
+                raise errors.AggregateOnly()
+            self.path = self.session.cache.new_path(self.query.dataset_id)
+            self.setProgress(1)
+            result = self.client.download_fgb(self.query, self.path, feedback=self.feedback,
+                                              progress=self._on_progress)
+            self.rows, self.bytes = result.rows, result.bytes
+            if self.isCanceled():
+                raise errors.LoadCancelled()
+            return True
+        except errors.SafeStatsError as exc:
+            self.error = exc
+        except Exception as exc:  # noqa: BLE001 - report, never crash QGIS from a task
+            self.error = errors.SafeStatsError(detail=f"{type(exc).__name__}: {exc}")
+        self._remove_file()
+        return False
+
+    def _on_progress(self, received: int, total: Optional[int]) -> None:
+        if total:
+            self.setProgress(max(1.0, min(99.0, 100.0 * received / total)))
+
+    # --------------------------------------------------------------- main thread
+
+    def finished(self, result: bool) -> None:
+        if result and self.isCanceled():
+            result = False
+            self.error = errors.LoadCancelled()
+        if result:
+            try:
+                self.layer = self._make_layer()
+            except errors.SafeStatsError as exc:
+                self.error, result = exc, False
+            except Exception as exc:  # noqa: BLE001
+                self.error, result = errors.SafeStatsError(detail=f"{type(exc).__name__}: {exc}"), False
+        if not result:
+            self._remove_file()
+            error = self.error or errors.LoadCancelled()
+            if isinstance(error, errors.LoadCancelled):
+                self._audit("load_cancelled")
+            else:
+                self._audit("load_failed", error=error.code)
+            log(f"loading {self.query.dataset_id} failed: {error.code}")
+            self.failed.emit(error)
+            return
+        self._audit(self.event, rows=self.rows, bytes=self.bytes,
+                    layer=self.layer.name() if self.layer else None)
+        self.loaded.emit(self.layer)
+
+    def _make_layer(self) -> QgsVectorLayer:
+        assert self.path is not None and self.info is not None
+        name = self.layer_name or self.info.title
+        target = self.project.mapLayer(self.target_layer_id) if self.target_layer_id else None
+        if self.target_layer_id and target is None:
+            raise errors.LoadCancelled("The layer was removed before its data arrived; nothing was loaded.")
+        fresh = layers.open_fgb(str(self.path), name)
+        if self.rows is not None and fresh.featureCount() != self.rows:
+            raise errors.DownloadIncomplete(
+                detail=f"file has {fresh.featureCount()} features, store said {self.rows}")
+        if target is not None:
+            del fresh
+            old_source = target.source() if target.providerType() == "ogr" else None
+            layers.replace_source(target, str(self.path))
+            layer = target
+            if old_source and self.session.cache.contains(old_source.split("|")[0]):
+                Path(old_source.split("|")[0]).unlink(missing_ok=True)
+        else:
+            layer = fresh
+        layers.describe_layer(layer, self.info, self.query, store_url=self.store_url, purpose=self.purpose,
+                              user=self.user, extracted_at=layers.now_utc(), rows=self.rows)
+        if target is None:
+            if self.style_callback is not None:
+                self.style_callback(layer, self.info)
+            layers.add_to_project(layer, self.project)
+        else:
+            gov_marking.update_project_marking(self.project)
+            layer.triggerRepaint()
+        return layer
+
+    def _remove_file(self) -> None:
+        if self.path is None:
+            return
+        for p in (self.path, self.path.with_name(self.path.name + ".part")):
+            try:
+                p.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                log(f"could not remove {p.name}: {exc}")
+
+    def _audit(self, event: str, **fields: object) -> None:
+        try:
+            self.session.audit.record(event, store=self.store_url, user=self.user,
+                                      organisation=self.organisation, dataset=self.query.dataset_id,
+                                      filter=self.query.to_params(), filter_text=self.query.describe(),
+                                      purpose=self.purpose, **fields)
+        except Exception as exc:  # noqa: BLE001
+            log(f"audit write failed: {exc}")
+
+
+class CountTask(QgsTask):
+    """Count matches off the UI thread. Signals ``counted(int)`` / ``failed(error)``."""
+
+    counted = pyqtSignal(int)
+    failed = pyqtSignal(object)
+
+    def __init__(self, session: SessionManager, query: Query) -> None:
+        super().__init__("SafeStats: counting", QgsTask.CanCancel)
+        self.client = session.client
+        self.query = query
+        self.feedback = QgsFeedback()
+        self.count: Optional[int] = None
+        self.error: Optional[errors.SafeStatsError] = None
+
+    def cancel(self) -> None:
+        self.feedback.cancel()
+        super().cancel()
+
+    def run(self) -> bool:
+        try:
+            self.count = self.client.count(self.query, self.feedback)
+            return True
+        except errors.SafeStatsError as exc:
+            self.error = exc
+        except Exception as exc:  # noqa: BLE001
+            self.error = errors.SafeStatsError(detail=f"{type(exc).__name__}: {exc}")
+        return False
+
+    def finished(self, result: bool) -> None:
+        if self.isCanceled():
+            return  # a newer count replaced this one: say nothing
+        if result and self.count is not None:
+            self.counted.emit(self.count)
+        else:
+            self.failed.emit(self.error or errors.LoadCancelled())
+
+
+class LayerLoader(QObject):
+    """Starts loads and refreshes, keeps tasks alive, re-fetches projects' layers after sign-in."""
+
+    loaded = pyqtSignal(object)
+    failed = pyqtSignal(object)
+
+    def __init__(self, session: SessionManager, project: Optional[QgsProject] = None,
+                 style_callback: Optional[StyleCallback] = None, parent: Optional[QObject] = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.project = project or QgsProject.instance()
+        self.style_callback = style_callback
+        self.tasks: set[QgsTask] = set()
+        self.guard = layers.ProjectGuard(self.project, refetch=self.refetch,
+                                         can_fetch=lambda: self.session.is_signed_in, parent=self)
+        self.session.signedIn.connect(self._on_signed_in)
+        self.session.before_sign_out.append(self.guard.release_all)
+
+    def unload(self) -> None:
+        for task in list(self.tasks):
+            task.cancel()
+        self.guard.detach()
+        try:
+            self.session.signedIn.disconnect(self._on_signed_in)
+        except (TypeError, RuntimeError):
+            pass
+        if self.guard.release_all in self.session.before_sign_out:
+            self.session.before_sign_out.remove(self.guard.release_all)
+
+    def _start(self, task: LoadTask) -> LoadTask:
+        self.tasks.add(task)
+        task.loaded.connect(self.loaded)
+        task.failed.connect(self.failed)
+        task.taskCompleted.connect(lambda: self.tasks.discard(task))
+        task.taskTerminated.connect(lambda: self.tasks.discard(task))
+        QgsApplication.taskManager().addTask(task)
+        return task
+
+    def load(self, query: Query, info: Optional[CollectionInfo] = None,
+             layer_name: Optional[str] = None) -> LoadTask:
+        return self._start(LoadTask(self.session, query, info=info, project=self.project,
+                                    style_callback=self.style_callback, layer_name=layer_name))
+
+    def refresh(self, layer: QgsVectorLayer) -> LoadTask:
+        """Run the layer's stored query again and swap in the new data (style kept)."""
+        return self._start(LoadTask(self.session, layers.query_of(layer), target_layer=layer,
+                                    project=self.project, event="refresh"))
+
+    def refetch(self, pending: list[QgsVectorLayer]) -> list[LoadTask]:
+        started = []
+        running = {t.target_layer_id for t in self.tasks if isinstance(t, LoadTask)}
+        for layer in pending:
+            if layer.id() in running:
+                continue
+            started.append(self._start(LoadTask(self.session, layers.query_of(layer), target_layer=layer,
+                                                project=self.project, event="refetch")))
+        return started
+
+    def _on_signed_in(self, _user: object) -> None:
+        self.guard.fetch_pending()

@@ -1,0 +1,466 @@
+"""Plain data exchanged with the SafeStats store (see docs/api.md).
+
+Pure Python: no QGIS, no Qt, no HTTP. ``Query.to_params()`` is the single place where a
+user's filter becomes HTTP query parameters; ``Query.to_json()``/``from_json()`` is what a
+layer keeps in its custom properties so Refresh and a reopened project can run it again.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Optional, Union
+
+CRS_27700 = "http://www.opengis.net/def/crs/EPSG/0/27700"
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+BOUNDARY_COLLECTIONS = ("boroughs", "wards")
+
+
+# ------------------------------------------------------------------ conditions / user
+
+
+@dataclass(frozen=True)
+class Purpose:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Conditions:
+    version: str
+    title: str
+    text: str
+    purposes: tuple[Purpose, ...]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Conditions":
+        purposes = tuple(Purpose(str(p["id"]), str(p.get("label") or p["id"]))
+                         for p in data.get("purposes", []))
+        return cls(version=str(data["version"]), title=str(data.get("title", "")),
+                   text=str(data.get("text", "")), purposes=purposes)
+
+    def purpose_ids(self) -> list[str]:
+        return [p.id for p in self.purposes]
+
+    def purpose_label(self, purpose_id: str) -> str:
+        for p in self.purposes:
+            if p.id == purpose_id:
+                return p.label
+        return purpose_id
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    username: str
+    display_name: str
+    organisation_id: str
+    organisation_name: str
+    role: str
+    agreement: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], agreement: Optional[dict[str, Any]] = None) -> "UserInfo":
+        org = data.get("organisation") or {}
+        return cls(username=str(data.get("username", "")),
+                   display_name=str(data.get("display_name") or data.get("username", "")),
+                   organisation_id=str(org.get("id", "")), organisation_name=str(org.get("name", "")),
+                   role=str(data.get("role", "analyst")),
+                   agreement=dict(agreement if agreement is not None else data.get("agreement") or {}))
+
+
+@dataclass
+class LoginResult:
+    """Answer of /auth/login and /auth/refresh. Tokens never appear in repr()."""
+
+    access_token: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+    expires_in: int
+    refresh_expires_in: int
+    user: UserInfo
+    purpose: str
+    conditions_version: str
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "LoginResult":
+        return cls(access_token=str(data["access_token"]), refresh_token=str(data["refresh_token"]),
+                   expires_in=int(data.get("expires_in", 900)),
+                   refresh_expires_in=int(data.get("refresh_expires_in", 28800)),
+                   user=UserInfo.from_json(data.get("user") or {}),
+                   purpose=str(data.get("purpose", "")),
+                   conditions_version=str(data.get("conditions_version", "")))
+
+
+# ------------------------------------------------------------------ collections
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    name: str
+    type: str
+    title: str
+    categories: Optional[tuple[str, ...]] = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "FieldInfo":
+        cats = data.get("categories")
+        return cls(name=str(data["name"]), type=str(data.get("type", "string")),
+                   title=str(data.get("title") or data["name"]),
+                   categories=tuple(str(c) for c in cats) if cats else None)
+
+
+@dataclass(frozen=True)
+class DsaLimits:
+    fields_restricted: bool = False
+    area_wkt: Optional[str] = None
+    area_name: Optional[str] = None
+    history_from: Optional[str] = None
+    aggregate_only: bool = False
+
+    @classmethod
+    def from_json(cls, data: Optional[dict[str, Any]]) -> "DsaLimits":
+        data = data or {}
+        return cls(fields_restricted=bool(data.get("fields_restricted", False)),
+                   area_wkt=data.get("area"), area_name=data.get("area_name"),
+                   history_from=data.get("history_from"),
+                   aggregate_only=bool(data.get("aggregate_only", False)))
+
+    def describe(self) -> str:
+        """Plain-English summary for the dataset picker."""
+        parts = []
+        parts.append("counts only (no individual records)" if self.aggregate_only else "individual records")
+        parts.append(f"area: {self.area_name}" if self.area_name else
+                     ("area: restricted" if self.area_wkt else "area: London-wide"))
+        parts.append(f"history from {self.history_from}" if self.history_from else "full history")
+        if self.fields_restricted:
+            parts.append("some fields withheld")
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class CollectionInfo:
+    id: str
+    title: str
+    description: str = ""
+    agency: str = ""
+    access: str = "records"
+    kind: str = "incidents"
+    fields: tuple[FieldInfo, ...] = ()
+    category_field: Optional[str] = None
+    time_field: str = "occurred_at"
+    limits: DsaLimits = field(default_factory=DsaLimits)
+    temporal_start: Optional[str] = None
+    temporal_end: Optional[str] = None
+    last_refresh: Optional[str] = None
+    licence: str = ""
+    attribution: str = ""
+    protective_marking: str = ""
+    record_count: Optional[int] = None
+    bbox_crs84: Optional[tuple[float, float, float, float]] = None
+    has_details: bool = False
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "CollectionInfo":
+        ss = data.get("safestats")
+        details = isinstance(ss, dict)
+        ss = ss if details else {}
+        temporal = ss.get("temporal") or {}
+        extent = data.get("extent") or {}
+        if not temporal:
+            interval = ((extent.get("temporal") or {}).get("interval") or [[None, None]])[0]
+            temporal = {"start": interval[0], "end": interval[1]} if interval else {}
+        bbox = None
+        spatial = (extent.get("spatial") or {}).get("bbox")
+        if spatial and isinstance(spatial[0], (list, tuple)) and len(spatial[0]) >= 4:
+            bbox = tuple(float(v) for v in spatial[0][:4])  # type: ignore[assignment]
+        limits = DsaLimits.from_json(ss.get("limits"))
+        return cls(
+            id=str(data["id"]), title=str(data.get("title") or data["id"]),
+            description=str(data.get("description") or ""), agency=str(ss.get("agency", "")),
+            access=str(ss.get("access", "aggregate" if limits.aggregate_only else "records")),
+            kind=str(ss.get("kind", "boundaries" if data["id"] in BOUNDARY_COLLECTIONS else "incidents")),
+            fields=tuple(FieldInfo.from_json(f) for f in ss.get("fields", [])),
+            category_field=ss.get("category_field"), time_field=str(ss.get("time_field") or "occurred_at"),
+            limits=limits, temporal_start=temporal.get("start"), temporal_end=temporal.get("end"),
+            last_refresh=ss.get("last_refresh"), licence=str(ss.get("licence", "")),
+            attribution=str(ss.get("attribution", "")),
+            protective_marking=str(ss.get("protective_marking", "")),
+            record_count=ss.get("record_count"), bbox_crs84=bbox, has_details=details)
+
+    @property
+    def aggregate_only(self) -> bool:
+        return self.limits.aggregate_only or self.access == "aggregate"
+
+    @property
+    def is_boundaries(self) -> bool:
+        return self.kind == "boundaries" or self.id in BOUNDARY_COLLECTIONS
+
+    def field(self, name: str) -> Optional[FieldInfo]:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        return None
+
+    def category_fields(self) -> list[FieldInfo]:
+        """Fields with a fixed list of values (multi-select filters), category field first."""
+        cats = [f for f in self.fields if f.categories]
+        cats.sort(key=lambda f: f.name != self.category_field)
+        return cats
+
+    def coverage(self) -> str:
+        if self.temporal_start or self.temporal_end:
+            return f"{(self.temporal_start or '…')[:10]} to {(self.temporal_end or '…')[:10]}"
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class Boundary:
+    code: str
+    name: str
+    kind: str  # "borough" | "ward"
+    parent_code: Optional[str] = None
+
+
+# ------------------------------------------------------------------ query
+
+
+@dataclass(frozen=True)
+class BBoxArea:
+    """Axis-aligned box in EPSG:27700 metres (e.g. the canvas extent)."""
+
+    xmin: float
+    ymin: float
+    xmax: float
+    ymax: float
+    label: str = "Map extent"
+    kind: str = field(default="bbox", init=False)
+
+    def __post_init__(self) -> None:
+        if not (self.xmin < self.xmax and self.ymin < self.ymax):
+            raise ValueError("empty bounding box")
+
+
+@dataclass(frozen=True)
+class BoundaryArea:
+    """Points inside any of the listed boroughs or wards (GSS codes)."""
+
+    boroughs: tuple[str, ...] = ()
+    wards: tuple[str, ...] = ()
+    label: str = ""
+    kind: str = field(default="boundaries", init=False)
+
+    def __post_init__(self) -> None:
+        if not self.boroughs and not self.wards:
+            raise ValueError("no borough or ward chosen")
+        for code in (*self.boroughs, *self.wards):
+            if not re.fullmatch(r"[A-Z]\d{8}", code):
+                raise ValueError(f"not a GSS code: {code!r}")
+
+
+@dataclass(frozen=True)
+class PolygonArea:
+    """A (multi)polygon in EPSG:27700 as WKT (drawn, or selected features of a polygon layer)."""
+
+    wkt: str
+    label: str = "Drawn area"
+    kind: str = field(default="polygon", init=False)
+
+    def __post_init__(self) -> None:
+        if not re.match(r"^\s*(MULTI)?POLYGON\s*\(", self.wkt, re.IGNORECASE):
+            raise ValueError("area must be a POLYGON or MULTIPOLYGON in WKT")
+
+
+Area = Union[BBoxArea, BoundaryArea, PolygonArea]
+
+
+def _utc(dt: datetime) -> datetime:
+    if dt.tzinfo is None:
+        raise ValueError("datetimes in a Query must be timezone-aware")
+    return dt.astimezone(timezone.utc)
+
+
+def _rfc3339(dt: datetime) -> str:
+    return _utc(dt).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _cql_string(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _normalise_wkt(wkt: str) -> str:
+    """Upper-case geometry keywords and drop Z/M markers: CQL2 text wants plain 2D WKT."""
+    text = re.sub(r"\s+", " ", wkt.strip())
+    text = re.sub(r"(?i)\b(multipolygon|polygon)\s*(zm|z|m)?\s*\(",
+                  lambda m: m.group(1).upper() + "(", text)
+    return text
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to fetch: one dataset and the user's filters. Times are timezone-aware."""
+
+    dataset_id: str
+    start: Optional[datetime] = None
+    end: Optional[datetime] = None
+    dow: tuple[int, ...] = ()
+    hours: tuple[int, ...] = ()
+    categories: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    area: Optional[Area] = None
+
+    JSON_VERSION = 1
+
+    def __post_init__(self) -> None:
+        if not _IDENT.match(self.dataset_id):
+            raise ValueError(f"bad dataset id {self.dataset_id!r}")
+        if self.start is not None:
+            _utc(self.start)
+        if self.end is not None:
+            _utc(self.end)
+        if self.start is not None and self.end is not None and self.start > self.end:
+            raise ValueError("the start of the date range is after its end")
+        if any(d not in range(1, 8) for d in self.dow):
+            raise ValueError("days of week are ISO numbers 1 (Monday) to 7 (Sunday)")
+        if any(h not in range(0, 24) for h in self.hours):
+            raise ValueError("hours are 0 to 23")
+        for name in self.categories:
+            if not _IDENT.match(name):
+                raise ValueError(f"bad field name {name!r}")
+        # normalise containers so equal filters compare equal and hash
+        object.__setattr__(self, "dow", tuple(sorted(set(int(d) for d in self.dow))))
+        object.__setattr__(self, "hours", tuple(sorted(set(int(h) for h in self.hours))))
+        object.__setattr__(self, "categories", {k: tuple(v) for k, v in sorted(self.categories.items()) if v})
+
+    # ----------------------------------------------------------- HTTP
+
+    def datetime_param(self) -> Optional[str]:
+        if self.start is None and self.end is None:
+            return None
+        a = _rfc3339(self.start) if self.start is not None else ".."
+        b = _rfc3339(self.end) if self.end is not None else ".."
+        return f"{a}/{b}"
+
+    def cql2(self) -> Optional[str]:
+        """CQL2 text for what has no simple parameter: category lists and polygons."""
+        clauses = []
+        for name, values in self.categories.items():
+            if len(values) == 1:
+                clauses.append(f"{name} = {_cql_string(values[0])}")
+            else:
+                clauses.append("(" + " OR ".join(f"{name} = {_cql_string(v)}" for v in values) + ")")
+        if isinstance(self.area, PolygonArea):
+            clauses.append(f"S_INTERSECTS(geometry, {_normalise_wkt(self.area.wkt)})")
+        return " AND ".join(clauses) if clauses else None
+
+    def to_params(self) -> dict[str, str]:
+        """HTTP query parameters for items / count / f=fgb (docs/api.md)."""
+        params: dict[str, str] = {}
+        dt = self.datetime_param()
+        if dt:
+            params["datetime"] = dt
+        if self.dow:
+            params["dow"] = ",".join(str(d) for d in self.dow)
+        if self.hours:
+            params["hour"] = ",".join(str(h) for h in self.hours)
+        if isinstance(self.area, BBoxArea):
+            a = self.area
+            params["bbox"] = ",".join(_num(v) for v in (a.xmin, a.ymin, a.xmax, a.ymax))
+            params["bbox-crs"] = CRS_27700
+        elif isinstance(self.area, BoundaryArea):
+            params["area"] = ",".join([f"borough:{c}" for c in self.area.boroughs]
+                                      + [f"ward:{c}" for c in self.area.wards])
+        cql = self.cql2()
+        if cql:
+            params["filter"] = cql
+            params["filter-lang"] = "cql2-text"
+            if isinstance(self.area, PolygonArea):
+                params["filter-crs"] = CRS_27700
+        return params
+
+    # ----------------------------------------------------------- persistence
+
+    def to_dict(self) -> dict[str, Any]:
+        area: Optional[dict[str, Any]] = None
+        if isinstance(self.area, BBoxArea):
+            area = {"kind": "bbox", "bbox": [self.area.xmin, self.area.ymin, self.area.xmax, self.area.ymax],
+                    "label": self.area.label}
+        elif isinstance(self.area, BoundaryArea):
+            area = {"kind": "boundaries", "boroughs": list(self.area.boroughs), "wards": list(self.area.wards),
+                    "label": self.area.label}
+        elif isinstance(self.area, PolygonArea):
+            area = {"kind": "polygon", "wkt": self.area.wkt, "label": self.area.label}
+        return {"v": self.JSON_VERSION, "dataset": self.dataset_id,
+                "start": _rfc3339(self.start) if self.start else None,
+                "end": _rfc3339(self.end) if self.end else None,
+                "dow": list(self.dow), "hours": list(self.hours),
+                "categories": {k: list(v) for k, v in self.categories.items()}, "area": area}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Query":
+        if int(data.get("v", 1)) > cls.JSON_VERSION:
+            raise ValueError("this query was saved by a newer SafeStats plugin")
+        area: Optional[Area] = None
+        a = data.get("area")
+        if a:
+            if a["kind"] == "bbox":
+                area = BBoxArea(*[float(v) for v in a["bbox"]], label=a.get("label", "Map extent"))
+            elif a["kind"] == "boundaries":
+                area = BoundaryArea(tuple(a.get("boroughs", ())), tuple(a.get("wards", ())), label=a.get("label", ""))
+            elif a["kind"] == "polygon":
+                area = PolygonArea(a["wkt"], label=a.get("label", "Drawn area"))
+            else:
+                raise ValueError(f"unknown area kind {a['kind']!r}")
+        return cls(dataset_id=str(data["dataset"]), start=_parse_dt(data.get("start")),
+                   end=_parse_dt(data.get("end")), dow=tuple(data.get("dow", ())),
+                   hours=tuple(data.get("hours", ())),
+                   categories={k: tuple(v) for k, v in (data.get("categories") or {}).items()}, area=area)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Query":
+        return cls.from_dict(json.loads(text))
+
+    def describe(self) -> str:
+        """One line of plain English for metadata, audit and the layer tooltip."""
+        parts = []
+        if self.start or self.end:
+            a = self.start.date().isoformat() if self.start else "start"
+            b = self.end.date().isoformat() if self.end else "now"
+            parts.append(f"{a} to {b}")
+        if self.dow:
+            names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+            parts.append("days " + ",".join(names[d - 1] for d in self.dow))
+        if self.hours:
+            parts.append("hours " + ",".join(str(h) for h in self.hours))
+        for name, values in self.categories.items():
+            parts.append(f"{name} in ({', '.join(values)})")
+        if self.area is not None:
+            label = self.area.label
+            if isinstance(self.area, BoundaryArea) and not label:
+                label = ", ".join((*self.area.boroughs, *self.area.wards))
+            parts.append(f"area: {label}")
+        return "; ".join(parts) if parts else "no filter"
+
+
+def _num(v: float) -> str:
+    return f"{v:.2f}".rstrip("0").rstrip(".")
+
+
+def _parse_dt(text: Optional[str]) -> Optional[datetime]:
+    if not text:
+        return None
+    dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt
+
+
+@dataclass(frozen=True)
+class DownloadResult:
+    path: str
+    bytes: int
+    rows: Optional[int]
