@@ -1,0 +1,337 @@
+"""SafeStats for QGIS: wires actions, menu, toolbar, dock, layer context menu and signals.
+
+Thin on purpose: sessions, network, loading and layers live in ``providers``; governance rules
+in ``governance``; widgets in ``ui``.  ``unload()`` removes everything ``initGui()`` added.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsProject, QgsVectorLayer
+from qgis.PyQt.QtCore import QCoreApplication, QObject, Qt
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction, QMenu, QToolBar
+
+from .providers import errors
+from .providers.layers import is_safestats_layer
+from .providers.load_task import LayerLoader
+from .providers.session import SessionManager
+from .ui import background, messages, presets
+
+PLUGIN_DIR = Path(__file__).resolve().parent
+ICONS = PLUGIN_DIR / "icons"
+MENU = "&SafeStats"
+LOG_TAG = "SafeStats"
+
+
+def _icon(name: str) -> QIcon:
+    return QIcon(str(ICONS / name))
+
+
+def _vector_layer_type() -> Any:
+    """The vector layer type enum (Qgis.LayerType on QGIS >= 3.30, QgsMapLayerType before)."""
+    layer_type = getattr(Qgis, "LayerType", None)
+    if layer_type is not None and hasattr(layer_type, "Vector"):
+        return layer_type.Vector
+    from qgis.core import QgsMapLayerType
+
+    return QgsMapLayerType.VectorLayer
+
+
+class SafeStatsPlugin(QObject):
+    def __init__(self, iface: Any) -> None:
+        super().__init__()
+        self.iface = iface
+        self.session: Optional[SessionManager] = None
+        self.loader: Optional[LayerLoader] = None
+        self.dock: Any = None
+        self.toolbar: Optional[QToolBar] = None
+        self.actions: List[QAction] = []
+        self.menu_actions: List[QAction] = []
+        self.layer_actions: List[QAction] = []
+        self.style_menu: Optional[QMenu] = None
+        self._preset_for: Dict[str, str] = {}
+        self._connections: List[Tuple[Any, Any]] = []
+
+    def tr(self, text: str) -> str:  # noqa: D102
+        return QCoreApplication.translate("SafeStats", text)
+
+    # ================================================================ init
+
+    def initGui(self) -> None:  # noqa: N802 - QGIS API
+        from .ui.dock import SafeStatsDock
+
+        self.session = SessionManager(parent=self)
+        self.loader = LayerLoader(self.session, style_callback=self._style_new_layer, parent=self)
+
+        self.sign_in_action = self._action("signin.svg", self.tr("Sign in to SafeStats…"), self.open_sign_in)
+        self.sign_out_action = self._action("signout.svg", self.tr("Sign out of SafeStats"), self.sign_out)
+        self.dock = SafeStatsDock(self.iface, self.session, self.iface.mainWindow())
+        self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+        self.dock.hide()
+        self.dock_action = self._action("dock.svg", self.tr("SafeStats panel"), None)
+        self.dock_action.setCheckable(True)
+        self.dock_action.toggled.connect(self.dock.setUserVisible)
+        self.dock.visibilityChanged.connect(self.dock_action.setChecked)
+
+        self.toolbar = self.iface.addToolBar(self.tr("SafeStats"))
+        self.toolbar.setObjectName("SafeStatsToolbar")
+        for action in (self.sign_in_action, self.sign_out_action, self.dock_action):
+            self.toolbar.addAction(action)
+            self.iface.addPluginToWebMenu(MENU, action)
+            self.menu_actions.append(action)
+
+        self._init_layer_actions()
+        self._connect(self.session.signedIn, self._on_signed_in)
+        self._connect(self.session.signedOut, self._on_signed_out)
+        self._connect(self.dock.signInRequested, self.open_sign_in)
+        self._connect(self.dock.signOutRequested, self.sign_out)
+        self._connect(self.dock.loadRequested, self.load)
+        self._connect(self.dock.refreshRequested, self.refresh_layer)
+        self._connect(self.dock.cancelRequested, self.cancel_loads)
+        self._connect(self.loader.loaded, self._on_loaded)
+        self._connect(self.loader.failed, self._on_failed)
+        self._connect(QgsProject.instance().layersAdded, self._on_layers_added)
+        self._on_layers_added(list(QgsProject.instance().mapLayers().values()))
+        self._update_actions()
+
+    def _action(self, icon_name: str, text: str, slot: Any) -> QAction:
+        action = QAction(_icon(icon_name), text, self.iface.mainWindow())
+        action.setObjectName("SafeStats" + "".join(ch for ch in text if ch.isalnum()))
+        if slot is not None:
+            action.triggered.connect(slot)
+        self.actions.append(action)
+        return action
+
+    def _connect(self, signal: Any, slot: Any) -> None:
+        signal.connect(slot)
+        self._connections.append((signal, slot))
+
+    def _init_layer_actions(self) -> None:
+        """Layer tree context menu (SafeStats layers only): style presets, refresh, save style."""
+        vector = _vector_layer_type()
+        self.style_menu = QMenu(self.tr("Style preset"), self.iface.mainWindow())
+        self.style_menu.aboutToShow.connect(self._fill_style_menu)
+        style_action = QAction(_icon("style.svg"), self.tr("Style preset"), self.iface.mainWindow())
+        style_action.setMenu(self.style_menu)
+        refresh_action = QAction(_icon("refresh.svg"), self.tr("Refresh from SafeStats"), self.iface.mainWindow())
+        refresh_action.triggered.connect(lambda: self.refresh_layer(self.iface.activeLayer()))
+        save_action = QAction(self.tr("Save style as my preset…"), self.iface.mainWindow())
+        save_action.triggered.connect(self._save_style_of_active_layer)
+        for action in (style_action, refresh_action, save_action):
+            self.iface.addCustomActionForLayerType(action, self.tr("SafeStats"), vector, False)
+            self.layer_actions.append(action)
+
+    # ================================================================ unload
+
+    def unload(self) -> None:
+        background.cancel_all()
+        for signal, slot in self._connections:
+            try:
+                signal.disconnect(slot)
+            except (TypeError, RuntimeError):
+                pass
+        self._connections.clear()
+        if self.loader is not None:
+            self.cancel_loads()
+            self.loader.unload()
+        if self.session is not None and self.session.is_signed_in:
+            try:
+                self.session.sign_out()
+            except Exception as exc:  # noqa: BLE001 - unloading must finish
+                messages.log_error(exc, "sign-out at unload")
+        for action in self.layer_actions:
+            self.iface.removeCustomActionForLayerType(action)
+            action.deleteLater()
+        self.layer_actions.clear()
+        if self.style_menu is not None:
+            self.style_menu.deleteLater()
+            self.style_menu = None
+        for action in self.menu_actions:
+            self.iface.removePluginWebMenu(MENU, action)
+        self.menu_actions.clear()
+        if self.toolbar is not None:
+            self.toolbar.clear()
+            self.iface.mainWindow().removeToolBar(self.toolbar)
+            self.toolbar.deleteLater()
+            self.toolbar = None
+        if self.dock is not None:
+            self.dock.release()
+            self.iface.removeDockWidget(self.dock)
+            self.dock.deleteLater()
+            self.dock = None
+        for action in self.actions:
+            action.deleteLater()
+        self.actions.clear()
+        self.loader = None
+        self.session = None
+
+    # ================================================================ sign in / out
+
+    def open_sign_in(self) -> None:
+        from .ui.signin_dialog import SignInDialog
+
+        dialog = SignInDialog(self.session, self.iface.mainWindow())
+        dialog.exec_()
+        dialog.deleteLater()
+
+    def sign_out(self) -> None:
+        if self.session is None or not self.session.is_signed_in:
+            return
+        try:
+            self.session.sign_out()
+        except Exception as exc:  # noqa: BLE001 - shown through the one mapping place
+            messages.show_error(self.iface.messageBar(), exc, "sign-out")
+
+    def _on_signed_in(self, user: Any) -> None:
+        self.dock.set_signed_in(user)
+        self.dock.setUserVisible(True)
+        self._update_actions()
+        messages.show_info(self.iface.messageBar(), self.tr("SafeStats"),
+                           self.tr("Signed in as {0} ({1}).").format(user.display_name, user.organisation_name),
+                           Qgis.Success, 4)
+
+    def _on_signed_out(self) -> None:
+        self.dock.set_signed_in(None)
+        self._update_actions()
+        messages.show_info(self.iface.messageBar(), self.tr("SafeStats"),
+                           self.tr("Signed out. Downloaded SafeStats data was removed from this computer."),
+                           Qgis.Info, 4)
+
+    def _update_actions(self) -> None:
+        signed_in = bool(self.session and self.session.is_signed_in)
+        self.sign_in_action.setEnabled(not signed_in)
+        self.sign_out_action.setEnabled(signed_in)
+
+    # ================================================================ load / refresh
+
+    def load(self, query: Any, info: Any, preset_id: str) -> None:
+        if info is not None and info.aggregate_only:
+            from .ui.aggregates import load_aggregates
+
+            self.dock.set_loading(True, self.tr("Loading counts"))
+            load_aggregates(self.session, query, info, self._on_aggregates_done)
+            return
+        if info is not None and preset_id:
+            self._preset_for[info.id] = preset_id
+        try:
+            task = self.loader.load(query, info)
+        except errors.SafeStatsError as exc:
+            messages.show_error(self.iface.messageBar(), exc, "load")
+            return
+        self._track(task, self.tr("Loading"))
+
+    def refresh_layer(self, layer: Any) -> None:
+        if not isinstance(layer, QgsVectorLayer) or not is_safestats_layer(layer):
+            return
+        if layer.customProperty("safestats/kind") == "aggregates":
+            from .ui.aggregates import refresh_aggregates
+
+            refresh_aggregates(self.session, layer, self._on_aggregates_done)
+            return
+        try:
+            task = self.loader.refresh(layer)
+        except errors.SafeStatsError as exc:
+            messages.show_error(self.iface.messageBar(), exc, "refresh")
+            return
+        self._track(task, self.tr("Refreshing"))
+
+    def _track(self, task: Any, text: str) -> None:
+        self.dock.set_loading(True, text)
+        task.progressChanged.connect(self.dock.set_progress)
+
+    def cancel_loads(self) -> None:
+        if self.loader is None:
+            return
+        for task in list(self.loader.tasks):
+            task.cancel()
+
+    def _loads_running(self) -> bool:
+        return bool(self.loader and any(t for t in self.loader.tasks))
+
+    def _style_new_layer(self, layer: QgsVectorLayer, info: Any) -> None:
+        preset_id = self._preset_for.get(info.id) or presets.default_preset_id(
+            "aggregate" if info.aggregate_only else "records")
+        field = info.category_field
+        field_info = info.field(field) if field else None
+        presets.apply_preset(layer, preset_id, category_field=field,
+                             categories=list(field_info.categories or ()) if field_info else None,
+                             dataset_id=info.id)
+
+    def _on_loaded(self, layer: Any) -> None:
+        self.dock.set_loading(self._loads_running())
+        if layer is None:
+            return
+        rows = layer.featureCount()
+        messages.show_info(self.iface.messageBar(), self.tr("SafeStats"),
+                           self.tr("Loaded {0:,} records into “{1}”.").format(rows, layer.name()), Qgis.Success, 5)
+        self.iface.setActiveLayer(layer)
+
+    def _on_failed(self, error: Any) -> None:
+        self.dock.set_loading(self._loads_running())
+        messages.show_error(self.iface.messageBar(), error, "load")
+
+    def _on_aggregates_done(self, layer: Any, error: Optional[BaseException]) -> None:
+        self.dock.set_loading(self._loads_running())
+        if error is not None:
+            messages.show_error(self.iface.messageBar(), error, "counts")
+            return
+        self._on_layers_added([layer])
+        messages.show_info(self.iface.messageBar(), self.tr("SafeStats"),
+                           self.tr("Loaded counts for {0:,} areas into “{1}”.").format(layer.featureCount(),
+                                                                                        layer.name()),
+                           Qgis.Success, 5)
+
+    # ================================================================ layer context menu
+
+    def _on_layers_added(self, layers: List[Any]) -> None:
+        for layer in layers:
+            if isinstance(layer, QgsVectorLayer) and is_safestats_layer(layer):
+                for action in self.layer_actions:
+                    self.iface.addCustomActionForLayer(action, layer)
+
+    def _fill_style_menu(self) -> None:
+        menu = self.style_menu
+        if menu is None:
+            return
+        menu.clear()
+        layer = self.iface.activeLayer()
+        if not isinstance(layer, QgsVectorLayer) or not is_safestats_layer(layer):
+            return
+        dataset_id = layer.customProperty("safestats/dataset") or None
+        polygons = layer.geometryType() == 2
+        current = presets.current_preset(layer)
+        for preset in presets.presets_for("aggregate" if polygons else "records", dataset_id):
+            action = menu.addAction(preset.title)
+            action.setCheckable(True)
+            action.setChecked(preset.id == current)
+            action.setToolTip(preset.description)
+            action.triggered.connect(lambda _checked=False, pid=preset.id: self._apply_preset_to_active(pid))
+
+    def _apply_preset_to_active(self, preset_id: str) -> None:
+        layer = self.iface.activeLayer()
+        if not isinstance(layer, QgsVectorLayer):
+            return
+        info = None
+        if self.dock is not None:
+            info = self.dock._info_for_layer(layer)
+        field = info.category_field if info else None
+        field_info = info.field(field) if info and field else None
+        ok = presets.apply_preset(layer, preset_id, category_field=field,
+                                  categories=list(field_info.categories or ()) if field_info else None,
+                                  dataset_id=layer.customProperty("safestats/dataset") or None)
+        if ok:
+            try:
+                self.iface.layerTreeView().refreshLayerSymbology(layer.id())
+            except AttributeError:
+                pass
+        else:
+            QgsMessageLog.logMessage(f"preset {preset_id} not applicable to {layer.name()}", LOG_TAG, Qgis.Info)
+
+    def _save_style_of_active_layer(self) -> None:
+        if self.dock is not None:
+            self.dock.save_style_of_current_layer()
+
+
+__all__ = ["SafeStatsPlugin", "QgsApplication"]

@@ -1,0 +1,119 @@
+"""The ONE place where errors become what the user reads.
+
+Every widget, task callback and action of the plugin hands exceptions to :func:`show_error`
+(message bar) or asks :func:`message_for` for a :class:`UserMessage` (e.g. the sign-in dialog
+shows it inline).  The text comes from the typed errors of ``providers.errors`` (each carries a
+plain-English ``user_message`` saying what to do); this module decides title, level and duration,
+translates the plugin's own fallbacks, and logs the technical detail (never a token or password)
+to the "SafeStats" log tab.
+"""
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+from typing import Dict, Optional, Tuple, Type
+
+from qgis.core import Qgis, QgsMessageLog
+from qgis.PyQt.QtCore import QCoreApplication
+
+from ..providers import errors as E
+
+LOG_TAG = "SafeStats"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("SafeStatsMessages", text)
+
+
+@dataclass(frozen=True)
+class UserMessage:
+    title: str
+    text: str
+    level: int  # Qgis.MessageLevel
+    duration: int  # seconds in the message bar; 0 = until closed
+    detail: str = ""
+
+
+# (title, level, duration) per error type.  Most specific classes first: the first isinstance match wins.
+_TABLE: Tuple[Tuple[Type[BaseException], str, int, int], ...] = (
+    (E.InvalidSecondFactor, "Sign-in failed", Qgis.Warning, 0),
+    (E.SecondFactorRequired, "Second factor needed", Qgis.Info, 0),
+    (E.InvalidCredentials, "Sign-in failed", Qgis.Warning, 0),
+    (E.AccountLocked, "Account locked", Qgis.Critical, 0),
+    (E.ConditionsNotAccepted, "Conditions of use", Qgis.Warning, 0),
+    (E.PurposeNotPermitted, "Purpose not permitted", Qgis.Warning, 0),
+    (E.NoAgreement, "No data sharing agreement", Qgis.Critical, 0),
+    (E.TokenExpired, "Session expired", Qgis.Warning, 0),
+    (E.NotSignedIn, "Not signed in", Qgis.Warning, 10),
+    (E.Forbidden, "Not allowed", Qgis.Warning, 10),
+    (E.DatasetNotAvailable, "Dataset not available", Qgis.Warning, 10),
+    (E.AggregateOnly, "Counts only", Qgis.Warning, 10),
+    (E.InvalidFilter, "Filter not accepted", Qgis.Warning, 10),
+    (E.TlsError, "Secure connection failed", Qgis.Critical, 0),
+    (E.ProxyError, "Proxy problem", Qgis.Critical, 0),
+    (E.StoreUnreachable, "Store unreachable", Qgis.Critical, 0),
+    (E.DownloadIncomplete, "Download incomplete", Qgis.Warning, 10),
+    (E.LoadCancelled, "Cancelled", Qgis.Info, 5),
+    (E.InvalidResponse, "Unexpected answer", Qgis.Critical, 0),
+    (E.StoreError, "Store problem", Qgis.Critical, 0),
+    (E.SafeStatsError, "SafeStats", Qgis.Warning, 10),
+)
+
+#: Exceptions raised by the UI layer itself (not the store): plain Python types with our own text.
+_LOCAL: Dict[Type[BaseException], Tuple[str, str]] = {
+    ValueError: ("Check the filter", "{error}"),
+    OSError: ("File problem", "SafeStats could not read or write a file: {error}"),
+}
+
+
+def message_for(error: BaseException) -> UserMessage:
+    """Title, text, level and duration for an exception (any type)."""
+    if isinstance(error, E.SafeStatsError):
+        for cls, title, level, duration in _TABLE:
+            if isinstance(error, cls):
+                return UserMessage(tr(title), tr(error.user_message), level, duration,
+                                   getattr(error, "detail", "") or "")
+    for cls, (title, template) in _LOCAL.items():
+        if isinstance(error, cls):
+            return UserMessage(tr(title), tr(template).format(error=str(error)), Qgis.Warning, 10)
+    return UserMessage(
+        tr("SafeStats error"),
+        tr("Something unexpected went wrong in the SafeStats plugin. Details are in the "
+           "SafeStats tab of the Log Messages panel; please report them to the SafeStats team."),
+        Qgis.Critical, 0, "".join(traceback.format_exception_only(type(error), error)).strip())
+
+
+def log_error(error: BaseException, context: str = "") -> UserMessage:
+    """Log the error (type, code, detail; never secrets) and return its user message."""
+    message = message_for(error)
+    code = getattr(error, "code", type(error).__name__)
+    line = f"{context + ': ' if context else ''}{type(error).__name__} [{code}] {message.text}"
+    if message.detail:
+        line += f" — {message.detail}"
+    if not isinstance(error, E.SafeStatsError) and error.__traceback__ is not None:
+        line += "\n" + "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    QgsMessageLog.logMessage(line, LOG_TAG, message.level)
+    return message
+
+
+def show_error(bar, error: BaseException, context: str = "") -> UserMessage:
+    """Push an error to a QgsMessageBar (``iface.messageBar()`` or a dialog's own bar)."""
+    message = log_error(error, context)
+    if bar is not None:
+        bar.pushMessage(message.title, message.text, message.level, message.duration)
+    return message
+
+
+def show_info(bar, title: str, text: str, level: int = Qgis.Info, duration: int = 5) -> None:
+    QgsMessageLog.logMessage(f"{title}: {text}", LOG_TAG, Qgis.Info)
+    if bar is not None:
+        bar.pushMessage(title, text, level, duration)
+
+
+def level_name(level: int) -> str:
+    return {Qgis.Info: "info", Qgis.Warning: "warning", Qgis.Critical: "critical",
+            Qgis.Success: "success"}.get(level, "info")
+
+
+def optional_detail(message: UserMessage) -> Optional[str]:
+    return message.detail or None
