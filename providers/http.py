@@ -86,6 +86,13 @@ def _network_error(code: int, message: str, url: str, cancelled: bool) -> errors
         return errors.TlsError(detail=message)
     if code in _PROXY_ERRORS:
         return errors.ProxyError(detail=message)
+    proxy = proxy_in_use()
+    if proxy and code in _UNREACHABLE_ERRORS:
+        # Qt reports a dead HTTP proxy as a plain "connection refused"/"host not found"
+        return errors.ProxyError(
+            f"The SafeStats store could not be reached through the network proxy {proxy} set in QGIS. "
+            "Check the proxy settings (Settings > Options > Network) or ask your IT team; if you should "
+            "not use a proxy for this address, add it to the proxy exclusions.", detail=message)
     if code == _NE.HostNotFoundError:
         return errors.StoreUnreachable(
             f"The store address {host} could not be found. Check the spelling of the store URL and "
@@ -95,6 +102,18 @@ def _network_error(code: int, message: str, url: str, cancelled: bool) -> errors
             f"Nothing answered at {host}: the SafeStats store may be down or the address/port is wrong. "
             "Check the store URL, or try again later.", detail=message)
     return errors.StoreUnreachable(detail=message)
+
+
+def proxy_in_use() -> str:
+    """``host:port`` of the proxy QGIS is set to use (Options > Network), or ""."""
+    from qgis.core import QgsSettings
+    settings = QgsSettings()
+    if not settings.value("proxy/proxyEnabled", False, type=bool):
+        return ""
+    kind = str(settings.value("proxy/proxyType", "") or "")
+    if kind in ("DefaultProxy", "NoProxy"):
+        return "(system proxy)" if kind == "DefaultProxy" else ""
+    return f"{settings.value('proxy/proxyHost', '')}:{settings.value('proxy/proxyPort', '')}"
 
 
 class HttpTransport:

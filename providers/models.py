@@ -266,8 +266,9 @@ class PolygonArea:
     kind: str = field(default="polygon", init=False)
 
     def __post_init__(self) -> None:
-        if not re.match(r"^\s*(MULTI)?POLYGON\s*\(", self.wkt, re.IGNORECASE):
+        if not re.match(r"^\s*(MULTI)?POLYGON\s*(ZM|Z|M)?\s*\(", self.wkt, re.IGNORECASE):
             raise ValueError("area must be a POLYGON or MULTIPOLYGON in WKT")
+        object.__setattr__(self, "wkt", _normalise_wkt(self.wkt))
 
 
 Area = Union[BBoxArea, BoundaryArea, PolygonArea]
@@ -291,10 +292,16 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def _normalise_wkt(wkt: str) -> str:
-    """Upper-case geometry keywords and drop Z/M markers: CQL2 text wants plain 2D WKT."""
+    """Upper-case geometry keywords and drop Z/M (CQL2 text wants plain 2D WKT)."""
     text = re.sub(r"\s+", " ", wkt.strip())
-    text = re.sub(r"(?i)\b(multipolygon|polygon)\s*(zm|z|m)?\s*\(",
-                  lambda m: m.group(1).upper() + "(", text)
+    dims = re.match(r"(?i)^(multipolygon|polygon)\s*(zm|z|m)?\s*\(", text)
+    ncoords = 2
+    if dims and dims.group(2):
+        ncoords = 2 + len(dims.group(2))
+    text = re.sub(r"(?i)\b(multipolygon|polygon)\s*(zm|z|m)?\s*\(", lambda m: m.group(1).upper() + "(", text)
+    if ncoords > 2:
+        text = re.sub(r"(-?[\d.eE+-]+) (-?[\d.eE+-]+)(?: -?[\d.eE+-]+){1,2}",
+                      lambda m: f"{m.group(1)} {m.group(2)}", text)
     return text
 
 

@@ -36,9 +36,18 @@ def test_write_vector_layer_and_iface_signal(qgis_app, qgis_iface, audit_log, tm
     code, _msg, warning = guard.write_vector_layer(layer, str(tmp_path / "out.gpkg"))
     assert code == QgsVectorFileWriter.NoError and (tmp_path / "out.gpkg").exists() and warning
     assert audit_log.last("export")["destination"].endswith("out.gpkg")
-    # desktop "Save Features As...": QGIS emits iface.layerSavedAs after writing
-    if hasattr(qgis_iface, "layerSavedAs"):
-        guard.attach_iface(qgis_iface)
-        qgis_iface.layerSavedAs.emit(layer, str(tmp_path / "saved.shp"))
-        assert audit_log.last("export")["destination"].endswith("saved.shp")
-        guard.detach_iface()
+    # desktop "Save Features As...": QGIS emits iface.layerSavedAs(layer, path) after writing.
+    # pytest-qgis's stub iface has no such signal, and the real QgisInterface needs the QGIS
+    # desktop app, so a QObject with the same signal stands in for it here.
+    from qgis.PyQt.QtCore import QObject, pyqtSignal
+
+    class FakeIface(QObject):
+        layerSavedAs = pyqtSignal(object, str)
+
+    iface = FakeIface()
+    guard.attach_iface(iface)
+    iface.layerSavedAs.emit(layer, str(tmp_path / "saved.shp"))
+    assert audit_log.last("export")["destination"].endswith("saved.shp")
+    guard.detach_iface()
+    iface.layerSavedAs.emit(layer, str(tmp_path / "again.shp"))
+    assert audit_log.last("export")["destination"].endswith("saved.shp")

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The main job on the embedded default: a SafeStats store with demo data on 127.0.0.1:8765 and
+# QGIS with the plugin installed from this checkout. With no display, it renders a headless ward
+# map PDF from the store instead (docs/img/headless-map.pdf).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+DB=${SAFESTATS_DB:-var/demo.sqlite}
+PORT=${SAFESTATS_PORT:-8765}
+PASSWORD=${SAFESTATS_DEMO_PASSWORD:-demo-Password-2026}
+mkdir -p var
+if [ ! -f "$DB" ]; then
+  store/.venv/bin/safestats-store demo --db "$DB" --scale "${SAFESTATS_SCALE:-0.05}" --password "$PASSWORD"
+fi
+store/.venv/bin/safestats-store serve --db "$DB" --port "$PORT" --log-level warning &
+STORE_PID=$!
+trap 'kill $STORE_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$PORT/" >/dev/null 2>&1 && break; sleep 0.5; done
+echo "SafeStats store on http://127.0.0.1:$PORT  (users: mopac.analyst, westminster.analyst, ...; password: $PASSWORD)"
+
+PROFILES=var/qgis-profiles
+mkdir -p "$PROFILES/default/python/plugins" "$PROFILES/default/QGIS"
+ln -sfn "$(pwd)" "$PROFILES/default/python/plugins/safestats"
+if ! grep -q "safestats=true" "$PROFILES/default/QGIS/QGIS3.ini" 2>/dev/null; then
+  printf '[PythonPlugins]\nsafestats=true\n' >> "$PROFILES/default/QGIS/QGIS3.ini"
+fi
+if [ -n "${DISPLAY:-}" ]; then
+  qgis --profiles-path "$PROFILES" --noversioncheck
+else
+  echo "No display: rendering a headless map PDF instead"
+  SAFESTATS_URL="http://127.0.0.1:$PORT" SAFESTATS_USER=westminster.analyst SAFESTATS_PASSWORD="$PASSWORD" \
+    QT_QPA_PLATFORM=offscreen /usr/bin/python3 scripts/headless_map.py docs/img/headless-map.pdf
+fi

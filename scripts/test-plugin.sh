@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Plugin tests: QGIS's own Python (Debian python3-qgis) in a venv that sees the system site
+# packages, plus pytest-qgis (installed --no-deps so numpy/pandas/shapely stay Debian's).
+# The tests start the real store from store/.venv (see store's setup script).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTEST_QGIS_VERSION=2.1.0   # works with QGIS 3.22 + Debian's pytest 7.2 (Python 3.11)
+if [ ! -x .venv-qgis/bin/python ]; then
+    /usr/bin/python3 -m venv --system-site-packages .venv-qgis
+fi
+if ! .venv-qgis/bin/python -c "import pytest_qgis" 2>/dev/null; then
+    .venv-qgis/bin/pip install --quiet --no-deps "pytest-qgis==${PYTEST_QGIS_VERSION}"
+fi
+export QT_QPA_PLATFORM=offscreen
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
+exec .venv-qgis/bin/python -m pytest tests -q -c tests/pytest.ini "$@"

@@ -1,0 +1,143 @@
+"""Network failures give plain messages: unreachable store, unknown host, TLS, proxy.
+
+These need endpoints the real store cannot play (a closed port, a self-signed TLS server, a
+broken proxy), so small real sockets on 127.0.0.1 stand in; nothing is mocked inside QGIS.
+"""
+import socket
+import ssl
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from safestats.providers import errors
+from safestats.providers.client import StoreClient
+
+from conftest import free_port
+
+
+def test_unreachable_port(qgis_app):
+    with pytest.raises(errors.StoreUnreachable) as exc:
+        StoreClient(f"http://127.0.0.1:{free_port()}").conditions()
+    assert "Nothing answered" in exc.value.user_message and "store URL" in exc.value.user_message
+
+
+def test_unknown_host(qgis_app):
+    with pytest.raises(errors.StoreUnreachable) as exc:
+        StoreClient("https://safestats.invalid").conditions()
+    assert "could not be found" in exc.value.user_message
+
+
+def test_bad_url(qgis_app):
+    with pytest.raises(errors.StoreUnreachable) as exc:
+        StoreClient("safestats.london.gov.uk").conditions()
+    assert "must start with https://" in exc.value.user_message
+
+
+class _Hello(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802
+        body = b'{"version":"x","purposes":[]}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+
+@pytest.fixture()
+def tls_server(tmp_path):
+    key, cert = tmp_path / "k.pem", tmp_path / "c.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "1", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+    server = HTTPServer(("127.0.0.1", 0), _Hello)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(str(cert), str(key))
+    server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    t = threading.Thread(target=server.serve_forever, daemon=True)
+    t.start()
+    yield f"https://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_untrusted_certificate(qgis_app, tls_server):
+    with pytest.raises(errors.TlsError) as exc:
+        StoreClient(tls_server).conditions()
+    assert "certificate" in exc.value.user_message and "Certificate Manager" in exc.value.user_message
+
+
+def test_https_to_plain_http_port(qgis_app):
+    server = HTTPServer(("127.0.0.1", 0), _Hello)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        # sanity: the same server answers over plain HTTP
+        assert StoreClient(f"http://127.0.0.1:{server.server_address[1]}").http.request(
+            "GET", "/auth/conditions").status == 200
+        with pytest.raises(errors.TlsError):
+            StoreClient(f"https://127.0.0.1:{server.server_address[1]}").conditions()
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture()
+def qgis_proxy(qgis_app):
+    """Set QGIS's proxy (Options > Network) like a user would, restore afterwards."""
+    from qgis.core import QgsNetworkAccessManager, QgsSettings
+    keys = ("proxy/proxyEnabled", "proxy/proxyType", "proxy/proxyHost", "proxy/proxyPort")
+    settings = QgsSettings()
+    saved = {k: settings.value(k) for k in keys}
+
+    def set_proxy(port: int) -> None:
+        settings.setValue("proxy/proxyEnabled", True)
+        settings.setValue("proxy/proxyType", "HttpProxy")
+        settings.setValue("proxy/proxyHost", "127.0.0.1")
+        settings.setValue("proxy/proxyPort", str(port))
+        QgsNetworkAccessManager.instance().setupDefaultProxyAndCache()
+
+    yield set_proxy
+    for k, v in saved.items():
+        if v is None:
+            settings.remove(k)
+        else:
+            settings.setValue(k, v)
+    settings.setValue("proxy/proxyEnabled", False)
+    QgsNetworkAccessManager.instance().setupDefaultProxyAndCache()
+
+
+def test_proxy_not_answering(qgis_proxy):
+    qgis_proxy(free_port())
+    with pytest.raises(errors.ProxyError) as exc:
+        StoreClient("http://store.example.org").conditions()
+    assert "proxy" in exc.value.user_message and "Settings > Options > Network" in exc.value.user_message
+
+
+def test_proxy_wants_credentials(qgis_proxy):
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(5)
+    stop = threading.Event()
+
+    def serve():
+        sock.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                continue
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"corp\"\r\n"
+                         b"Content-Length: 0\r\nConnection: close\r\n\r\n")
+            conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    qgis_proxy(sock.getsockname()[1])
+    try:
+        with pytest.raises(errors.ProxyError) as exc:
+            StoreClient("http://store.example.org").conditions()
+        assert "proxy user name and password" in exc.value.user_message
+    finally:
+        stop.set()
+        sock.close()
