@@ -1,0 +1,253 @@
+"""Filter widgets of the dock produce the expected core ``Query`` (no store needed here)."""
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from typing import Any, Iterator, List
+
+import pytest
+from qgis.core import (QgsCoordinateReferenceSystem, QgsFeature, QgsGeometry, QgsPointXY, QgsProject,
+                       QgsRectangle, QgsVectorLayer)
+from qgis.PyQt.QtCore import QDateTime, Qt
+
+from test_ui_support import RecordingIface, flush_deletes, process_events, wait_until
+
+
+class StubClient:
+    def __init__(self) -> None:
+        self.counted: List[Any] = []
+        self.threads: List[str] = []
+
+    def count(self, query: Any, feedback: Any = None) -> int:
+        self.counted.append(query)
+        self.threads.append(threading.current_thread().name)
+        return 1234
+
+
+class StubSession:
+    is_signed_in = True
+    purpose = "crime_prevention"
+    store_url = "http://127.0.0.1:1"
+    conditions = None
+
+    def __init__(self) -> None:
+        self.client = StubClient()
+
+
+def _info(**kw: Any) -> Any:
+    from safestats.providers.models import CollectionInfo
+    data = {
+        "id": "mps_crime", "title": "Metropolitan Police recorded crime",
+        "description": "Crimes.", "safestats": {
+            "agency": "Metropolitan Police Service", "access": "records", "category_field": "crime_type",
+            "fields": [
+                {"name": "crime_type", "type": "string", "title": "Crime type",
+                 "categories": ["Burglary", "Drugs", "Robbery"]},
+                {"name": "outcome", "type": "string", "title": "Outcome", "categories": ["Under investigation"]},
+                {"name": "location_desc", "type": "string", "title": "Location"},
+            ],
+            "limits": {"fields_restricted": False, "area": None, "area_name": None, "history_from": None,
+                       "aggregate_only": False},
+            "temporal": {"start": "2023-01-01T00:00:00Z", "end": "2026-10-31T23:00:00Z"},
+            "last_refresh": "2026-11-01T02:00:00Z", "protective_marking": "OFFICIAL-SENSITIVE",
+            "record_count": 54000}}
+    data.update(kw)
+    return CollectionInfo.from_json(data)
+
+
+@pytest.fixture()
+def dock(qgis_app: Any) -> Iterator[Any]:
+    from safestats.ui.dock import SafeStatsDock
+    iface = RecordingIface()
+    session = StubSession()
+    widget = SafeStatsDock(iface, session)
+    widget.set_datasets([_info()])
+    widget.iface_double = iface
+    yield widget
+    widget.release()
+    widget.deleteLater()
+    iface.main_window.deleteLater()
+    flush_deletes()
+
+
+def test_default_query_is_last_12_months(dock: Any) -> None:
+    from safestats.providers import daterange
+    query = dock.build_query()
+    assert query.dataset_id == "mps_crime"
+    assert (query.start, query.end) == daterange.last_12_months()
+    assert query.dow == () and query.hours == () and query.categories == {} and query.area is None
+
+
+def test_quick_picks_and_custom_range(dock: Any) -> None:
+    from safestats.providers import daterange
+    dock._set_quick_pick("last_month")
+    assert (dock.build_query().start, dock.build_query().end) == daterange.last_month()
+    dock._set_quick_pick("last_financial_year")
+    start, end = dock.build_query().start, dock.build_query().end
+    assert (start.month, start.day, end.month, end.day) == (4, 1, 3, 31)
+    dock._set_quick_pick("all")
+    assert dock.build_query().start is None and dock.build_query().end is None
+    dock._set_quick_pick("last_month")
+    dock.fromEdit.setDateTime(QDateTime(2025, 6, 1, 0, 0, 0))  # editing switches to "Custom"
+    dock.toEdit.setDateTime(QDateTime(2025, 6, 30, 23, 59, 59))
+    assert dock.quickPickCombo.currentData() == "custom"
+    query = dock.build_query()
+    assert query.start == datetime(2025, 6, 1, tzinfo=daterange.LONDON)
+    assert query.end == datetime(2025, 6, 30, 23, 59, 59, tzinfo=daterange.LONDON)
+    assert query.to_params()["datetime"] == "2025-05-31T23:00:00Z/2025-06-30T22:59:59Z"
+    dock.fromEdit.setDateTime(QDateTime(2025, 7, 1, 0, 0, 0))
+    with pytest.raises(ValueError):
+        dock.build_query()
+
+
+def test_days_and_hours(dock: Any) -> None:
+    for day in (2, 3, 4, 7):
+        getattr(dock, f"dow{day}Check").setChecked(False)
+    dock.anyHourCheck.setChecked(False)
+    dock.hourFromSpin.setValue(22)
+    dock.hourToSpin.setValue(2)
+    query = dock.build_query()
+    assert query.dow == (1, 5, 6)
+    assert query.hours == (0, 1, 2, 22, 23)
+    params = query.to_params()
+    assert params["dow"] == "1,5,6" and params["hour"] == "0,1,2,22,23"
+    for day in (1, 5, 6):
+        getattr(dock, f"dow{day}Check").setChecked(False)
+    with pytest.raises(ValueError):
+        dock.build_query()
+
+
+def test_hour_range_helper() -> None:
+    from safestats.ui.dock import hour_range
+    assert hour_range(18, 23) == (18, 19, 20, 21, 22, 23)
+    assert hour_range(23, 0) == (23, 0)
+    assert hour_range(0, 23) == ()
+
+
+def test_categories_multi_select(dock: Any) -> None:
+    assert [dock.categoryFieldCombo.itemData(i) for i in range(dock.categoryFieldCombo.count())] == \
+        ["crime_type", "outcome"]
+    assert [dock.categoryList.item(i).text() for i in range(dock.categoryList.count())] == \
+        ["Burglary", "Drugs", "Robbery"]
+    dock.categoryList.item(0).setCheckState(Qt.Checked)
+    dock.categoryList.item(2).setCheckState(Qt.Checked)
+    assert dock.build_query().categories == {"crime_type": ("Burglary", "Robbery")}
+    dock.categoryFieldCombo.setCurrentIndex(1)
+    dock.categoryList.item(0).setCheckState(Qt.Checked)
+    query = dock.build_query()
+    assert query.categories == {"crime_type": ("Burglary", "Robbery"), "outcome": ("Under investigation",)}
+    assert "crime_type = 'Burglary' OR crime_type = 'Robbery'" in query.to_params()["filter"]
+    dock._check_all_categories(False)
+    assert dock.build_query().categories == {"crime_type": ("Burglary", "Robbery")}
+
+
+def test_area_canvas_extent(dock: Any) -> None:
+    canvas = dock.canvas
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
+    canvas.setExtent(QgsRectangle(525000, 175000, 535000, 185000))
+    dock.set_area_mode("extent")
+    area = dock.build_query().area
+    assert area.kind == "bbox"
+    assert area.xmin <= 525000 and area.xmax >= 535000 and area.ymin <= 175000 + 1 and area.ymax >= 185000 - 1
+    assert dock.build_query().to_params()["bbox-crs"].endswith("27700")
+
+
+def test_area_boroughs_and_wards(dock: Any) -> None:
+    from safestats.providers.models import Boundary
+    dock.set_boundaries({
+        "boroughs": [Boundary("E09000033", "Westminster", "borough"), Boundary("E09000012", "Hackney", "borough")],
+        "wards": [Boundary("E05000644", "St James's", "ward", "E09000033")]})
+    dock.set_area_mode("boundaries")
+    with pytest.raises(ValueError):
+        dock.build_query()  # nothing ticked yet
+    items = {dock.boundaryList.item(i).text(): dock.boundaryList.item(i) for i in range(dock.boundaryList.count())}
+    items["Hackney"].setCheckState(Qt.Checked)
+    dock.boundaryKindCombo.setCurrentIndex(1)
+    dock.boundaryList.item(0).setCheckState(Qt.Checked)
+    query = dock.build_query()
+    assert query.area.boroughs == ("E09000012",) and query.area.wards == ("E05000644",)
+    assert query.to_params()["area"] == "borough:E09000012,ward:E05000644"
+
+
+def test_area_selected_polygons_of_any_layer(dock: Any) -> None:
+    layer = QgsVectorLayer("Polygon?crs=EPSG:4326&field=name:string", "my wards", "memory")
+    feats = []
+    for i, (x, y) in enumerate(((-0.14, 51.50), (-0.10, 51.52))):
+        f = QgsFeature(layer.fields())
+        f.setGeometry(QgsGeometry.fromRect(QgsRectangle(x, y, x + 0.01, y + 0.01)))
+        f["name"] = f"p{i}"
+        feats.append(f)
+    layer.dataProvider().addFeatures(feats)
+    QgsProject.instance().addMapLayer(layer)
+    try:
+        dock.polygonLayerCombo.setLayer(layer)
+        dock.set_area_mode("layer")
+        with pytest.raises(ValueError):
+            dock.build_query()  # no selection yet
+        layer.selectAll()
+        process_events()
+        query = dock.build_query()
+        assert query.area.kind == "polygon"
+        assert query.area.wkt.upper().startswith(("MULTIPOLYGON", "POLYGON"))
+        geom = QgsGeometry.fromWkt(query.area.wkt)
+        assert 520000 < geom.centroid().asPoint().x() < 540000  # transformed to British National Grid
+        assert "S_INTERSECTS(geometry, MULTIPOLYGON(" in query.to_params()["filter"] or \
+            "S_INTERSECTS(geometry, POLYGON(" in query.to_params()["filter"]
+        assert dock.selectionLabel.text().startswith("2")
+    finally:
+        QgsProject.instance().removeMapLayer(layer.id())
+
+
+def test_area_drawn_polygon_with_map_tool(dock: Any) -> None:
+    from safestats.ui.map_tools import PolygonDrawTool
+    canvas = dock.canvas
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
+    dock.set_area_mode("draw")
+    with pytest.raises(ValueError):
+        dock.build_query()
+    dock.drawButton.setChecked(True)
+    tool = canvas.mapTool()
+    assert isinstance(tool, PolygonDrawTool)
+    for x, y in ((530000, 180000), (531000, 180000), (531000, 181000), (530000, 181000)):
+        tool.add_point(QgsPointXY(x, y))
+    tool.finish()
+    assert canvas.mapTool() is not tool and not dock.drawButton.isChecked()
+    query = dock.build_query()
+    assert query.area.kind == "polygon"
+    assert QgsGeometry.fromWkt(query.area.wkt).area() == pytest.approx(1_000_000, rel=1e-6)
+    assert "1.00 km²" in dock.drawnLabel.text()
+
+
+def test_compact_wkt_limits_vertices() -> None:
+    from safestats.ui.dock import compact_wkt
+    circle = QgsGeometry.fromPointXY(QgsPointXY(530000, 180000)).buffer(2000, 500)
+    wkt = compact_wkt(circle, 100)
+    geom = QgsGeometry.fromWkt(wkt)
+    assert sum(1 for _ in geom.vertices()) <= 100
+    assert geom.area() == pytest.approx(circle.area(), rel=0.02)
+
+
+def test_count_is_debounced_and_off_the_ui_thread(dock: Any) -> None:
+    client = dock.session.client
+    client.counted.clear()
+    for day in (1, 2, 3):  # three quick changes -> one count
+        getattr(dock, f"dow{day}Check").setChecked(False)
+    wait_until(lambda: len(client.counted) >= 1 and not dock.counter.is_busy(), 10)
+    process_events(0.6)
+    assert len(client.counted) == 1
+    assert client.counted[0].dow == (4, 5, 6, 7)
+    assert threading.main_thread().name not in client.threads
+    assert "1,234" in dock.countLabel.text()
+
+
+def test_aggregate_only_dataset_offers_choropleth(dock: Any) -> None:
+    info = _info(id="ndtms_treatment", title="NDTMS")
+    from dataclasses import replace
+    from safestats.providers.models import DsaLimits
+    agg = replace(info, access="aggregate", limits=DsaLimits(aggregate_only=True))
+    dock.set_datasets([_info(), agg])
+    dock.select_dataset("ndtms_treatment")
+    assert [dock.presetCombo.itemData(i) for i in range(dock.presetCombo.count())
+            if not str(dock.presetCombo.itemData(i)).startswith("user:")] == ["choropleth"]
+    assert "counts only" in dock.datasetList.currentItem().text()
+    assert "Counts only" in dock.datasetDetails.toPlainText()

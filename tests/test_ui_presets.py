@@ -1,0 +1,188 @@
+"""Style presets: renderer types, stable colours across datasets and sessions, user presets."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from qgis.core import (QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer)
+
+
+def _points(field: str, values: list, name: str = "pts") -> QgsVectorLayer:
+    layer = QgsVectorLayer(f"Point?crs=EPSG:27700&field={field}:string", name, "memory")
+    feats = []
+    for i, value in enumerate(values):
+        f = QgsFeature(layer.fields())
+        f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(530000 + i * 37, 180000 + (i * 53) % 900)))
+        f[field] = value
+        feats.append(f)
+    layer.dataProvider().addFeatures(feats)
+    layer.updateExtents()
+    return layer
+
+
+def _colours(layer: QgsVectorLayer) -> dict:
+    return {c.value(): c.symbol().color().name() for c in layer.renderer().categories()}
+
+
+def test_builtin_qml_files_exist(qgis_app: Any) -> None:
+    from safestats.ui import presets
+
+    for preset in presets.builtin_presets():
+        assert preset.qml is not None and preset.qml.is_file(), preset.id
+
+
+def test_categorised_has_stable_colours_across_datasets(qgis_app: Any) -> None:
+    from safestats.ui import presets
+
+    mps = _points("crime_type", ["Burglary", "Robbery", "Drugs", "Shoplifting"], "mps")
+    btp = _points("crime_type", ["Robbery", "Public order", "Drugs"], "btp")
+    las = _points("incident_type", ["Assault", "Self harm"], "las")
+    tfl = _points("incident_event_type", ["Assault", "Slip Trip Fall", "Brand new category"], "tfl")
+    assert presets.apply_preset(mps, presets.CATEGORISED, category_field="crime_type",
+                                categories=["Burglary", "Robbery", "Drugs", "Shoplifting"])
+    assert presets.apply_preset(btp, presets.CATEGORISED, category_field="crime_type",
+                                categories=["Robbery", "Public order", "Drugs"])
+    assert presets.apply_preset(las, presets.CATEGORISED, category_field="incident_type",
+                                categories=["Assault", "Self harm"])
+    assert presets.apply_preset(tfl, presets.CATEGORISED, category_field="incident_event_type",
+                                categories=["Assault", "Slip Trip Fall", "Brand new category"])
+    for layer in (mps, btp, las, tfl):
+        assert layer.renderer().type() == "categorizedSymbol"
+        assert presets.current_preset(layer) == presets.CATEGORISED
+    a, b, c, d = _colours(mps), _colours(btp), _colours(las), _colours(tfl)
+    assert a["Robbery"] == b["Robbery"] and a["Drugs"] == b["Drugs"]
+    assert c["Assault"] == d["Assault"]
+    assert a["Burglary"] == presets.KNOWN_COLOURS["burglary"]
+    # different categories of one dataset are told apart
+    assert len({a[k] for k in ("Burglary", "Robbery", "Drugs", "Shoplifting")}) == 4
+    # the catch-all class exists
+    assert "" in a
+
+
+def test_colours_do_not_depend_on_the_process() -> None:
+    """Python's hash() is salted per process; the palette must not be."""
+    code = ("import sys; sys.path.insert(0, {root!r});"
+            "from importlib import util;"
+            "spec = util.spec_from_file_location('p', {path!r});"
+            "m = util.module_from_spec(spec); sys.modules['p'] = m; spec.loader.exec_module(m);"
+            "print(','.join(m.stable_colour(t).name() for t in ['Brand new category', 'Zebra crossing', 'X']))")
+    root = Path(__file__).resolve().parent.parent
+    outputs = set()
+    for seed in ("1", "2"):
+        out = subprocess.run([sys.executable, "-c", code.format(root=str(root), path=str(root / "ui" / "presets.py"))],
+                             capture_output=True, text=True, env={"PYTHONHASHSEED": seed, "QT_QPA_PLATFORM": "offscreen"},
+                             timeout=120)
+        assert out.returncode == 0, out.stderr
+        outputs.add(out.stdout.strip().splitlines()[-1])
+    assert len(outputs) == 1
+
+
+def test_stable_colour_normalises_text(qgis_app: Any) -> None:
+    from safestats.ui.presets import stable_colour
+
+    assert stable_colour("Vehicle crime").name() == stable_colour("  vehicle   CRIME ").name()
+    assert stable_colour(None).name() == stable_colour("").name()
+
+
+def test_heatmap_and_hexagons(qgis_app: Any) -> None:
+    from safestats.ui import presets
+
+    layer = _points("crime_type", ["Drugs"] * 50)
+    assert presets.apply_preset(layer, presets.HEATMAP)
+    assert layer.renderer().type() == "heatmapRenderer"
+    assert presets.apply_preset(layer, presets.HEXAGONS)
+    assert layer.renderer().type() == "singleSymbol"
+    symbol_layer = layer.renderer().symbol().symbolLayer(0)
+    assert symbol_layer.layerType() == "GeometryGenerator"
+    assert "make_regular_polygon" in symbol_layer.geometryExpression()
+    # switch back later: categorised again
+    assert presets.apply_preset(layer, presets.CATEGORISED, category_field="crime_type", categories=["Drugs"])
+    assert layer.renderer().type() == "categorizedSymbol"
+
+
+def test_hexagon_expression_bins_points_into_one_cell(qgis_app: Any) -> None:
+    from qgis.core import QgsExpression, QgsExpressionContext, QgsExpressionContextScope
+
+    from safestats.ui import presets
+
+    expression = QgsExpression(presets.hexagon_expression("250"))
+    assert not expression.hasParserError(), expression.parserErrorString()
+    centres = []
+    for x, y in ((530010, 180010), (530020, 180030), (530900, 180900)):
+        ctx = QgsExpressionContext()
+        scope = QgsExpressionContextScope()
+        scope.setVariable("layer_crs", "EPSG:27700")
+        ctx.appendScope(scope)
+        feature = QgsFeature()
+        feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(x, y)))
+        ctx.setFeature(feature)
+        geometry = expression.evaluate(ctx)
+        assert not expression.hasEvalError(), expression.evalErrorString()
+        assert geometry.area() == pytest.approx(2.598 * 250 * 250, rel=0.01)
+        assert geometry.contains(QgsGeometry.fromPointXY(QgsPointXY(x, y)))
+        centres.append(geometry.centroid().asPoint())
+    assert centres[0].distance(centres[1]) < 1 and centres[0].distance(centres[2]) > 100
+
+
+def test_choropleth_on_aggregates_with_suppressed(qgis_app: Any) -> None:
+    from safestats.ui import presets
+
+    layer = QgsVectorLayer("Polygon?crs=EPSG:27700&field=code:string&field=count:integer&field=suppressed:boolean",
+                           "agg", "memory")
+    feats = []
+    for i, count in enumerate([None, 5, 10, 35, 80, 150, 400, 20, None, 60]):
+        f = QgsFeature(layer.fields())
+        x = 530000 + i * 1000
+        f.setGeometry(QgsGeometry.fromRect(__import__("qgis.core", fromlist=["QgsRectangle"]).QgsRectangle(
+            x, 180000, x + 900, 180900)))
+        f["code"] = f"E0500000{i}"
+        f["count"] = count
+        f["suppressed"] = count is None
+        feats.append(f)
+    layer.dataProvider().addFeatures(feats)
+    assert not presets.apply_preset(layer, presets.HEATMAP)  # points-only preset refused on polygons
+    assert presets.apply_preset(layer, presets.CHOROPLETH)
+    renderer = layer.renderer()
+    assert renderer.type() == "graduatedSymbol"
+    assert renderer.classAttribute() == presets.CHOROPLETH_EXPRESSION
+    ranges = renderer.ranges()
+    assert "Suppressed" in ranges[0].label()
+    assert ranges[-1].upperValue() >= 400
+    assert len(ranges) >= 4
+
+
+def test_user_preset_saved_in_profile_and_listed(qgis_app: Any, tmp_path: Path) -> None:
+    from qgis.core import QgsApplication
+
+    from safestats.ui import presets
+
+    layer = _points("crime_type", ["Drugs", "Robbery"])
+    presets.apply_preset(layer, presets.HEATMAP)
+    path = presets.save_user_preset(layer, "My heat map!", "mps_crime")
+    try:
+        assert path.is_file()
+        assert Path(QgsApplication.qgisSettingsDirPath()) in path.parents
+        plugin_dir = Path(presets.__file__).resolve().parent.parent
+        assert plugin_dir not in path.parents
+        listed = presets.presets_for("records", "mps_crime")
+        user = [p for p in listed if not p.builtin]
+        assert [p.title for p in user] == ["My_heat_map"]
+        assert not [p for p in presets.presets_for("records", "btp_crime") if not p.builtin]
+        other = _points("crime_type", ["Drugs"])
+        assert presets.apply_preset(other, user[0].id, dataset_id="mps_crime")
+        assert other.renderer().type() == "heatmapRenderer"
+        assert presets.current_preset(other) == user[0].id
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def test_presets_for_access() -> None:
+    from safestats.ui import presets
+
+    records = {p.id for p in presets.presets_for("records", None) if p.builtin}
+    aggregate = {p.id for p in presets.presets_for("aggregate", None) if p.builtin}
+    assert records == {presets.CATEGORISED, presets.HEATMAP, presets.HEXAGONS}
+    assert aggregate == {presets.CHOROPLETH}
