@@ -271,7 +271,7 @@ def _check_shape(expr: Any) -> None:
 
 
 def _count_vertices(geometry: dict[str, Any]) -> None:
-    numbers = 0
+    positions = 0
     stack: list[tuple[Any, int]] = [(geometry, 0)]
     while stack:
         node, depth = stack.pop()
@@ -280,11 +280,12 @@ def _count_vertices(geometry: dict[str, Any]) -> None:
         if isinstance(node, dict):
             stack.extend((v, depth + 1) for v in node.values())
         elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
-        else:
-            numbers += 1
-            if numbers > 3 * MAX_VERTICES:
-                raise FilterError(f"a geometry in the filter has too many vertices (at most {MAX_VERTICES})")
+            if node and not isinstance(node[0], (list, dict)):
+                positions += 1  # a coordinate position [x, y(, z)]
+                if positions > MAX_VERTICES:
+                    raise FilterError(f"a geometry in the filter has too many vertices (at most {MAX_VERTICES})")
+            else:
+                stack.extend((v, depth + 1) for v in node)
 
 
 # ----------------------------------------------------------------------------- literal helpers

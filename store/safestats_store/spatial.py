@@ -53,7 +53,7 @@ SQLITE_WITHIN_FUNCTION = "ss_within"
 
 def normalise_crs(crs: str | None) -> str:
     """Map a CRS URI/code to ``"CRS84"``, ``"EPSG:4326"`` or ``"EPSG:27700"``; ValueError otherwise."""
-    key = (crs or CRS84).strip().lower()
+    key = (CRS84 if crs is None else str(crs)).strip().lower()
     if key.startswith("https://"):
         key = "http://" + key[len("https://"):]
     try:
@@ -68,18 +68,33 @@ def normalise_crs(crs: str | None) -> str:
 _local = threading.local()
 
 
-def _transformer(kind: str) -> pyproj.Transformer:
-    """Per-thread transformer to EPSG:27700 using the source CRS's authority axis order.
+_PROJ_NAMES = {CRS84: "OGC:CRS84", EPSG4326: "EPSG:4326", EPSG27700: "EPSG:27700"}
+
+
+def _transformer(kind: str, inverse: bool = False) -> pyproj.Transformer:
+    """Per-thread transformer ``kind`` -> EPSG:27700 (or back), in authority axis order.
 
     CRS84 is (lon, lat); EPSG:4326 is (lat, lon) as OGC API Part 2 requires for its URI.
     """
     cache = getattr(_local, "transformers", None)
     if cache is None:
         cache = _local.transformers = {}
-    if kind not in cache:
-        src = "OGC:CRS84" if kind == CRS84 else "EPSG:4326"
-        cache[kind] = pyproj.Transformer.from_crs(src, "EPSG:27700")
-    return cache[kind]
+    key = (kind, inverse)
+    if key not in cache:
+        src, dst = _PROJ_NAMES[kind], _PROJ_NAMES[EPSG27700]
+        cache[key] = pyproj.Transformer.from_crs(dst, src) if inverse else pyproj.Transformer.from_crs(src, dst)
+    return cache[key]
+
+
+def _apply(geom: BaseGeometry, tr: pyproj.Transformer) -> BaseGeometry:
+    def project(coords: np.ndarray) -> np.ndarray:
+        a, b = tr.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([a, b])
+
+    out = shapely.transform(geom, project)
+    if not np.isfinite(shapely.get_coordinates(out)).all():
+        raise ValueError("geometry could not be projected")
+    return out
 
 
 def _clip_box(kind: str) -> Polygon:
@@ -106,17 +121,19 @@ def to_27700(geom: BaseGeometry, crs: str) -> BaseGeometry:
             raise ValueError(f"invalid geometry: {exc}") from None
         if geom.is_empty:
             return geom
-    geom = shapely.segmentize(geom, _DENSIFY_DEGREES)
-    tr = _transformer(kind)
+    return _apply(shapely.segmentize(geom, _DENSIFY_DEGREES), _transformer(kind))
 
-    def project(coords: np.ndarray) -> np.ndarray:
-        a, b = tr.transform(coords[:, 0], coords[:, 1])
-        return np.column_stack([a, b])
 
-    out = shapely.transform(geom, project)
-    if not np.isfinite(shapely.get_coordinates(out)).all():
-        raise ValueError("geometry could not be projected to EPSG:27700")
-    return out
+def from_27700(geom: BaseGeometry, crs: str) -> BaseGeometry:
+    """Project an EPSG:27700 geometry to ``crs`` (CRS84 lon/lat, EPSG:4326 lat/lon, or 27700).
+
+    Vertices are transformed as they are (no densification).  ValueError for an unknown CRS.
+    """
+    kind = normalise_crs(crs)
+    geom = shapely.force_2d(geom)
+    if kind == EPSG27700 or geom.is_empty:
+        return geom
+    return _apply(geom, _transformer(kind, inverse=True))
 
 
 def bbox_to_27700(bbox: tuple[float, ...] | list[float], crs: str) -> BaseGeometry:
