@@ -15,13 +15,11 @@ from .catalogue import DATASETS
 
 DEFAULT_DB = os.environ.get("SAFESTATS_DB", "var/safestats.sqlite")
 
-
 def _engine(args: argparse.Namespace):  # noqa: ANN202
     if args.db.startswith("sqlite:///") or "://" not in args.db:
         path = args.db.removeprefix("sqlite:///")
         os.makedirs(os.path.dirname(os.path.abspath(path)) or ".", exist_ok=True)
     return db.make_engine(args.db)
-
 
 def cmd_init(args: argparse.Namespace) -> int:
     engine = _engine(args)
@@ -31,7 +29,6 @@ def cmd_init(args: argparse.Namespace) -> int:
             conditions.publish(conn, conditions.DEFAULT_VERSION, conditions.DEFAULT_TITLE, conditions.DEFAULT_TEXT)
     print(f"schema ready in {db.normalise_url(args.db).split('@')[-1]}")
     return 0
-
 
 def cmd_demo(args: argparse.Namespace) -> int:
     engine = _engine(args)
@@ -54,7 +51,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print("\nDemo password: the one given with --password")
     return 0
 
-
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
     os.environ["SAFESTATS_DB"] = args.db
@@ -64,7 +60,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 workers=args.workers, proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips,
                 log_level=args.log_level, access_log=args.access_log)
     return 0
-
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     if args.dataset not in DATASETS:
@@ -78,12 +73,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     print(report.text())
     return 0
 
-
 def _password(args: argparse.Namespace) -> str:
     if getattr(args, "password_env", None):
         return os.environ[args.password_env]
     return getpass.getpass("New password: ")
-
 
 def cmd_user(args: argparse.Namespace) -> int:
     engine = _engine(args)
@@ -112,7 +105,6 @@ def cmd_user(args: argparse.Namespace) -> int:
                 print(f"{u.username:30s} {u.role:12s} {u.org_id:22s} {'active' if u.active else 'disabled'}")
     return 0
 
-
 def cmd_org(args: argparse.Namespace) -> int:
     engine = _engine(args)
     with engine.begin() as conn:
@@ -123,7 +115,6 @@ def cmd_org(args: argparse.Namespace) -> int:
             for o in conn.execute(select(db.organisations).order_by(db.organisations.c.id)):
                 print(f"{o.id:24s} {o.kind:10s} {o.name}")
     return 0
-
 
 def cmd_dsa(args: argparse.Namespace) -> int:
     engine = _engine(args)
@@ -144,7 +135,6 @@ def cmd_dsa(args: argparse.Namespace) -> int:
             print(json.dumps(admin.list_agreements(conn), indent=2))
     return 0
 
-
 def cmd_conditions(args: argparse.Namespace) -> int:
     engine = _engine(args)
     with engine.begin() as conn:
@@ -156,7 +146,6 @@ def cmd_conditions(args: argparse.Namespace) -> int:
             c = conditions.current(conn)
             print(json.dumps(c.as_json() if c else None, indent=2))
     return 0
-
 
 def cmd_audit(args: argparse.Namespace) -> int:
     engine = _engine(args)
@@ -172,22 +161,20 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(json.dumps(e, ensure_ascii=False))
     return 0
 
-
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="safestats-store", description="The SafeStats store")
     sub = p.add_subparsers(dest="cmd", required=True)
 
-    def with_db(sp: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        sp.add_argument("--db", default=DEFAULT_DB, help="SQLite file path / sqlite:///path or postgresql://...")
-        return sp
+    dbp = argparse.ArgumentParser(add_help=False)
+    dbp.add_argument("--db", default=DEFAULT_DB, help="SQLite file path / sqlite:///path or postgresql://...")
 
-    with_db(sub.add_parser("init", help="create the schema")).set_defaults(func=cmd_init)
-    d = with_db(sub.add_parser("demo", help="create demo organisations, agreements, users and synthetic data"))
+    sub.add_parser("init", help="create the schema", parents=[dbp]).set_defaults(func=cmd_init)
+    d = sub.add_parser("demo", parents=[dbp], help="create demo organisations, agreements, users and synthetic data")
     d.add_argument("--scale", type=float, default=0.05, help="fraction of real annual volumes (1.0 = ~0.9M MPS/yr)")
     d.add_argument("--password", help="password for every demo user (default: random, printed)")
     d.add_argument("--seed", type=int, default=7)
     d.set_defaults(func=cmd_demo)
-    s = with_db(sub.add_parser("serve", help="serve the API"))
+    s = sub.add_parser("serve", parents=[dbp], help="serve the API")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8765)
     s.add_argument("--workers", type=int, default=1)
@@ -196,15 +183,15 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--log-level", default="info")
     s.add_argument("--access-log", action="store_true")
     s.set_defaults(func=cmd_serve)
-    i = with_db(sub.add_parser("ingest", help="ingest a provider CSV extract"))
+    i = sub.add_parser("ingest", parents=[dbp], help="ingest a provider CSV extract")
     i.add_argument("dataset")
     i.add_argument("file")
     i.add_argument("--actor", default=os.environ.get("USER", "cli"))
     i.set_defaults(func=cmd_ingest)
 
-    u = with_db(sub.add_parser("user", help="manage users"))
+    u = sub.add_parser("user", help="manage users")
     usub = u.add_subparsers(dest="user_cmd", required=True)
-    ua = usub.add_parser("add")
+    ua = usub.add_parser("add", parents=[dbp])
     ua.add_argument("username")
     ua.add_argument("--org", required=True)
     ua.add_argument("--role", default="analyst", choices=accounts.ROLES)
@@ -212,26 +199,26 @@ def parser() -> argparse.ArgumentParser:
     ua.add_argument("--totp", action="store_true", help="require a TOTP second factor")
     ua.add_argument("--password-env", help="read the password from this environment variable")
     for name in ("passwd", "unlock", "disable"):
-        sp = usub.add_parser(name)
+        sp = usub.add_parser(name, parents=[dbp])
         sp.add_argument("username")
         if name == "passwd":
             sp.add_argument("--password-env")
-    usub.add_parser("list")
+    usub.add_parser("list", parents=[dbp])
     u.set_defaults(func=cmd_user)
 
-    o = with_db(sub.add_parser("org", help="manage organisations"))
+    o = sub.add_parser("org", help="manage organisations")
     osub = o.add_subparsers(dest="org_cmd", required=True)
-    oa = osub.add_parser("add")
+    oa = osub.add_parser("add", parents=[dbp])
     oa.add_argument("id")
     oa.add_argument("name")
     oa.add_argument("--kind", default="borough")
     oa.add_argument("--borough-code")
-    osub.add_parser("list")
+    osub.add_parser("list", parents=[dbp])
     o.set_defaults(func=cmd_org)
 
-    a = with_db(sub.add_parser("dsa", help="manage Data Sharing Agreements"))
+    a = sub.add_parser("dsa", help="manage Data Sharing Agreements")
     asub = a.add_subparsers(dest="dsa_cmd", required=True)
-    aa = asub.add_parser("add")
+    aa = asub.add_parser("add", parents=[dbp])
     aa.add_argument("org")
     aa.add_argument("--datasets", required=True, help="comma-separated dataset ids")
     aa.add_argument("--access", default="records", choices=["records", "aggregate"])
@@ -243,33 +230,31 @@ def parser() -> argparse.ArgumentParser:
     aa.add_argument("--expires-on", required=True)
     aa.add_argument("--title")
     for name in ("suspend", "resume"):
-        asub.add_parser(name).add_argument("org")
-    asub.add_parser("list")
+        asub.add_parser(name, parents=[dbp]).add_argument("org")
+    asub.add_parser("list", parents=[dbp])
     a.set_defaults(func=cmd_dsa)
 
-    c = with_db(sub.add_parser("conditions", help="conditions of use"))
+    c = sub.add_parser("conditions", help="conditions of use")
     csub = c.add_subparsers(dest="cond_cmd", required=True)
-    cp = csub.add_parser("publish")
+    cp = csub.add_parser("publish", parents=[dbp])
     cp.add_argument("version")
     cp.add_argument("text_file")
     cp.add_argument("--title", default=conditions.DEFAULT_TITLE)
-    csub.add_parser("show")
+    csub.add_parser("show", parents=[dbp])
     c.set_defaults(func=cmd_conditions)
 
-    au = with_db(sub.add_parser("audit", help="audit log"))
+    au = sub.add_parser("audit", help="audit log")
     ausub = au.add_subparsers(dest="audit_cmd", required=True)
-    ausub.add_parser("verify")
-    al = ausub.add_parser("list")
+    ausub.add_parser("verify", parents=[dbp])
+    al = ausub.add_parser("list", parents=[dbp])
     al.add_argument("--org")
     al.add_argument("--limit", type=int, default=50)
     au.set_defaults(func=cmd_audit)
     return p
 
-
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     return int(args.func(args) or 0)
-
 
 if __name__ == "__main__":
     sys.exit(main())

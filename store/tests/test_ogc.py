@@ -89,7 +89,7 @@ def test_filters_match_an_independent_computation(mopac: Api, mps: pd.DataFrame)
     cases = [
         ({"datetime": "2024-01-01T00:00:00Z/2024-12-31T23:59:59Z"},
          (pd.to_datetime(mps["occurred_at"]) >= "2024-01-01") & (pd.to_datetime(mps["occurred_at"]) <= "2024-12-31 23:59:59")),
-        ({"dow": "5,6"}, local.dt.dayofweek.isin([4, 5])),
+        ({"dow": "5,6"}, local.dt.day_of_week.isin([4, 5])),
         ({"hour": "22,23,0,1"}, local.dt.hour.isin([22, 23, 0, 1])),
         ({"filter": "crime_type IN ('Robbery','Burglary')"}, mps["crime_type"].isin(["Robbery", "Burglary"])),
         ({"crime_type": "Drugs"}, mps["crime_type"] == "Drugs"),
