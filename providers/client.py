@@ -189,7 +189,7 @@ class StoreClient:
                 p = f.get("properties") or {}
                 code = p.get("code") or p.get("gss_code") or p.get(kind[:-1] + "_code") or str(f.get("id"))
                 name = p.get("name") or p.get(kind[:-1] + "_name") or code
-                parent = p.get("borough_code") if kind == "wards" else None
+                parent = (p.get("parent_code") or p.get("borough_code")) if kind == "wards" else None
                 out.append(Boundary(code=str(code), name=str(name), kind=kind[:-1], parent_code=parent))
             offset += len(feats)
             if not feats or not any(link.get("rel") == "next" for link in page.get("links", [])):

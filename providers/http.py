@@ -236,6 +236,10 @@ class HttpTransport:
             return int(s) if s else 0
 
         def on_ready_read() -> None:
+            if feedback is not None and feedback.isCanceled():
+                if reply.isRunning():
+                    reply.abort()
+                return
             chunk = bytes(reply.readAll())
             if status_code() >= 300:
                 state["error_body"] += chunk[: 65536]

@@ -10,8 +10,10 @@ A SafeStats layer is an OGR layer on a FlatGeobuf file in the profile's cache, i
 * temporal properties from ``occurred_at`` so the Temporal Controller animates it.
 
 Projects store the query, never the data. ``ProjectGuard`` rewrites every SafeStats layer in
-the project XML being written (``QgsProject.writeProject``, which covers .qgs and .qgz) as an
-empty in-memory layer of the same fields, so neither the cache path nor any record is saved.
+the project XML being written (``QgsProject.writeMapLayer`` for the layer element and
+``writeProject`` for the layer tree; both cover .qgs and .qgz) as an empty in-memory layer of
+the same fields, so neither the cache path nor any record is saved. The live layer is not
+touched.
 When a project is read, its SafeStats layers (empty placeholders, or real files written by
 something else) are switched to placeholders and marked *pending*; after sign-in they are
 re-fetched with the stored query. On sign-out, loaded layers become placeholders too.
@@ -209,34 +211,26 @@ def to_placeholder(layer: QgsVectorLayer) -> None:
     layer.setReadOnly(True)
 
 
-def scrub_project_document(doc: QDomDocument, layers: list[QgsVectorLayer]) -> int:
-    """Rewrite SafeStats layers in a project DOM as empty memory layers. Returns how many."""
+def scrub_layer_element(doc: QDomDocument, elem, layer: QgsVectorLayer) -> None:  # noqa: ANN001
+    """Rewrite one ``<maplayer>`` element as an empty memory layer of the same schema."""
+    _set_child_text(doc, elem, "datasource", placeholder_uri(layer))
+    _set_child_text(doc, elem, "provider", "memory")
+
+
+def scrub_layer_tree(doc: QDomDocument, layers: list[QgsVectorLayer]) -> int:
+    """Point ``<layer-tree-layer>`` entries of SafeStats layers at their placeholder too."""
     by_id = {lyr.id(): lyr for lyr in layers}
-    if not by_id:
-        return 0
     changed = 0
-    maplayers = doc.elementsByTagName("maplayer")
-    for i in range(maplayers.count()):
-        elem = maplayers.at(i).toElement()
-        layer_id = elem.firstChildElement("id").text()
-        layer = by_id.get(layer_id)
-        if layer is None:
-            continue
-        uri = placeholder_uri(layer)
-        _set_child_text(doc, elem, "datasource", uri)
-        provider = elem.firstChildElement("provider")
-        if provider.isNull():
-            provider = doc.createElement("provider")
-            elem.appendChild(provider)
-        _replace_text(doc, provider, "memory")
-        changed += 1
-    tree_layers = doc.elementsByTagName("layer-tree-layer")
-    for i in range(tree_layers.count()):
-        elem = tree_layers.at(i).toElement()
+    nodes = doc.elementsByTagName("layer-tree-layer")
+    for i in range(nodes.count()):
+        elem = nodes.at(i).toElement()
         layer = by_id.get(elem.attribute("id"))
         if layer is not None:
-            elem.setAttribute("source", placeholder_uri(layer))
-            elem.setAttribute("providerKey", "memory")
+            if elem.hasAttribute("source"):
+                elem.setAttribute("source", placeholder_uri(layer))
+            if elem.hasAttribute("providerKey"):
+                elem.setAttribute("providerKey", "memory")
+            changed += 1
     return changed
 
 
@@ -268,11 +262,15 @@ class ProjectGuard(QObject):
         self.project = project or QgsProject.instance()
         self.refetch = refetch
         self.can_fetch = can_fetch or (lambda: False)
+        # QgsProject.write(): writeProject(doc) is emitted early (layer tree already written), then
+        # writeMapLayer(layer, elem, doc) for each layer after the layer wrote itself.
+        self.project.writeMapLayer.connect(self._on_write_map_layer)
         self.project.writeProject.connect(self._on_write_project)
         self.project.readProject.connect(self._on_read_project)
 
     def detach(self) -> None:
-        for signal, slot in ((self.project.writeProject, self._on_write_project),
+        for signal, slot in ((self.project.writeMapLayer, self._on_write_map_layer),
+                             (self.project.writeProject, self._on_write_project),
                              (self.project.readProject, self._on_read_project)):
             try:
                 signal.disconnect(slot)
@@ -280,9 +278,12 @@ class ProjectGuard(QObject):
                 pass
 
     def _on_write_project(self, doc: QDomDocument) -> None:
-        n = scrub_project_document(doc, safestats_layers(self.project))
-        if n:
-            log(f"project saved with {n} SafeStats layer(s) as queries only (no data)")
+        scrub_layer_tree(doc, safestats_layers(self.project))
+
+    def _on_write_map_layer(self, layer: QgsMapLayer, elem, doc: QDomDocument) -> None:  # noqa: ANN001
+        if isinstance(layer, QgsVectorLayer) and is_safestats_layer(layer):
+            scrub_layer_element(doc, elem, layer)
+            log(f"project saved with SafeStats layer {layer.name()} as its query only (no data)")
 
     def _on_read_project(self, _doc: QDomDocument) -> None:
         layers = safestats_layers(self.project)

@@ -246,3 +246,38 @@ def wait_for_task(task: Any, timeout: float = 120.0) -> None:
         time.sleep(0.01)
     for _ in range(5):
         QgsApplication.processEvents()
+
+
+@pytest.fixture(scope="session")
+def short_ttl_store(store: StoreProcess) -> Iterator[StoreProcess]:
+    """A second server on the same database whose access tokens live 3 seconds."""
+    env = dict(os.environ, SAFESTATS_ACCESS_TTL="3")
+    port = free_port()
+    log = open(store.workdir / "store-short-ttl.log", "wb")
+    proc = subprocess.Popen([str(STORE_BIN), "serve", "--db", store.db_url, "--host", "127.0.0.1", "--port",
+                             str(port)], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=store.workdir)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(url, proc)
+        yield StoreProcess(url=url, password=store.password, users=store.users, db_url=store.db_url,
+                           workdir=store.workdir, process=proc)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture()
+def qgis_messages(qgis_app: Any) -> Iterator[list[str]]:
+    """Everything written to the QGIS message log during the test."""
+    from qgis.core import QgsApplication
+    seen: list[str] = []
+
+    def on_message(message: str, tag: str, _level: Any) -> None:
+        seen.append(f"[{tag}] {message}")
+
+    QgsApplication.messageLog().messageReceived.connect(on_message)
+    yield seen
+    QgsApplication.messageLog().messageReceived.disconnect(on_message)
