@@ -414,7 +414,8 @@ HOTSPOTS: tuple[_Hotspot, ...] = (
 # Streets near the main hotspots (used for "On or near <street>"), real names.
 HOTSPOT_STREETS: dict[str, tuple[str, ...]] = {
     "Oxford Circus": ("Oxford Street", "Regent Street", "Great Marlborough Street", "Argyll Street", "Margaret Street"),
-    "Leicester Square": ("Leicester Square", "Charing Cross Road", "Coventry Street", "Cranbourn Street", "Irving Street"),
+    "Leicester Square": ("Leicester Square", "Charing Cross Road", "Coventry Street", "Cranbourn Street",
+                         "Irving Street"),
     "Soho": ("Old Compton Street", "Wardour Street", "Dean Street", "Frith Street", "Greek Street", "Berwick Street"),
     "Covent Garden": ("Long Acre", "James Street", "Floral Street", "Henrietta Street", "Neal Street"),
     "Piccadilly Circus": ("Piccadilly", "Shaftesbury Avenue", "Haymarket", "Glasshouse Street"),
@@ -495,15 +496,18 @@ RAIL_STATIONS: tuple[tuple[str, str, float], ...] = (
     ("London Bridge", "London Bridge", 8), ("Liverpool Street", "Liverpool Street", 8),
     ("Stratford", "Stratford", 9), ("Oxford Circus", "Oxford Circus", 7), ("Paddington", "Paddington", 6),
     ("Euston", "Euston", 6), ("Clapham Junction", "Clapham Junction", 5), ("East Croydon", "Croydon", 5),
-    ("Brixton", "Brixton", 4), ("Finsbury Park", "Finsbury Park", 4), ("Highbury & Islington", "Highbury & Islington", 3),
+    ("Brixton", "Brixton", 4), ("Finsbury Park", "Finsbury Park", 4),
+    ("Highbury & Islington", "Highbury & Islington", 3),
     ("Canary Wharf", "Canary Wharf", 3), ("Vauxhall", "Vauxhall", 3), ("Whitechapel", "Whitechapel", 3),
     ("Seven Sisters", "Seven Sisters", 3), ("Leicester Square", "Leicester Square", 3),
     ("Piccadilly Circus", "Piccadilly Circus", 3), ("Camden Town", "Camden Town", 3), ("Bank", "Bank", 3),
     ("Wembley Park", "Wembley", 3), ("Ealing Broadway", "Ealing Broadway", 2.5), ("Romford", "Romford", 2.5),
     ("Ilford", "Ilford", 2.5), ("Lewisham", "Lewisham", 2.5), ("Wimbledon", "Wimbledon", 2.5),
-    ("Hammersmith", "Hammersmith", 2.5), ("Shepherd's Bush", "Shepherd's Bush", 2), ("Walthamstow Central", "Walthamstow", 2),
+    ("Hammersmith", "Hammersmith", 2.5), ("Shepherd's Bush", "Shepherd's Bush", 2),
+    ("Walthamstow Central", "Walthamstow", 2),
     ("Tottenham Hale", "Tottenham Hale", 2), ("Elephant & Castle", "Elephant & Castle", 2),
-    ("Fenchurch Street", "Fenchurch Street", 1.5), ("Woolwich Arsenal", "Woolwich", 1.5), ("Bromley South", "Bromley", 1.5),
+    ("Fenchurch Street", "Fenchurch Street", 1.5), ("Woolwich Arsenal", "Woolwich", 1.5),
+    ("Bromley South", "Bromley", 1.5),
     ("Kingston", "Kingston", 1.5), ("Richmond", "Richmond", 1.5), ("Harrow-on-the-Hill", "Harrow", 1.5),
     ("Uxbridge", "Uxbridge", 1), ("Heathrow Terminals 2 & 3", "Heathrow", 1.5), ("Sutton", "Sutton", 1),
     ("Barking", "Barking", 2), ("Canning Town", "Canning Town", 1.5), ("Mile End", "Mile End", 1.5),
@@ -548,7 +552,8 @@ RAIL_LINES: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 # Bus routes as place sequences (real route numbers; paths simplified to their main stops).
 BUS_ROUTES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("25", ("Oxford Circus", "Holborn", "Bank", "Aldgate", "Whitechapel", "Mile End", "Stratford", "Forest Gate", "Ilford")),
+    ("25", ("Oxford Circus", "Holborn", "Bank", "Aldgate", "Whitechapel", "Mile End", "Stratford", "Forest Gate",
+            "Ilford")),
     ("38", ("Victoria", "Piccadilly Circus", "Holborn", "Angel", "Dalston", "Hackney Central")),
     ("73", ("Oxford Circus", "Euston", "King's Cross", "Angel", "Stoke Newington")),
     ("29", ("Trafalgar Square", "Camden Town", "Holloway", "Finsbury Park", "Turnpike Lane", "Wood Green")),
@@ -557,7 +562,8 @@ BUS_ROUTES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("12", ("Oxford Circus", "Westminster", "Elephant & Castle", "Camberwell", "Peckham")),
     ("159", ("Oxford Circus", "Westminster", "Vauxhall", "Brixton", "Streatham")),
     ("36", ("Kilburn", "Paddington", "Victoria", "Vauxhall", "Camberwell", "Peckham", "New Cross")),
-    ("149", ("London Bridge", "Liverpool Street", "Shoreditch", "Dalston", "Stamford Hill", "Tottenham", "Edmonton Green")),
+    ("149", ("London Bridge", "Liverpool Street", "Shoreditch", "Dalston", "Stamford Hill", "Tottenham",
+             "Edmonton Green")),
     ("279", ("Seven Sisters", "Tottenham", "Edmonton Green", "Enfield Town")),
     ("55", ("Oxford Circus", "Holborn", "Old Street", "Hackney Central", "Leyton")),
     ("86", ("Stratford", "Forest Gate", "Ilford", "Seven Kings", "Chadwell Heath", "Romford")),
@@ -768,27 +774,34 @@ def london_outline() -> Polygon:
     return Polygon(LONDON_OUTLINE).buffer(-600, quad_segs=4).buffer(600, quad_segs=4).simplify(5)
 
 
-def _borough_polygons() -> dict[str, BaseGeometry]:
-    """Power diagram of the borough centroids, weights tuned (fixed-point iteration) so that areas
-    approach the real ones, clipped to the outline; the City is then cut out of its neighbours."""
-    outline = london_outline()
-    city = Polygon(CITY_OUTLINE)
-    others = [b for b in BOROUGH_FACTS if b.code != CITY_CODE]
+@dataclass(frozen=True)
+class _PowerDiagram:
+    sites: np.ndarray    # k x 2
+    weights: np.ndarray  # k
+    raw_cells: list[Polygon]
+
+    def owner(self, pts: np.ndarray) -> np.ndarray:
+        """Index of the cell containing each point: argmin of |p - site|^2 - weight."""
+        d = ((pts[:, None, :] - self.sites[None, :, :]) ** 2).sum(axis=2) - self.weights[None, :]
+        return np.argmin(d, axis=1)
+
+
+def _borough_power_diagram(outline: Polygon, city: Polygon, others: Sequence[_BoroughFact],
+                           iterations: int = 40) -> _PowerDiagram:
+    """Power diagram of the borough centroids with weights tuned (fixed-point iteration) so that each
+    cell, clipped to the outline and with the City cut out, approaches the borough's real area."""
     sites = np.array([[b.x, b.y] for b in others], dtype=float)
     target = np.array([b.area_km2 for b in others]) * 1e6
     target *= (outline.area - city.area) / target.sum()
     weights = np.zeros(len(others))
     frame = outline.envelope.buffer(5000).envelope
-    cells: list[BaseGeometry] = []
-    for _ in range(40):
+    for _ in range(iterations):
         cells = [c.intersection(outline).difference(city) for c in _power_cells(sites, weights, frame)]
         areas = np.array([c.area for c in cells])
         perimeter = np.array([max(c.length, 1.0) for c in cells])
         weights += 0.8 * (target - areas) / perimeter * 3000.0
         weights -= weights.mean()
-    polys = {b.code: _polygonal(shapely.make_valid(c)) for b, c in zip(others, cells)}
-    polys[CITY_CODE] = city
-    return polys
+    return _PowerDiagram(sites, weights, _power_cells(sites, weights, frame))
 
 
 def _seed_points(poly: BaseGeometry, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -805,36 +818,60 @@ def _seed_points(poly: BaseGeometry, n: int, rng: np.random.Generator) -> np.nda
     return np.concatenate(pts)[:n]
 
 
-def _ward_cells(borough: BaseGeometry, n: int, rng: np.random.Generator, lloyd: int = 6) -> list[BaseGeometry]:
-    """n Lloyd-relaxed Voronoi cells of random seeds, clipped to the borough (a gap-free tessellation)."""
+def _ward_seeds(borough: BaseGeometry, n: int, rng: np.random.Generator, lloyd: int = 6) -> np.ndarray:
+    """n random seeds in the borough, moved `lloyd` times to the centroid of their clipped Voronoi cell
+    (Lloyd relaxation: evenly sized, compact wards)."""
     seeds = _seed_points(borough, n, rng)
     frame = borough.envelope.buffer(2000)
-    cells: list[BaseGeometry] = []
-    for it in range(lloyd + 1):
+    for _ in range(lloyd):
         vor = shapely.voronoi_polygons(shapely.multipoints(seeds), extend_to=frame, ordered=True)
-        cells = [_polygonal(c.intersection(borough)) for c in vor.geoms]
-        if it < lloyd:
-            cents = np.array([[c.centroid.x, c.centroid.y] if not c.is_empty else s for c, s in zip(cells, seeds)])
-            inside = shapely.contains_xy(borough, cents[:, 0], cents[:, 1])
-            seeds = np.where(inside[:, None], cents, seeds)
-    return cells
+        cells = [c.intersection(borough) for c in vor.geoms]
+        cents = np.array([[c.centroid.x, c.centroid.y] if not c.is_empty else s for c, s in zip(cells, seeds)])
+        inside = shapely.contains_xy(borough, cents[:, 0], cents[:, 1])
+        seeds = np.where(inside[:, None], cents, seeds)
+    return seeds
 
 
 def _build_geography() -> Geography:
-    polys = _borough_polygons()
+    """Boroughs from the power diagram, wards from Voronoi diagrams of seeds in each borough. All
+    boundary lines are noded together and polygonized, and every face is given to a borough (power
+    rule, or the City polygon) and a ward (nearest seed of that borough), so boroughs and wards are
+    unions of the same faces: an exact coverage, no gaps, no overlaps, shared vertices."""
+    outline, city = london_outline(), Polygon(CITY_OUTLINE)
+    others = [b for b in BOROUGH_FACTS if b.code != CITY_CODE]
+    power = _borough_power_diagram(outline, city, others)
+    approx = {b.code: _polygonal(shapely.make_valid(c.intersection(outline).difference(city)))
+              for b, c in zip(others, power.raw_cells)}
+    approx[CITY_CODE] = city
+
+    lines: list[BaseGeometry] = [outline.boundary, city.boundary, *[c.boundary for c in power.raw_cells]]
+    seeds: dict[str, np.ndarray] = {}
+    for bi, fact in enumerate(BOROUGH_FACTS):
+        poly = approx[fact.code]
+        seeds[fact.code] = _ward_seeds(poly, len(WARD_NAMES[fact.code]), np.random.default_rng([20260101, bi]))
+        edges = shapely.voronoi_polygons(shapely.multipoints(seeds[fact.code]), extend_to=poly.envelope.buffer(2000),
+                                         only_edges=True)
+        lines.append(edges.intersection(poly.buffer(5.0)))  # overshoot: dangles outside are dropped
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.union_all(lines))))
+    inner = np.array([[p.x, p.y] for p in shapely.point_on_surface(faces)])
+    keep = shapely.contains_xy(outline, inner[:, 0], inner[:, 1])
+    faces, inner = faces[keep], inner[keep]
+
+    other_codes = np.array([b.code for b in others], dtype=object)
+    face_borough = np.where(shapely.contains_xy(city, inner[:, 0], inner[:, 1]), CITY_CODE,
+                            other_codes[power.owner(inner)])
     boroughs: list[Area] = []
     wards: list[Area] = []
-    for bi, fact in enumerate(BOROUGH_FACTS):
-        geom = polys[fact.code]
-        boroughs.append(Area(fact.code, fact.name, "borough", None, geom))
-        names = WARD_NAMES[fact.code]
-        rng = np.random.default_rng([20260101, bi])
-        cells = _ward_cells(geom, len(names), rng)
-        # name wards roughly north-to-south so listing order is stable and readable
-        order = np.argsort([-c.centroid.y for c in cells], kind="stable")
-        for name, ci in zip(names, order):
-            code = f"E05{900001 + len(wards):06d}"
-            wards.append(Area(code, name, "ward", fact.code, shapely.make_valid(cells[ci])))
+    for fact in BOROUGH_FACTS:
+        mine = face_borough == fact.code
+        s = seeds[fact.code]
+        nearest = np.argmin(((inner[mine][:, None, :] - s[None, :, :]) ** 2).sum(axis=2), axis=1)
+        geoms = [shapely.union_all(faces[mine][nearest == k]) for k in range(len(s))]
+        boroughs.append(Area(fact.code, fact.name, "borough", None, shapely.union_all(faces[mine])))
+        # name wards north to south so that the listing order is stable and readable
+        order = np.argsort([-g.centroid.y if not g.is_empty else 0.0 for g in geoms], kind="stable")
+        for name, k in zip(WARD_NAMES[fact.code], order):
+            wards.append(Area(f"E05{900001 + len(wards):06d}", name, "ward", fact.code, geoms[k]))
     return Geography(boroughs, wards)
 
 
@@ -1143,7 +1180,8 @@ def _sample_river(rand: _Rand, geo: Geography, space: _Space) -> tuple[np.ndarra
     k = rand.choice("river.station", [RNLI_STATION_SHARE[s] for s in names])
     lo = np.r_[0.0, limits][k]
     hi = np.r_[limits, line.length][k]
-    mode = np.clip([line.project(Point(RNLI_STATION_XY[s])) for s in names], np.r_[0.0, limits], np.r_[limits, line.length])[k]
+    station_pos = np.array([line.project(Point(RNLI_STATION_XY[s])) for s in names])
+    mode = np.clip(station_pos, np.r_[0.0, limits], np.r_[limits, line.length])[k]
     u = rand.u("river.pos")
     c = np.where(hi > lo, (mode - lo) / np.maximum(hi - lo, 1e-9), 0.5)
     pos = np.where(u < c, lo + np.sqrt(u * (hi - lo) * (mode - lo)), hi - np.sqrt((1 - u) * (hi - lo) * (hi - mode)))
@@ -1218,34 +1256,42 @@ def _region_ok(borough: np.ndarray, region: str) -> np.ndarray:
 _FALLBACK_XY = {"city": PLACES["Bank"], "not_city": PLACES["Trafalgar Square"], "london": PLACES["Trafalgar Square"]}
 
 
-def _locations(rand: _Rand, geo: Geography, space: _Space, publish: _Publish, max_tries: int = 40):
-    """Sample, publish and locate points, redrawing (new salt) any that fall outside the region."""
+@dataclass
+class _Located:
+    a: np.ndarray          # published coordinates: easting/northing or longitude/latitude
+    b: np.ndarray
+    x: np.ndarray          # the EPSG:27700 point the published coordinates stand for
+    y: np.ndarray
+    borough: np.ndarray
+    info: dict[str, np.ndarray]  # sampler details (hotspot index, station, route ...)
+
+
+def _locations(rand: _Rand, geo: Geography, space: _Space, publish: _Publish, max_tries: int = 40) -> _Located:
+    """Sample, publish and locate points, redrawing (new key) any whose published point falls outside
+    the region, so every published location is inside London (and inside/outside the City as needed)."""
     n = len(rand)
-    a, b, x, y = (np.full(n, np.nan) for _ in range(4))
-    ward, borough = np.full(n, None, dtype=object), np.full(n, None, dtype=object)
-    info: dict[str, np.ndarray] = {}
+    out = _Located(*(np.full(n, np.nan) for _ in range(4)), np.full(n, None, dtype=object), {})
     pending = np.arange(n)
     sampler = _SAMPLERS[space.kind]
     for attempt in range(max_tries):
         if len(pending) == 0:
             break
-        sub = rand.take(pending)
-        sub.keys = _mix64(sub.keys ^ np.uint64(attempt))
+        sub = _Rand(_mix64(rand.keys[pending] ^ np.uint64(attempt)))
         cx, cy, cinfo = sampler(sub, geo, space)
         pa, pb, px, py = publish.apply(cx, cy)
-        w, bo = geo.locate(px, py)
-        ok = _region_ok(bo, space.region)
+        _, borough = geo.locate(px, py)
+        ok = _region_ok(borough, space.region)
         idx = pending[ok]
-        a[idx], b[idx], x[idx], y[idx], ward[idx], borough[idx] = pa[ok], pb[ok], px[ok], py[ok], w[ok], bo[ok]
+        out.a[idx], out.b[idx], out.x[idx], out.y[idx], out.borough[idx] = pa[ok], pb[ok], px[ok], py[ok], borough[ok]
         for key, val in cinfo.items():  # rejected ones are overwritten by a later attempt
-            info.setdefault(key, np.empty(n, dtype=val.dtype))[pending] = val
+            out.info.setdefault(key, np.empty(n, dtype=val.dtype))[pending] = val
         pending = pending[~ok]
     if len(pending):  # practically never: park the stragglers at a safe central point
         fx, fy = _FALLBACK_XY[space.region]
         pa, pb, px, py = publish.apply(np.full(len(pending), fx), np.full(len(pending), fy))
-        w, bo = geo.locate(px, py)
-        a[pending], b[pending], x[pending], y[pending], ward[pending], borough[pending] = pa, pb, px, py, w, bo
-    return a, b, x, y, ward, borough, info
+        out.a[pending], out.b[pending], out.x[pending], out.y[pending] = pa, pb, px, py
+        out.borough[pending] = geo.locate(px, py)[1]
+    return out
 
 
 # ====================================================================== categories per dataset
@@ -1338,8 +1384,6 @@ class _Ctx:
     rand: _Rand
     comp: np.ndarray                 # component index
     components: tuple[_Component, ...]
-    day: np.ndarray                  # datetime64[D]
-    hour: np.ndarray
     x: np.ndarray                    # EPSG:27700 of the published point
     y: np.ndarray
     borough: np.ndarray
@@ -1460,7 +1504,9 @@ def _attrs_las(ctx: _Ctx) -> dict[str, np.ndarray]:
 # property category by stop code / service type, pumps by stop code.
 LFB_STOP_MIX = {"Fire": (44, 50, 1.5, 4.5), "False Alarm": (79, 19, 2), "Special Service": (1,)}
 LFB_SERVICE_MIX = (18.8, 14.6, 13.9, 7.2, 4, 10, 6, 3, 2, 1, 2, 0.6)
-_PROP = {  # Dwelling, Non Residential, Outdoor, Road Vehicle, Other Residential, Outdoor Structure, Aircraft, Rail, Boat
+# columns: Dwelling, Non Residential, Outdoor, Road Vehicle, Other Residential, Outdoor Structure, Aircraft,
+# Rail Vehicle, Boat (order of catalogue.LFB_PROPERTY_CATEGORIES)
+_PROP = {
     "Primary Fire": (48, 18, 2, 20, 6, 5, 0.05, 0.3, 0.3), "Secondary Fire": (1, 1, 80, 3, 0.5, 14, 0, 0.2, 0.3),
     "Chimney Fire": (97, 1, 0, 0, 2, 0, 0, 0, 0), "Late Call": (40, 15, 30, 5, 5, 5, 0, 0, 0),
     "AFA": (45, 38, 0, 0, 16.5, 0.3, 0.1, 0.1, 0), "False alarm - Good intent": (45, 12, 25, 5, 6, 6, 0.1, 0.3, 0.6),
@@ -1585,7 +1631,8 @@ SPECS: dict[str, _Spec] = {
     "las_incidents": _Spec((_Component("night", "night", 0.6, _NIGHT_SPACE),
                             _Component("general", "general", 0.25, _POP_INNER),
                             _Component("self_harm", "self_harm", 0.15, _POP)), _attrs_las),
-    "lfb_incidents": _Spec((_Component("alarm", "alarm", 0.46, _Space(hotspot_share=0.2, background="population_inner")),
+    "lfb_incidents": _Spec((_Component("alarm", "alarm", 0.46, _Space(hotspot_share=0.2,
+                                                                      background="population_inner")),
                             _Component("fire", "fire", 0.21, _POP),
                             _Component("service", "service", 0.33, _Space(hotspot_share=0.1,
                                                                           background="population_inner"))),
@@ -1624,7 +1671,8 @@ def _ndtms(dataset: Dataset, geo: Geography, start: dt.date, end: dt.date, scale
                 for sex in catalogue.NDTMS_SEX:
                     p_sex = NDTMS_MALE_SHARE[sub] if sex == "Male" else 1 - NDTMS_MALE_SHARE[sub]
                     for age, p_age in zip(catalogue.NDTMS_AGE_BANDS, NDTMS_AGE_SHARE[sub]):
-                        mean = NDTMS_LONDON_TOTAL * weight[b.code] / total_w * NDTMS_SUBSTANCE_SHARE[sub] * p_sex * p_age
+                        mean = (NDTMS_LONDON_TOTAL * weight[b.code] / total_w * NDTMS_SUBSTANCE_SHARE[sub]
+                                * p_sex * p_age)
                         rows.append((f"{dataset.id}-{seed}-{y}0401-{j:06d}", f"{y}-04-01T00:00:00", b.code,
                                      f"{y}-{(y + 1) % 100:02d}", sub, sex, age,
                                      mean * (1 + 0.02 * (y - 2022)) * scale))
@@ -1691,10 +1739,41 @@ def _empty(dataset: Dataset) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in extract_columns(dataset)})
 
 
+def _record_keys(dataset: Dataset, days: np.ndarray, counts: np.ndarray, seed: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, _Rand]:
+    """Per record: component index, day index, index within its day, and its random stream keyed on
+    (dataset, seed, day, index within day)."""
+    n_comp = counts.shape[1]
+    comp = np.repeat(np.tile(np.arange(n_comp), len(days)), counts.ravel())
+    per_day = counts.sum(axis=1)
+    day_idx = np.repeat(np.arange(len(days)), per_day)
+    j = np.arange(len(comp)) - (np.cumsum(per_day) - per_day)[day_idx]
+    ordinal = days.astype(np.int64)[day_idx] + _EPOCH_ORDINAL
+    raw = (ordinal.astype(np.uint64) << np.uint64(24)) | j.astype(np.uint64)
+    return comp, day_idx, j, _Rand(_mix64(raw ^ _dataset_key(dataset, seed)))
+
+
+def _place(spec: _Spec, rand: _Rand, comp: np.ndarray, geography: Geography, publish: _Publish) -> _Located:
+    """Locations of all records, component by component (each has its own spatial model)."""
+    n = len(comp)
+    out = _Located(*(np.empty(n) for _ in range(4)), np.empty(n, dtype=object), {})
+    for ci, component in enumerate(spec.components):
+        idx = np.flatnonzero(comp == ci)
+        if len(idx) == 0:
+            continue
+        loc = _locations(rand.take(idx), geography, component.space, publish)
+        out.a[idx], out.b[idx], out.x[idx], out.y[idx], out.borough[idx] = loc.a, loc.b, loc.x, loc.y, loc.borough
+        for key, val in loc.info.items():
+            out.info.setdefault(key, np.full(n, None if val.dtype == object else -1, dtype=val.dtype))[idx] = val
+    return out
+
+
 def generate_extract(dataset: Dataset, geography: Geography, start: dt.date, end: dt.date,
                      scale: float = 1.0, seed: int = 0) -> pd.DataFrame:
     """A synthetic provider extract for [start, end): columns `extract_columns(dataset)`, occurred_at in
-    London local time, about annual_volume * scale * days / 365 records (Poisson per day)."""
+    London local time (naive), about annual_volume * scale * days / 365 records (Poisson per day).
+    source_id is "<dataset>-<seed>-<YYYYMMDD>-<n>": stable, and a record is the same in every extract
+    that covers its day (same dataset, seed and scale)."""
     if dataset.kind == "aggregate":
         return _ndtms(dataset, geography, start, end, scale, seed) if scale > 0 else _empty(dataset)
     spec = SPECS[dataset.id]
@@ -1702,39 +1781,16 @@ def generate_extract(dataset: Dataset, geography: Geography, start: dt.date, end
     if len(days) == 0 or scale <= 0:
         return _empty(dataset)
     counts = _daily_counts(dataset, spec, days, scale, seed)
-    n_comp = len(spec.components)
-    comp = np.repeat(np.tile(np.arange(n_comp), len(days)), counts.ravel())
-    day_idx = np.repeat(np.arange(len(days)), counts.sum(axis=1))
-    if len(comp) == 0:
+    if counts.sum() == 0:
         return _empty(dataset)
-    per_day = counts.sum(axis=1)
-    j = np.arange(len(comp)) - (np.cumsum(per_day) - per_day)[day_idx]
-    ordinal = days.astype(np.int64)[day_idx] + _EPOCH_ORDINAL
-    raw = (ordinal.astype(np.uint64) << np.uint64(24)) | j.astype(np.uint64)
-    rand = _Rand(_mix64(raw ^ _dataset_key(dataset, seed)))
-    day = days[day_idx]
-    when = _times(rand, spec, comp, day)
-
-    publish = _Publish(dataset.coordinates, dataset.round_metres, spec.snap_metres)
-    n = len(comp)
-    a, b, x, y = (np.empty(n) for _ in range(4))
-    borough = np.empty(n, dtype=object)
-    info: dict[str, np.ndarray] = {}
-    for ci, component in enumerate(spec.components):
-        idx = np.flatnonzero(comp == ci)
-        if len(idx) == 0:
-            continue
-        ca, cb, cx, cy, _, cbo, cinfo = _locations(rand.take(idx), geography, component.space, publish)
-        a[idx], b[idx], x[idx], y[idx], borough[idx] = ca, cb, cx, cy, cbo
-        for key, val in cinfo.items():
-            info.setdefault(key, np.full(n, None if val.dtype == object else -1, dtype=val.dtype))[idx] = val
-    ctx = _Ctx(rand, comp, spec.components, day, when.astype("datetime64[h]").astype(np.int64) % 24, x, y,
-               borough, info)
-    attrs = spec.attrs(ctx)
+    comp, day_idx, j, rand = _record_keys(dataset, days, counts, seed)
+    when = _times(rand, spec, comp, days[day_idx])
+    loc = _place(spec, rand, comp, geography, _Publish(dataset.coordinates, dataset.round_metres, spec.snap_metres))
+    attrs = spec.attrs(_Ctx(rand, comp, spec.components, loc.x, loc.y, loc.borough, loc.info))
 
     prefix = np.char.add(f"{dataset.id}-{seed}-", np.char.replace(np.datetime_as_string(days), "-", ""))
-    source_id = [f"{p}-{k:06d}" for p, k in zip(prefix[day_idx], j)]
     names = {"bng": ("easting", "northing"), "wgs84": ("longitude", "latitude")}[dataset.coordinates]
-    data = {"source_id": source_id, "occurred_at": np.datetime_as_string(when, unit="s"), names[0]: a, names[1]: b}
+    data = {"source_id": [f"{p}-{k:06d}" for p, k in zip(prefix[day_idx], j)],
+            "occurred_at": np.datetime_as_string(when, unit="s"), names[0]: loc.a, names[1]: loc.b}
     data.update({f: attrs[f] for f in dataset.field_names})
     return pd.DataFrame(data, columns=extract_columns(dataset))
