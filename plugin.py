@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsProject, QgsVectorLayer
-from qgis.PyQt.QtCore import QCoreApplication, QObject, Qt
+from qgis.PyQt.QtCore import QCoreApplication, QObject, Qt, QTimer
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QMenu, QToolBar
 
@@ -248,7 +248,10 @@ class SafeStatsPlugin(QObject):
             task.cancel()
 
     def _loads_running(self) -> bool:
-        return bool(self.loader and any(t for t in self.loader.tasks))
+        from qgis.core import QgsTask
+
+        return bool(self.loader and any(t.status() not in (QgsTask.Complete, QgsTask.Terminated)
+                                        for t in self.loader.tasks))
 
     def _style_new_layer(self, layer: QgsVectorLayer, info: Any) -> None:
         preset_id = self._preset_for.get(info.id) or presets.default_preset_id(
@@ -259,8 +262,13 @@ class SafeStatsPlugin(QObject):
                              categories=list(field_info.categories or ()) if field_info else None,
                              dataset_id=info.id)
 
+    def _sync_loading(self) -> None:
+        """After a task ended (its taskCompleted comes after finished()): hide the progress if idle."""
+        if self.dock is not None:
+            self.dock.set_loading(self._loads_running())
+
     def _on_loaded(self, layer: Any) -> None:
-        self.dock.set_loading(self._loads_running())
+        QTimer.singleShot(0, self._sync_loading)
         if layer is None:
             return
         rows = layer.featureCount()
@@ -269,11 +277,11 @@ class SafeStatsPlugin(QObject):
         self.iface.setActiveLayer(layer)
 
     def _on_failed(self, error: Any) -> None:
-        self.dock.set_loading(self._loads_running())
+        QTimer.singleShot(0, self._sync_loading)
         messages.show_error(self.iface.messageBar(), error, "load")
 
     def _on_aggregates_done(self, layer: Any, error: Optional[BaseException]) -> None:
-        self.dock.set_loading(self._loads_running())
+        QTimer.singleShot(0, self._sync_loading)
         if error is not None:
             messages.show_error(self.iface.messageBar(), error, "counts")
             return

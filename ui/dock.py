@@ -104,8 +104,11 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
         self.polygonLayerCombo.setLayer(None)
         self.progressBar.hide()
         self.cancelButton.hide()
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([380, 400])
+        self.datasetList.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.datasetList.setTextElideMode(Qt.ElideMiddle)
         self._update_area_panels()
         self._update_hours()
 
@@ -176,9 +179,9 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
             conditions = getattr(self.session, "conditions", None)
             if conditions is not None:
                 purpose = conditions.purpose_label(purpose)
-            self.sessionLabel.setText(self.tr("<b>{0}</b> · {1}<br/><span style='color:#555'>Purpose: {2}</span>")
-                                      .format(html.escape(user.display_name), html.escape(user.organisation_name),
-                                              html.escape(purpose)))
+            self.sessionLabel.setText(
+                self.tr("<b>{0}</b> · {1}<br/><span style='color:#555'>Purpose: {2}</span>")
+                .format(html.escape(user.username), html.escape(user.organisation_name), html.escape(purpose)))
             self.sessionLabel.setToolTip(self.session.store_url or "")
         else:
             self.sessionLabel.setText(self.tr("Not signed in."))

@@ -264,20 +264,22 @@ def build_categorised_renderer(field: str, categories: Iterable[str]) -> QgsCate
 
 
 def heatmap_ramp() -> QgsGradientColorRamp:
-    """Transparent → yellow → orange → red → dark red, so the base map shows through cold areas."""
+    """Transparent → pale yellow → orange → red → dark red; the low end rises fast so that
+    scattered incidents stay visible next to a strong hot spot, and the base map shows through."""
     ramp = QgsGradientColorRamp(QColor(255, 255, 178, 0), QColor(128, 0, 38, 235))
     ramp.setStops([
-        QgsGradientStop(0.10, QColor(255, 255, 178, 90)),
-        QgsGradientStop(0.30, QColor(254, 204, 92, 170)),
-        QgsGradientStop(0.55, QColor(253, 141, 60, 205)),
-        QgsGradientStop(0.80, QColor(227, 26, 28, 225)),
+        QgsGradientStop(0.03, QColor(255, 255, 178, 100)),
+        QgsGradientStop(0.12, QColor(254, 217, 118, 165)),
+        QgsGradientStop(0.30, QColor(253, 141, 60, 200)),
+        QgsGradientStop(0.55, QColor(240, 59, 32, 220)),
+        QgsGradientStop(0.80, QColor(189, 0, 38, 230)),
     ])
     return ramp
 
 
 def build_heatmap_renderer() -> QgsHeatmapRenderer:
     renderer = QgsHeatmapRenderer()
-    renderer.setRadius(6.0)
+    renderer.setRadius(8.0)
     renderer.setRadiusUnit(QgsUnitTypes.RenderMillimeters)
     renderer.setMaximumValue(0)  # automatic
     renderer.setRenderQuality(2)

@@ -1,0 +1,350 @@
+"""Drive a REAL QGIS desktop (started by scripts/screenshots.sh) through the SafeStats flow and save
+screenshots: sign-in dialog, dock, styled map (categorised, heatmap, hexagons, choropleth).
+
+Runs inside QGIS via ``qgis --code scripts/screenshots.py``.  Reads SAFESTATS_URL, SAFESTATS_USER,
+SAFESTATS_PASSWORD, SAFESTATS_OUT (folder for PNGs) and optional SAFESTATS_DATASET from the
+environment.  Steps are chained with timers so QGIS's event loop keeps running; a watchdog quits
+QGIS if anything hangs.  Writes ``SAFESTATS_OUT/screenshots.log``.
+"""
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from pathlib import Path
+from typing import Any, Callable, List, Optional
+
+from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsFillSymbol, QgsProject,
+                       QgsRectangle, QgsVectorLayer)
+from qgis.PyQt.QtCore import Qt, QTimer
+from qgis.PyQt.QtWidgets import QApplication
+from qgis.utils import iface, plugins
+
+URL = os.environ.get("SAFESTATS_URL", "http://127.0.0.1:8765")
+USER = os.environ.get("SAFESTATS_USER", "westminster.analyst")
+PASSWORD = os.environ.get("SAFESTATS_PASSWORD", "PW")
+OUT = Path(os.environ.get("SAFESTATS_OUT", "/tmp/safestats-shots"))
+DATASET = os.environ.get("SAFESTATS_DATASET", "mps_crime")
+AGG_USER = os.environ.get("SAFESTATS_AGG_USER", "")
+OUT.mkdir(parents=True, exist_ok=True)
+LOG = OUT / "screenshots.log"
+STARTED = time.monotonic()
+TIMEOUT_S = float(os.environ.get("SAFESTATS_TIMEOUT", "420"))
+
+
+def log(text: str) -> None:
+    with LOG.open("a", encoding="utf-8") as fh:
+        fh.write(f"[{time.monotonic() - STARTED:6.1f}s] {text}\n")
+
+
+def quit_qgis(code: int = 0) -> None:
+    log(f"quitting ({code})")
+    QgsProject.instance().setDirty(False)
+    for widget in QApplication.topLevelWidgets():
+        if widget.isModal() and widget.isVisible():
+            widget.close()
+    QTimer.singleShot(500, lambda: os._exit(code))
+    QgsApplication.exit(code)
+
+
+def settle(ms: int = 600) -> None:
+    end = time.monotonic() + ms / 1000
+    while time.monotonic() < end:
+        QgsApplication.processEvents()
+        time.sleep(0.02)
+
+
+def save(widget: Any, name: str) -> None:
+    settle(300)
+    path = OUT / name
+    ok = widget.grab().save(str(path))
+    log(f"saved {path} ({'ok' if ok else 'FAILED'})")
+
+
+class Flow:
+    """Runs steps one after another; a step may wait (poll) for a condition first."""
+
+    def __init__(self) -> None:
+        self.steps: List[tuple] = []
+        self.index = 0
+        self.deadline = 0.0
+        self.timer = QTimer()
+        self.timer.setInterval(200)
+        self.timer.timeout.connect(self.tick)
+        self.plugin: Any = None
+        self.dialog: Any = None
+
+    def add(self, name: str, action: Callable[[], None], until: Optional[Callable[[], bool]] = None,
+            wait_s: float = 90.0) -> None:
+        self.steps.append((name, action, until, wait_s))
+
+    def start(self) -> None:
+        self.timer.start()
+        self.deadline = 0.0
+
+    def tick(self) -> None:
+        if time.monotonic() - STARTED > TIMEOUT_S:
+            log("watchdog: took too long")
+            self.timer.stop()
+            self.safe(lambda: save(iface.mainWindow(), "zz-timeout.png"))
+            quit_qgis(3)
+            return
+        if self.index >= len(self.steps):
+            self.timer.stop()
+            log("all steps done")
+            quit_qgis(0)
+            return
+        name, action, until, wait_s = self.steps[self.index]
+        if self.deadline == 0.0:
+            log(f"step {name}")
+            self.deadline = time.monotonic() + wait_s
+            if not self.safe(action):
+                self.timer.stop()
+                self.safe(lambda: save(iface.mainWindow(), "zz-error.png"))
+                quit_qgis(2)
+                return
+        if until is not None:
+            try:
+                done = until()
+            except Exception:  # noqa: BLE001
+                log(traceback.format_exc())
+                done = False
+            if not done:
+                if time.monotonic() > self.deadline:
+                    log(f"step {name}: condition not met in {wait_s}s")
+                    self.timer.stop()
+                    self.safe(lambda: save(iface.mainWindow(), "zz-stuck.png"))
+                    quit_qgis(4)
+                return
+        self.index += 1
+        self.deadline = 0.0
+
+    @staticmethod
+    def safe(fn: Callable[[], None]) -> bool:
+        try:
+            fn()
+            return True
+        except Exception:  # noqa: BLE001
+            log(traceback.format_exc())
+            return False
+
+
+flow = Flow()
+
+
+def find_plugin() -> bool:
+    flow.plugin = plugins.get("safestats")
+    return flow.plugin is not None and flow.plugin.dock is not None
+
+
+def prepare_window() -> None:
+    window = iface.mainWindow()
+    window.showNormal()
+    window.setGeometry(0, 0, 1600, 1000)
+    QgsProject.instance().setCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
+    flow.plugin.dock.setUserVisible(True)
+    window.resizeDocks([flow.plugin.dock], [440], Qt.Horizontal)
+
+
+def open_dialog(user: str = USER) -> None:
+    from safestats.ui.signin_dialog import SignInDialog
+
+    dialog = SignInDialog(flow.plugin.session, iface.mainWindow())
+    dialog.urlEdit.setText(URL)
+    dialog.usernameEdit.setText(user)
+    dialog.passwordEdit.setText(PASSWORD)
+    dialog.setModal(False)
+    dialog.show()
+    dialog.load_conditions()
+    flow.dialog = dialog
+
+
+def fill_conditions() -> None:
+    dialog = flow.dialog
+    dialog.purposeCombo.setCurrentIndex(1)
+    dialog.acceptCheck.setChecked(True)
+    dialog.raise_()
+
+
+def shoot_dialog() -> None:
+    save(flow.dialog, "signin_dialog.png")
+
+
+def click_sign_in() -> None:
+    flow.dialog.signInButton.click()
+
+
+def add_boroughs() -> None:
+    """Reference boundaries under the incidents (light grey), fetched with the signed-in client."""
+    import json
+
+    data = flow.plugin.session.client.get_json("/collections/boroughs/items", {"limit": 100})
+    path = OUT / "boroughs.geojson"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    layer = QgsVectorLayer(str(path), "Boroughs (SafeStats reference)", "ogr")
+    layer.setRenderer(layer.renderer().clone())
+    symbol = QgsFillSymbol.createSimple({"color": "246,246,243,255", "outline_color": "150,150,150,255",
+                                         "outline_width": "0.3"})
+    layer.renderer().setSymbol(symbol)
+    QgsProject.instance().addMapLayer(layer)
+    QgsProject.instance().setCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
+    iface.mapCanvas().setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
+    log(f"boroughs: {layer.featureCount()} features, valid={layer.isValid()}")
+
+
+def choose_dataset() -> None:
+    dock = flow.plugin.dock
+    if not dock.select_dataset(DATASET):
+        log(f"dataset {DATASET} not offered; offered: {dock.dataset_ids()}")
+        dock.datasetList.setCurrentRow(0)
+    dock._set_quick_pick("last_12_months")
+    dock.filterTabs.setCurrentIndex(0)
+
+
+def count_shown() -> bool:
+    text = flow.plugin.dock.countLabel.text()
+    return "matching" in text and "Counting" not in text
+
+
+def shoot_dock_when() -> None:
+    save(flow.plugin.dock, "dock_when.png")
+
+
+def show_what() -> None:
+    dock = flow.plugin.dock
+    dock.filterTabs.setCurrentIndex(1)
+    for row in range(min(4, dock.categoryList.count())):
+        dock.categoryList.item(row).setCheckState(Qt.Checked)
+
+
+def shoot_dock_what() -> None:
+    save(flow.plugin.dock, "dock_what.png")
+
+
+def show_where() -> None:
+    dock = flow.plugin.dock
+    dock._check_all_categories(False)
+    dock.filterTabs.setCurrentIndex(2)
+
+
+def shoot_dock_where() -> None:
+    save(flow.plugin.dock, "dock_where.png")
+    flow.plugin.dock.filterTabs.setCurrentIndex(0)
+
+
+def load() -> None:
+    dock = flow.plugin.dock
+    index = dock.presetCombo.findData("categorised")
+    dock.presetCombo.setCurrentIndex(max(0, index))
+    flow.loaded_before = len(QgsProject.instance().mapLayers())
+    dock.request_load()
+
+
+def layer_loaded() -> bool:
+    from safestats.providers.layers import safestats_layers
+
+    return bool(safestats_layers()) and not flow.plugin.loader.tasks
+
+
+def zoom_to(layer: Any, scale: float = 1.1) -> None:
+    from qgis.core import QgsCoordinateTransform
+
+    canvas = iface.mapCanvas()
+    extent = QgsCoordinateTransform(layer.crs(), canvas.mapSettings().destinationCrs(),
+                                    QgsProject.instance()).transformBoundingBox(layer.extent())
+    extent.scale(scale)
+    canvas.setExtent(extent)
+    canvas.refreshAllLayers()
+
+
+def zoom_to_data() -> None:
+    from safestats.providers.layers import safestats_layers
+
+    layer = safestats_layers()[0]
+    flow.layer = layer
+    iface.setActiveLayer(layer)
+    zoom_to(layer)
+    log(f"layer {layer.name()}: {layer.featureCount()} features, crs {layer.crs().authid()}, "
+        f"canvas crs {iface.mapCanvas().mapSettings().destinationCrs().authid()}")
+
+
+def canvas_idle() -> bool:
+    return not iface.mapCanvas().isDrawing()
+
+
+def shoot_map(name: str) -> Callable[[], None]:
+    def inner() -> None:
+        settle(1500)
+        save(iface.mainWindow(), name)
+        save(iface.mapCanvas(), name.replace(".png", "_canvas.png"))
+    return inner
+
+
+def apply(preset_id: str) -> Callable[[], None]:
+    def inner() -> None:
+        flow.plugin._apply_preset_to_active(preset_id)
+        iface.mapCanvas().refreshAllLayers()
+    return inner
+
+
+flow.add("wait for plugin", lambda: None, find_plugin, 60)
+flow.add("window", prepare_window)
+flow.add("open sign-in", open_dialog, lambda: flow.dialog.conditions is not None, 60)
+flow.add("fill conditions", fill_conditions)
+flow.add("shoot dialog", shoot_dialog)
+flow.add("sign in", click_sign_in, lambda: flow.plugin.session.is_signed_in and bool(flow.plugin.dock.datasets), 60)
+flow.add("boroughs", add_boroughs)
+flow.add("dataset", choose_dataset, count_shown, 60)
+flow.add("shoot dock (when)", shoot_dock_when)
+flow.add("what", show_what, count_shown, 60)
+flow.add("shoot dock (what)", shoot_dock_what)
+flow.add("where", show_where, count_shown, 60)
+flow.add("shoot dock (where)", shoot_dock_where)
+flow.add("load", load, layer_loaded, 180)
+flow.add("zoom", zoom_to_data, canvas_idle, 60)
+flow.add("shoot categorised", shoot_map("map_categorised.png"))
+flow.add("heatmap", apply("heatmap"), canvas_idle, 60)
+flow.add("shoot heatmap", shoot_map("map_heatmap.png"))
+flow.add("hexagons", apply("hexagons"), canvas_idle, 60)
+flow.add("shoot hexagons", shoot_map("map_hexagons.png"))
+
+
+def switch_to_aggregate_user() -> None:
+    flow.plugin.sign_out()
+    open_dialog(AGG_USER)
+
+
+def choose_aggregate_dataset() -> None:
+    dock = flow.plugin.dock
+    aggregate = [d.id for d in dock.datasets if d.aggregate_only]
+    log(f"{AGG_USER} datasets: {dock.dataset_ids()}; counts only: {aggregate}")
+    dock.select_dataset(aggregate[0] if aggregate else dock.dataset_ids()[0])
+    dock._set_quick_pick("last_12_months")
+
+
+def aggregates_loaded() -> bool:
+    from safestats.providers.layers import safestats_layers
+
+    return any(l.customProperty("safestats/kind") == "aggregates" for l in safestats_layers())
+
+
+def zoom_to_aggregates() -> None:
+    from safestats.providers.layers import safestats_layers
+
+    layer = [l for l in safestats_layers() if l.customProperty("safestats/kind") == "aggregates"][0]
+    iface.setActiveLayer(layer)
+    zoom_to(layer, 1.05)
+
+
+if AGG_USER:
+    flow.add("sign in as aggregate-only user", switch_to_aggregate_user,
+             lambda: flow.dialog.conditions is not None, 60)
+    flow.add("fill conditions (2)", fill_conditions)
+    flow.add("sign in (2)", click_sign_in,
+             lambda: flow.plugin.session.is_signed_in and bool(flow.plugin.dock.datasets), 60)
+    flow.add("aggregate dataset", choose_aggregate_dataset, count_shown, 60)
+    flow.add("shoot dock (counts only)", lambda: save(flow.plugin.dock, "dock_counts_only.png"))
+    flow.add("load counts", lambda: flow.plugin.dock.request_load(), aggregates_loaded, 120)
+    flow.add("zoom to counts", zoom_to_aggregates, canvas_idle, 60)
+    flow.add("shoot choropleth", shoot_map("map_choropleth.png"))
+flow.start()
