@@ -177,13 +177,18 @@ class _BigStackRunner:
         self._pid = os.getpid()
         work: queue.SimpleQueue[Any] = queue.SimpleQueue()
         old = threading.stack_size()
+        self._queue, self._inline = None, True  # if no big stack is possible, parse inline
         try:
-            threading.stack_size(self.stack_size)
-            for i in range(self.workers):
-                threading.Thread(target=self._work, args=(work,), name=f"cql2-parser-{i}", daemon=True).start()
-            self._queue = work
-        except (ValueError, RuntimeError):  # platform refuses big stacks: parse inline
-            self._inline = True
+            for size in (self.stack_size, self.stack_size // 4, self.stack_size // 16):
+                try:
+                    threading.stack_size(size)
+                    for i in range(self.workers):
+                        threading.Thread(target=self._work, args=(work,), name=f"cql2-parser-{i}",
+                                         daemon=True).start()
+                except (ValueError, RuntimeError):
+                    continue
+                self._queue, self._inline = work, False
+                break
         finally:
             threading.stack_size(old)
 
@@ -205,14 +210,22 @@ _TOKEN = re.compile(r"""'(?:[^']|'')*'?|"(?:[^"]|"")*"?|[A-Za-z_][A-Za-z0-9_.:]*
 
 
 def _check_nesting(text: str) -> None:
-    depth = 0
-    for token in _TOKEN.findall(text):
+    """Cheap pre-parse limits on what makes the parser recurse: brackets, NOT and unary-minus chains."""
+    depth = nots = 0
+    tokens = [t for t in _TOKEN.findall(text) if not t.isspace()]
+    for i, token in enumerate(tokens):
         if token == "(":
             depth += 1
             if depth > MAX_PAREN_DEPTH:
                 raise FilterError(f"the filter is nested too deeply (at most {MAX_PAREN_DEPTH} brackets)")
         elif token == ")":
             depth -= 1
+        elif token.upper() == "NOT":
+            nots += 1
+            if nots > MAX_NODES:
+                raise FilterError(f"the filter is too complex (at most {MAX_NODES} terms)")
+        elif token == "-" and i + 1 < len(tokens) and tokens[i + 1] in ("-", "("):
+            raise FilterError("arithmetic is not supported in filters")
 
 
 def _legacy_to_cql2(text: str) -> str:
@@ -326,6 +339,17 @@ def parse_instant(text: str) -> tuple[datetime | date, bool]:
         return value.astimezone(timezone.utc).replace(tzinfo=None), False
     except (ValueError, OverflowError):
         raise FilterError(f"invalid date or time '{text[:40]}'") from None
+
+
+def _checked_text(value: str) -> str:
+    """Text literals must be valid UTF-8 without NUL (PostgreSQL cannot store either)."""
+    if "\x00" in value:
+        raise FilterError("text in the filter must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise FilterError("text in the filter is not valid Unicode") from None
+    return value
 
 
 def _day_start(d: date) -> datetime:
@@ -513,7 +537,7 @@ class _Compiler:
             if not isinstance(value, str):
                 raise FilterError(f"'{q.name}' is a text queryable: compare it with text in single quotes, "
                                   f"e.g. {q.name} = 'value'")
-            return _Exact(value)
+            return _Exact(_checked_text(value))
         if q.type in ("integer", "number"):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise FilterError(f"'{q.name}' is a numeric queryable: compare it with a number")
@@ -591,7 +615,7 @@ class _Compiler:
     def _cmp(self, prop: _Prop, op: str, rhs: _Exact | _Day) -> ColumnElement[bool]:
         col = prop.col
         if isinstance(rhs, _Day):
-            start, end = sa.literal(rhs.start, sa.DateTime()), sa.literal(rhs.end, sa.DateTime())
+            start, end = self._bind(prop, rhs.start), self._bind(prop, rhs.end)
             return {
                 "=": lambda: sa.and_(col >= start, col < end),
                 "<>": lambda: sa.or_(col < start, col >= end),
@@ -623,7 +647,7 @@ class _Compiler:
             raise FilterError("LIKE needs a text queryable on the left, e.g. crime_type LIKE 'Theft%'")
         if not (isinstance(pattern, _Lit) and isinstance(pattern.value, str)):
             raise FilterError("LIKE needs a pattern in single quotes, e.g. crime_type LIKE 'Theft%'")
-        text = pattern.value
+        text = _checked_text(pattern.value)
         if (len(text) - len(text.rstrip("\\"))) % 2 == 1:
             raise FilterError("a LIKE pattern must not end with a single backslash")
         bound = sa.literal(text, sa.String())

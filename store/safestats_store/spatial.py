@@ -13,6 +13,14 @@ counts as inside) and geometries only ever reach SQL as bound parameters:
 
 Every predicate is ANDed with a ``x BETWEEN .. AND y BETWEEN ..`` prefilter taken from the
 geometry's bounds; for points and axis-aligned rectangles that prefilter alone is exact.
+
+Precision note: GEOS (shapely) decides point-in-polygon with exact arithmetic, PostGIS's
+point-in-polygon shortcut with plain doubles.  They agree for points on edges whose coordinates
+are exactly representable (grid/integer data, axis-aligned edges) and for anything more than
+~1e-9 m from an edge; only points within floating-point noise of a slanted edge can differ.
+
+CRS names: CRS84 (lon/lat), EPSG:4326 (lat/lon, also for the bare ``EPSG:4326`` code) and
+EPSG:27700, as OGC URIs, URNs or ``AUTH:CODE``.
 """
 from __future__ import annotations
 

@@ -698,6 +698,22 @@ def test_random_token_soup_only_raises_filter_error(sqlite_engine: sa.Engine, te
     _run_untrusted(sqlite_engine, text)
 
 
+@given(st.one_of(st.lists(st.sampled_from(TOKENS), max_size=25).map(" ".join), st.text(max_size=100)))
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_untrusted_text_on_both_backends_only_raises_filter_error(engine: sa.Engine, text: str) -> None:
+    _run_untrusted(engine, text)
+
+
+@pytest.mark.parametrize("expr", [
+    {"op": "=", "args": [{"property": "crime_type"}, "nul\x00byte"]},
+    {"op": "like", "args": [{"property": "crime_type"}, "%\x00"]},
+    {"op": "=", "args": [{"property": "crime_type"}, "lone \ud800 surrogate"]},
+])
+def test_text_postgres_cannot_store_is_a_filter_error(expr: dict[str, Any]) -> None:
+    with pytest.raises(FilterError):
+        cql.to_sql(expr, incidents, QUERYABLES, "postgresql")
+
+
 # Random well-typed ASTs: SQLite and PostgreSQL must both equal the reference.
 
 def _strategy_for(q: Queryable) -> st.SearchStrategy[Any]:

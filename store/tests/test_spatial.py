@@ -13,6 +13,7 @@ from typing import Any, Iterator
 import numpy as np
 import pytest
 import shapely
+import shapely.affinity
 import sqlalchemy as sa
 from shapely.geometry import MultiPolygon, Point, Polygon, box
 
