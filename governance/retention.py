@@ -107,3 +107,8 @@ def _remove(p: Path) -> bool:
         return False
     except OSError:
         return False  # in use (Windows): the next purge takes it
+
+
+def purge_at_startup(cache: Optional[CacheStore] = None) -> list[Path]:
+    """Call once when the plugin starts: removes cached files past the retention period."""
+    return (cache or CacheStore()).purge_expired()

@@ -23,10 +23,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Callable, Optional
 
-from qgis.core import (Qgis, QgsAbstractMetadataBase, QgsCoordinateReferenceSystem, QgsDateTimeRange,
+from qgis.core import (QgsAbstractMetadataBase, QgsCoordinateReferenceSystem, QgsDateTimeRange,
                        QgsLayerMetadata, QgsLayerTreeGroup, QgsMapLayer, QgsMemoryProviderUtils,
                        QgsProject, QgsVectorLayer, QgsVectorLayerTemporalProperties)
-from qgis.PyQt.QtCore import QDateTime, QObject, Qt
+from qgis.PyQt.QtCore import QDateTime, QObject, Qt, pyqtSignal
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..governance import marking as gov_marking
@@ -77,6 +77,10 @@ def query_of(layer: QgsMapLayer) -> Query:
 
 def is_pending(layer: QgsMapLayer) -> bool:
     return layer.customProperty(PROP_STATE, "") == STATE_PENDING
+
+
+def store_of(layer: QgsMapLayer) -> str:
+    return str(layer.customProperty(PROP_STORE, "") or "")
 
 
 # ------------------------------------------------------------------ opening / describing
@@ -251,9 +255,14 @@ def _replace_text(doc: QDomDocument, elem, text: str) -> None:  # noqa: ANN001
 class ProjectGuard(QObject):
     """Keeps SafeStats data out of project files and re-fetches it after a project is read.
 
+    Emits ``pendingChanged(n)`` after a project was read with ``n`` SafeStats layers waiting
+    for sign-in (the UI can say "Sign in to fetch n SafeStats layers").
+
     ``refetch`` is called with the list of pending layers whenever there are some and
     ``can_fetch()`` is true (e.g. right after a project is read while signed in, or at sign-in).
     """
+
+    pendingChanged = pyqtSignal(int)
 
     def __init__(self, project: Optional[QgsProject] = None,
                  refetch: Optional[Callable[[list[QgsVectorLayer]], None]] = None,
@@ -292,6 +301,7 @@ class ProjectGuard(QObject):
         gov_marking.update_project_marking(self.project)
         if layers:
             log(f"project has {len(layers)} SafeStats layer(s); they are fetched again after sign-in")
+        self.pendingChanged.emit(len(layers))
         self.fetch_pending()
 
     def pending_layers(self) -> list[QgsVectorLayer]:
@@ -313,7 +323,3 @@ def now_utc() -> datetime:
     return datetime.now(timezone.utc)
 
 
-__all__ = [
-    "GROUP_NAME", "PROP_QUERY", "ProjectGuard", "add_to_project", "describe_layer", "is_safestats_layer",
-    "open_fgb", "query_of", "replace_source", "safestats_layers", "to_placeholder", "Qgis",
-]

@@ -213,6 +213,8 @@ class LayerLoader(QObject):
 
     loaded = pyqtSignal(object)
     failed = pyqtSignal(object)
+    #: a project was read with n SafeStats layers waiting for data (fetched after sign-in)
+    pendingChanged = pyqtSignal(int)
 
     def __init__(self, session: SessionManager, project: Optional[QgsProject] = None,
                  style_callback: Optional[StyleCallback] = None, parent: Optional[QObject] = None) -> None:
@@ -223,6 +225,7 @@ class LayerLoader(QObject):
         self.tasks: set[QgsTask] = set()
         self.guard = layers.ProjectGuard(self.project, refetch=self.refetch,
                                          can_fetch=lambda: self.session.is_signed_in, parent=self)
+        self.guard.pendingChanged.connect(self.pendingChanged)
         self.session.signedIn.connect(self._on_signed_in)
         self.session.before_sign_out.append(self.guard.release_all)
 
@@ -253,6 +256,7 @@ class LayerLoader(QObject):
 
     def refresh(self, layer: QgsVectorLayer) -> LoadTask:
         """Run the layer's stored query again and swap in the new data (style kept)."""
+        self._check_same_store(layer)
         return self._start(LoadTask(self.session, layers.query_of(layer), target_layer=layer,
                                     project=self.project, event="refresh"))
 
@@ -262,9 +266,22 @@ class LayerLoader(QObject):
         for layer in pending:
             if layer.id() in running:
                 continue
+            try:
+                self._check_same_store(layer)
+            except errors.SafeStatsError as exc:
+                log(f"not re-fetching {layer.name()}: {exc.user_message}")
+                continue
             started.append(self._start(LoadTask(self.session, layers.query_of(layer), target_layer=layer,
                                                 project=self.project, event="refetch")))
         return started
+
+    def _check_same_store(self, layer: QgsVectorLayer) -> None:
+        origin = layers.store_of(layer).rstrip("/")
+        current = (self.session.store_url or "").rstrip("/")
+        if origin and current and origin != current:
+            raise errors.SafeStatsError(
+                f"“{layer.name()}” came from the SafeStats store at {origin}, but you are signed in to "
+                f"{current}. Sign in to {origin} to refresh it.")
 
     def _on_signed_in(self, _user: object) -> None:
         self.guard.fetch_pending()

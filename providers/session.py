@@ -114,7 +114,15 @@ class SessionManager(QObject):
             self.sign_out()
         client = StoreClient(url)
         try:
-            result = client.login(username, password, conditions.version, purpose, totp)
+            try:
+                result = client.login(username, password, conditions.version, purpose, totp)
+            except errors.InvalidCredentials as exc:
+                if not totp:
+                    raise
+                # the store answers a wrong second-factor code like a wrong password
+                raise errors.InvalidSecondFactor(
+                    "The password or the 6-digit code was not right. Check your password and enter the "
+                    "current code from your authenticator app.", detail=exc.detail, status=exc.status) from exc
         except errors.SafeStatsError as exc:
             self._audit("sign_in_failed", store=url, user=username, purpose=purpose, error=exc.code)
             raise

@@ -137,7 +137,7 @@ def _square(x, y, half):
 
 def test_drawn_polygon(env, store_http):
     from qgis.core import QgsGeometry
-    wkt = f"POLYGON((528000 179000, 534000 179000, 531000 184000, 528000 179000))"  # a triangle
+    wkt = "POLYGON((528000 179000, 534000 179000, 531000 184000, 528000 179000))"  # a triangle
     q = _base(env, area=PolygonArea(wkt))
     geom = QgsGeometry.fromWkt(wkt)
     _check(env, store_http, q, "drawn", lambda f: geom.intersects(f.geometry()))

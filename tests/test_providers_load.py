@@ -1,7 +1,6 @@
 """Loading layers in a background QgsTask: layer shape, cancel, refresh, project save/reopen."""
-import json
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest

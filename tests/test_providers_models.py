@@ -1,5 +1,4 @@
 from datetime import date, datetime, timezone
-from urllib.parse import parse_qs
 
 import pytest
 

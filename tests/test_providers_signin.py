@@ -6,7 +6,7 @@ import pytest
 
 from safestats.providers import errors
 from safestats.providers.models import Conditions
-from safestats.providers.session import AUTHCFG_SETTING, SessionManager
+from safestats.providers.session import AUTHCFG_SETTING
 
 from conftest import free_port, sign_in
 
@@ -171,3 +171,38 @@ def test_credentials_only_in_auth_db(session, store, qgis_messages):
     session.sign_in(store.url, store.user("mopac"), store.password, conditions=c, accepted=True,
                     purpose=c.purposes[0].id, remember=False)
     assert session.saved_login() is None and authcfg not in manager.configIds()
+
+
+def _totp(secret_b32: str, at: float) -> str:
+    """RFC 6238 code (SHA-1, 30 s, 6 digits): what an authenticator app shows."""
+    import base64
+    import hashlib
+    import hmac
+    import struct
+    key = base64.b32decode(secret_b32.upper() + "=" * (-len(secret_b32) % 8))
+    digest = hmac.new(key, struct.pack(">Q", int(at // 30)), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+def test_second_factor(session, store):
+    import os
+    import subprocess
+    from conftest import STORE_BIN
+    env = dict(os.environ, SS_TEST_PW=store.password)
+    out = subprocess.run([str(STORE_BIN), "user", "add", "totp.analyst", "--db", store.db_url, "--org", "hackney",
+                          "--totp", "--password-env", "SS_TEST_PW"], check=True, capture_output=True, text=True,
+                         env=env).stdout
+    secret = out.split("TOTP secret")[1].split(":", 1)[1].strip().split()[0]
+    c = session.fetch_conditions(store.url)
+    kw = dict(conditions=c, accepted=True, purpose=c.purposes[0].id)
+    with pytest.raises(errors.SecondFactorRequired) as exc:
+        session.sign_in(store.url, "totp.analyst", store.password, **kw)
+    assert not isinstance(exc.value, errors.InvalidSecondFactor)
+    assert "6-digit code" in exc.value.user_message
+    good = _totp(secret, time.time())
+    wrong = f"{(int(good) + 500000) % 1000000:06d}"
+    with pytest.raises(errors.InvalidSecondFactor) as exc:
+        session.sign_in(store.url, "totp.analyst", store.password, totp=wrong, **kw)
+    assert "6-digit code was not right" in exc.value.user_message
+    assert session.sign_in(store.url, "totp.analyst", store.password, totp=good, **kw).username == "totp.analyst"
