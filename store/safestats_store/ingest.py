@@ -176,7 +176,7 @@ def validate(ds: Dataset, df: pd.DataFrame, geography: Any) -> tuple[IngestRepor
     out["ward_code"] = wards
     out["ward_name"] = [lookup.get(c) for c in wards]
     local_ok = london.dt.tz_localize(None)
-    out["dow"] = local_ok.dt.dayofweek.to_numpy() + 1
+    out["dow"] = local_ok.dt.day_of_week.to_numpy() + 1
     out["hour"] = local_ok.dt.hour.to_numpy()
     return report, out
 

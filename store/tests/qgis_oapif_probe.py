@@ -11,11 +11,19 @@ auth_dir = tempfile.mkdtemp()
 os.environ["QGIS_AUTH_DB_DIR_PATH"] = auth_dir
 
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsFeatureRequest, QgsVectorLayer  # noqa: E402
+from qgis.PyQt.QtCore import QCoreApplication, QSettings  # noqa: E402
+
+# Private settings: nothing read from (or written to) the machine's QGIS profile, e.g. a proxy.
+QSettings.setDefaultFormat(QSettings.IniFormat)
+QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tempfile.mkdtemp())
+QCoreApplication.setOrganizationName("SafeStatsProbe")
 
 url, collection, username, token = sys.argv[1:5]
 subset = sys.argv[5] if len(sys.argv) > 5 else ""
 app = QgsApplication([], False)
 app.initQgis()
+messages = []
+QgsApplication.messageLog().messageReceived.connect(lambda msg, tag, level: messages.append(f"{tag}: {msg}"))
 am = QgsApplication.authManager()
 am.setMasterPassword("probe-master-password", True)
 cfg = QgsAuthMethodConfig("Basic")
@@ -24,7 +32,7 @@ cfg.setConfig("username", username)
 cfg.setConfig("password", token)
 ok, cfg = am.storeAuthenticationConfig(cfg)
 layer = QgsVectorLayer(f"url='{url}' typename='{collection}' authcfg={cfg.id()}", collection, "OAPIF")
-out = {"valid": layer.isValid(), "error": layer.error().summary() if not layer.isValid() else ""}
+out = {"valid": layer.isValid(), "log": messages[-5:]}
 if layer.isValid():
     if subset:
         layer.setSubsetString(subset)
