@@ -12,5 +12,10 @@ if ! .venv-qgis/bin/python -c "import pytest_qgis" 2>/dev/null; then
     .venv-qgis/bin/pip install --quiet --no-deps "pytest-qgis==${PYTEST_QGIS_VERSION}"
 fi
 export QT_QPA_PLATFORM=offscreen
+# A private home: QGIS settings, the auth database and profile files written by the tests never
+# touch (or read) the machine's real QGIS profile (an earlier run left a test proxy there).
+SAFESTATS_TEST_HOME="$(mktemp -d)"
+trap 'rm -rf "$SAFESTATS_TEST_HOME"' EXIT
+export HOME="$SAFESTATS_TEST_HOME" XDG_DATA_HOME="$SAFESTATS_TEST_HOME/.local/share" XDG_CONFIG_HOME="$SAFESTATS_TEST_HOME/.config"
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
-exec .venv-qgis/bin/python -m pytest tests -q -c tests/pytest.ini "$@"
+.venv-qgis/bin/python -m pytest tests -q -c tests/pytest.ini "$@"
