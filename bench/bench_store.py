@@ -107,7 +107,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--records", type=int, default=1_000_000)
     ap.add_argument("--backend", choices=["sqlite", "postgis", "both"], default="both")
+    ap.add_argument("--load-only", metavar="SQLITE_PATH", help="only build a SQLite bench database and exit")
     args = ap.parse_args()
+    if args.load_only:
+        print(f"ingest: {load(args.load_only, args.records):.1f} s")
+        return
     tmp = Path(tempfile.mkdtemp(prefix="ssbench"))
     out = []
     if args.backend in ("sqlite", "both"):
