@@ -8,7 +8,7 @@ derived from it, so a field is declared exactly once.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # ---------------------------------------------------------------- category lists
 

@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from conftest import Api, Server, make_demo, start_server
+from conftest import Server, make_demo, start_server
 from pg import shared_postgis
 
 

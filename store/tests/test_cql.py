@@ -258,7 +258,7 @@ def reference(node: Any, row: dict[str, Any], crs: str = "CRS84") -> bool | None
         v = reference(args[0], row, crs)
         return None if v is None else not v
     if op in ("=", "<>", "<", "<=", ">", ">="):
-        (pa, a), (pb, b) = _value(args[0], row), _value(args[1], row)
+        (pa, a), (_pb, b) = _value(args[0], row), _value(args[1], row)
         if not pa:
             flip = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}
             return _cmp(flip.get(op, op), b, a)

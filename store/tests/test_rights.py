@@ -148,7 +148,7 @@ def test_suppression_cannot_be_undone_by_differencing(sessions: dict[str, Api]) 
     # Try to recover a suppressed ward by differencing: borough total minus its other wards, and
     # (3am + 4am) minus 4am. Everything published is a multiple of 5, so no difference is 1..4.
     ward = small[0]
-    borough = mopac.json(f"/collections/wards/items", limit=10000)
+    borough = mopac.json("/collections/wards/items", limit=10000)
     parent = next(f["properties"]["parent_code"] for f in borough["features"] if f["id"] == ward)
     total = tfl.json("/collections/mps_crime/count", hour="3", area=f"borough:{parent}")["numberMatched"]
     others = [published[f["id"]]["count"] or 0 for f in borough["features"]

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Static checks: ruff (ruff.toml), bandit (medium+ severity) on the store and the plugin packages,
+# and a secrets scan of every committed file against the audited baseline (.secrets.baseline).
+# Tools live in store/.venv (the store's `test` extra). Exit status is non-zero if any check fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY=store/.venv/bin/python
+status=0
+
+echo "== ruff"
+"$PY" -m ruff check --no-cache --output-format concise . || status=1
+
+echo "== bandit (medium and high severity)"
+"$PY" -m bandit -q -r store/safestats_store providers governance ui --severity-level medium || status=1
+
+echo "== secrets (detect-secrets, committed files vs .secrets.baseline)"
+git ls-files -z | xargs -0 "$PY" -m detect_secrets scan > "${TMPDIR:-/tmp}/safestats-secrets.$$.json" || status=1
+"$PY" - "${TMPDIR:-/tmp}/safestats-secrets.$$.json" <<'PYEOF' || status=1
+import json, sys
+found = json.load(open(sys.argv[1]))["results"]
+known = json.load(open(".secrets.baseline"))["results"]
+allowed = {(f, r["hashed_secret"]) for f, rs in known.items() for r in rs if r.get("is_secret") is False}
+new = [(f, r["line_number"], r["type"]) for f, rs in found.items() for r in rs
+       if (f, r["hashed_secret"]) not in allowed]
+for f, line, kind in new:
+    print(f"{f}:{line}: possible secret ({kind}); remove it, or if it is a test value add it to "
+          ".secrets.baseline with is_secret=false")
+print(f"{sum(len(v) for v in found.values())} findings, all audited" if not new else f"{len(new)} NEW finding(s)")
+sys.exit(1 if new else 0)
+PYEOF
+rm -f "${TMPDIR:-/tmp}/safestats-secrets.$$.json"
+[ $status = 0 ] && echo "lint: all checks passed" || echo "lint: FAILED"
+exit $status
