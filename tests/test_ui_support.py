@@ -33,6 +33,10 @@ class RecordingIface(QObject):
         self.bar.widgetAdded.connect(self._record_message)
 
     def _record_message(self, item: Any) -> None:
+        from qgis.gui import QgsMessageBarItem
+        from qgis.PyQt import sip
+
+        item = sip.cast(item, QgsMessageBarItem)
         self.messages.append((item.title(), item.text(), item.level()))
 
     # -- windows

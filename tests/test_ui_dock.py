@@ -1,0 +1,192 @@
+"""The dock against the REAL store: exactly the DSA's datasets per organisation, live count equal to
+the store's own count, Load through the core's task with a style preset, Refresh, counts-only."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import pytest
+from qgis.core import QgsProject
+
+from conftest import sign_in
+from test_ui_support import RecordingIface, flush_deletes, process_events, wait_until
+
+BOUNDARIES = {"boroughs", "wards"}
+
+
+@pytest.fixture()
+def plugin(qgis_app: Any, session: Any, auth_db: Any) -> Iterator[Any]:
+    """The real plugin on a recording iface, using the test's session (temporary cache/audit)."""
+    import safestats
+    iface = RecordingIface()
+    p = safestats.classFactory(iface)
+    p.initGui()
+    # swap in the fixture's session so cache and audit go to the test's temp dir
+    from safestats.providers.load_task import LayerLoader
+    p.loader.unload()
+    p.session.signedIn.disconnect(p._on_signed_in)
+    p.session.signedOut.disconnect(p._on_signed_out)
+    p.session = session
+    p.dock.session = session
+    p.loader = LayerLoader(session, style_callback=p._style_new_layer, parent=p)
+    p.loader.loaded.connect(p._on_loaded)
+    p.loader.failed.connect(p._on_failed)
+    session.signedIn.connect(p._on_signed_in)
+    session.signedOut.connect(p._on_signed_out)
+    p._connections = [(s, f) for s, f in p._connections if s not in ()]
+    p.iface_double = iface
+    yield p
+    session.signedIn.disconnect(p._on_signed_in)
+    session.signedOut.disconnect(p._on_signed_out)
+    if session.is_signed_in:
+        session.sign_out()
+    p.unload()
+    QgsProject.instance().removeAllMapLayers()
+    QgsProject.instance().layerTreeRoot().removeAllChildren()
+    iface.main_window.deleteLater()
+    flush_deletes()
+
+
+def _sign_in(plugin: Any, store: Any, key: str) -> Any:
+    sign_in(plugin.session, store, key)
+    wait_until(lambda: bool(plugin.dock.datasets), 60, "dataset list did not arrive")
+    return plugin.dock
+
+
+def _store_ids(store_http: Any, key: str) -> set:
+    payload = store_http.get(key, "/collections")
+    return {c["id"] for c in payload["collections"]} - BOUNDARIES
+
+
+@pytest.mark.parametrize("key, expected", [
+    ("mopac", None),
+    ("westminster", 6),
+    ("tfl", {"tfl_bus_incidents", "btp_crime", "mps_crime"}),
+    ("hackney", {"mps_crime", "las_incidents", "ndtms_treatment"}),
+])
+def test_dock_lists_exactly_the_agreement(plugin: Any, store: Any, store_http: Any, key: str,
+                                          expected: Any) -> None:
+    dock = _sign_in(plugin, store, key)
+    listed = set(dock.dataset_ids())
+    assert listed == _store_ids(store_http, key)
+    if expected is None:
+        assert len(listed) == 9
+    elif isinstance(expected, int):
+        assert len(listed) == expected
+    else:
+        assert listed == expected
+    assert not listed & BOUNDARIES
+    assert dock.datasetList.count() == len(listed)
+    # what the agreement limits is shown
+    for row in range(dock.datasetList.count()):
+        dock.datasetList.setCurrentRow(row)
+        info = dock.current_dataset()
+        text = dock.datasetDetails.toPlainText()
+        assert "Coverage" in text and "Last refresh" in text and "Your agreement" in text
+        if info.limits.aggregate_only:
+            assert "Counts only" in text
+            assert [dock.presetCombo.itemData(i) for i in range(dock.presetCombo.count())][0] == "choropleth"
+        if info.limits.area_name:
+            assert info.limits.area_name in text
+        if info.limits.history_from:
+            assert info.limits.history_from in text
+
+
+def test_westminster_limits_visible(plugin: Any, store: Any) -> None:
+    dock = _sign_in(plugin, store, "westminster")
+    assert dock.select_dataset("las_incidents")
+    info = dock.current_dataset()
+    text = dock.datasetDetails.toPlainText()
+    assert info.limits.fields_restricted and "withheld" in text
+    assert {f.name for f in info.fields}.isdisjoint({"age_band", "gender"})
+    assert "Westminster" in text and "History from" in text
+    # filter lists never offer withheld fields
+    fields = [dock.categoryFieldCombo.itemData(i) for i in range(dock.categoryFieldCombo.count())]
+    assert "age_band" not in fields and "gender" not in fields
+
+
+def test_count_matches_store_and_load_styled_layer(plugin: Any, store: Any, store_http: Any) -> None:
+    from safestats.providers.layers import safestats_layers
+    from safestats.ui import presets
+
+    dock = _sign_in(plugin, store, "mopac")
+    assert dock.select_dataset("btp_crime")
+    dock._set_quick_pick("last_12_months")
+    dock.set_categories("crime_type", ["Robbery", "Theft from the person"])
+    wait_until(lambda: dock.counter.last_count is not None and not dock.counter.is_busy(), 60, "no count")
+    query = dock.build_query()
+    expected = store_http.count("mopac", "btp_crime", query.to_params())
+    assert dock.counter.last_count == expected and f"{expected:,}" in dock.countLabel.text()
+    assert expected > 0
+
+    dock.presetCombo.setCurrentIndex(dock.presetCombo.findData(presets.CATEGORISED))
+    dock.request_load()
+    wait_until(lambda: bool(safestats_layers()) and not plugin._loads_running(), 120, "no layer loaded")
+    process_events(0.2)
+    layer = safestats_layers()[0]
+    assert layer.featureCount() == expected
+    assert layer.renderer().type() == "categorizedSymbol"
+    colours = {c.value(): c.symbol().color().name() for c in layer.renderer().categories()}
+    assert colours["Robbery"] == presets.stable_colour("Robbery").name()
+    assert not dock.progressBar.isVisible()
+    # layer context menu actions were attached to the new layer
+    assert len(plugin.iface_double.layer_actions.get(layer.id(), [])) == 3
+
+    # switch style later from the "layer context menu" path
+    plugin.iface_double.setActiveLayer(layer)
+    plugin._apply_preset_to_active(presets.HEXAGONS)
+    assert presets.current_preset(layer) == presets.HEXAGONS
+    plugin._apply_preset_to_active(presets.HEATMAP)
+    assert layer.renderer().type() == "heatmapRenderer"
+
+    # Refresh keeps the style and the row count
+    plugin.refresh_layer(layer)
+    wait_until(lambda: not plugin._loads_running(), 120, "refresh did not finish")
+    process_events(0.2)
+    assert layer.featureCount() == expected and layer.renderer().type() == "heatmapRenderer"
+
+
+def test_same_category_same_colour_in_two_loaded_datasets(plugin: Any, store: Any) -> None:
+    from safestats.providers.layers import safestats_layers
+    from safestats.ui import presets
+
+    dock = _sign_in(plugin, store, "mopac")
+    for dataset in ("btp_crime", "colp_crime"):
+        assert dock.select_dataset(dataset)
+        dock._set_quick_pick("last_month")
+        wait_until(lambda: not dock.counter.is_busy(), 60)
+        before = len(safestats_layers())
+        dock.presetCombo.setCurrentIndex(dock.presetCombo.findData(presets.CATEGORISED))
+        dock.loadRequested.emit(dock.build_query(), dock.current_dataset(), presets.CATEGORISED)
+        wait_until(lambda: len(safestats_layers()) > before and not plugin._loads_running(), 120)
+    colours = [{c.value(): c.symbol().color().name() for c in layer.renderer().categories()}
+               for layer in safestats_layers()]
+    shared = set(colours[0]) & set(colours[1]) - {""}
+    assert len(shared) >= 10
+    for category in shared:
+        assert colours[0][category] == colours[1][category], category
+
+
+def test_counts_only_dataset_loads_choropleth(plugin: Any, store: Any) -> None:
+    from safestats.providers.layers import safestats_layers
+
+    dock = _sign_in(plugin, store, "tfl")
+    assert dock.select_dataset("mps_crime")
+    assert dock.current_dataset().aggregate_only
+    assert dock.selected_preset() == "choropleth"
+    dock._set_quick_pick("last_12_months")
+    wait_until(lambda: not dock.counter.is_busy(), 60)
+    dock.request_load()
+    wait_until(lambda: any(l.customProperty("safestats/kind") == "aggregates" for l in safestats_layers()), 120)
+    layer = [l for l in safestats_layers() if l.customProperty("safestats/kind") == "aggregates"][0]
+    assert layer.renderer().type() == "graduatedSymbol"
+    assert layer.featureCount() > 0
+    assert "Suppressed" in layer.renderer().ranges()[0].label()
+
+
+def test_sign_out_clears_the_dock(plugin: Any, store: Any) -> None:
+    dock = _sign_in(plugin, store, "hackney")
+    assert dock.signOutButton.isVisibleTo(dock) and not dock.signInButton.isVisibleTo(dock)
+    assert plugin.sign_out_action.isEnabled() and not plugin.sign_in_action.isEnabled()
+    plugin.sign_out()
+    assert dock.datasetList.count() == 0 and not dock.loadButton.isEnabled()
+    assert plugin.sign_in_action.isEnabled() and not plugin.sign_out_action.isEnabled()
