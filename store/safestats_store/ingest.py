@@ -215,9 +215,17 @@ def ingest_frame(engine: Engine, ds: Dataset, df: pd.DataFrame, *, file_sha256: 
             conn.execute(insert(db.dataset_state).values(dataset_id=ds.id, **state))
         conn.execute(insert(db.ingests).values(dataset_id=ds.id, file_sha256=file_sha256, rows_in_file=len(df),
                                                rows_added=report.rows_added, at=utcnow()))
+    _refresh_statistics(engine, table.name)
     audit.append(engine, "ingest", username=actor, dataset_id=ds.id, rows=report.rows_added,
                  detail={"rows_in_file": len(df), "sha256": file_sha256})
     return report
+
+
+def _refresh_statistics(engine: Engine, table_name: str) -> None:
+    """Planner statistics (and, on PostgreSQL, the visibility map for index-only counts)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        sql = f"VACUUM ANALYZE {table_name}" if db.is_postgres(engine) else f"ANALYZE {table_name}"
+        conn.exec_driver_sql(sql)  # nosec B608 - table name comes from the catalogue, not from input
 
 
 def ingest_file(engine: Engine, ds: Dataset, path: str | Path, actor: str | None = None) -> IngestReport:

@@ -55,8 +55,7 @@ def _point_wkb(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def _column_array(values: list[Any], ftype: str) -> np.ndarray:
     if ftype == "datetime":
-        return np.array([np.datetime64(v, "ms") if v is not None else np.datetime64("NaT") for v in values],
-                        dtype="datetime64[ms]")
+        return np.array(values, dtype="datetime64[ms]")  # None becomes NaT
     if ftype == "integer":
         if any(v is None for v in values):
             return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
