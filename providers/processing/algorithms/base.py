@@ -1,0 +1,188 @@
+"""Shared plumbing of the SafeStats algorithms: translation, help, audit, output marking."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+from qgis.core import (QgsExpressionContextUtils, QgsMapLayer, QgsProcessingAlgorithm,
+                       QgsProcessingContext, QgsProcessingException, QgsProcessingFeedback,
+                       QgsProcessingLayerPostProcessorInterface, QgsProcessingUtils)
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QIcon
+
+from ....governance import audit as gov_audit
+from ....governance import disclosure
+from ....governance import marking as gov_marking
+from ...http import log
+from .. import current_session
+
+ICON = Path(__file__).resolve().parents[3] / "icons" / "safestats.svg"
+CONDITIONS_LINE = ("SafeStats data is for crime prevention and reduction only; not for enforcement "
+                   "or prosecution.")
+PROP_DERIVED = "safestats/derived_from"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("SafeStats", text)
+
+
+def suppression_help(threshold: int = disclosure.DEFAULT_THRESHOLD) -> str:
+    return tr(
+        "<p><b>Small-number suppression.</b> Counts from 1 to one less than the threshold (default {0}) are "
+        "not shown: the count is empty (NULL, never 0) and its label reads “&lt;{0}”. So that a hidden "
+        "value cannot be worked out by subtracting shown values from a total, further cells are hidden "
+        "too (secondary suppression, labelled “*”). Rates are withheld with their counts.</p>"
+    ).format(threshold)
+
+
+class SafeStatsAlgorithm(QgsProcessingAlgorithm):
+    """Base class: subclasses set NAME, DISPLAY, GROUP_ID and implement help()."""
+
+    NAME = ""
+    DISPLAY = ""
+    GROUP = "Analysis"
+    GROUP_ID = "analysis"
+
+    def tr(self, text: str) -> str:
+        return tr(text)
+
+    def createInstance(self) -> "SafeStatsAlgorithm":  # noqa: N802 - QGIS API
+        return type(self)()
+
+    def name(self) -> str:
+        return self.NAME
+
+    def displayName(self) -> str:  # noqa: N802
+        return self.tr(self.DISPLAY)
+
+    def group(self) -> str:
+        return self.tr(self.GROUP)
+
+    def groupId(self) -> str:  # noqa: N802
+        return self.GROUP_ID
+
+    def icon(self) -> QIcon:
+        return QIcon(str(ICON))
+
+    def svgIconPath(self) -> str:  # noqa: N802
+        return str(ICON)
+
+    def help(self) -> str:
+        return ""
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return self.help() + "<p><i>" + self.tr(CONDITIONS_LINE) + "</i></p>"
+
+    def shortDescription(self) -> str:  # noqa: N802
+        text = self.help()
+        return text.split("</p>")[0].replace("<p>", "") if text else ""
+
+    # -------------------------------------------------------------- audit
+
+    def audit(self, kind: str, feedback: Optional[QgsProcessingFeedback], *, layer: Optional[QgsMapLayer] = None,
+              **fields: Any) -> None:
+        """One client audit entry per run, like a load: who, what dataset, what was done.
+
+        ``kind`` is "load" for algorithms that fetch data, else "count"; a dedicated
+        "processing" event is used when the audit log knows one."""
+        session = current_session()
+        event = "processing" if "processing" in gov_audit.EVENTS else kind
+        entry: dict[str, Any] = {"reason": f"processing: {self.displayName()}"}
+        if session is not None and getattr(session, "is_signed_in", False):
+            user = session.user
+            entry.update(store=session.store_url, purpose=session.purpose,
+                         user=user.username if user else None,
+                         organisation=user.organisation_name if user else None)
+        elif layer is not None:
+            entry.update(store=layer.customProperty("safestats/store_url", None) or None,
+                         purpose=layer.customProperty("safestats/purpose", None) or None,
+                         user=layer.customProperty("safestats/user", None) or None)
+        if layer is not None and "dataset" not in fields:
+            entry["dataset"] = layer.customProperty("safestats/dataset", None) or None
+        entry.update(fields)
+        log_target = session.audit if session is not None and getattr(session, "audit", None) else None
+        try:
+            (log_target or gov_audit.AuditLog()).record(event, **{k: v for k, v in entry.items() if v is not None})
+        except Exception as exc:  # noqa: BLE001 - auditing must never break the algorithm
+            log(f"audit write failed: {exc}")
+            if feedback is not None:
+                feedback.reportError(self.tr("The client audit log could not be written: {0}").format(exc))
+
+
+def input_layer(alg: QgsProcessingAlgorithm, parameters: dict, name: str,
+                context: QgsProcessingContext) -> Optional[QgsMapLayer]:
+    try:
+        return alg.parameterAsVectorLayer(parameters, name, context)
+    except Exception:  # noqa: BLE001 - a file path or feature source definition
+        return None
+
+
+def marking_of(layer: Optional[QgsMapLayer]) -> str:
+    if layer is None:
+        return gov_marking.DEFAULT_MARKING
+    return gov_marking.layer_marking(layer) or gov_marking.DEFAULT_MARKING
+
+
+def destination_text(dest_id: str, context: QgsProcessingContext) -> str:
+    """A file the output was written to, or "temporary layer"."""
+    layer = context.temporaryLayerStore().mapLayer(dest_id) if dest_id else None
+    if layer is not None or not dest_id or dest_id.startswith("memory:"):
+        return "temporary layer"
+    return str(dest_id).split("|")[0]
+
+
+# ------------------------------------------------------------------ output layers
+
+_KEEP: list[QgsProcessingLayerPostProcessorInterface] = []
+
+
+class OutputDescriber(QgsProcessingLayerPostProcessorInterface):
+    """Marks an output layer (protective marking, provenance) once QGIS has loaded it."""
+
+    def __init__(self, marking: str, properties: dict[str, Any], attribution: str = "",
+                 describe: Optional[Any] = None) -> None:
+        super().__init__()
+        self.marking = marking
+        self.properties = properties
+        self.attribution = attribution
+        self.describe = describe
+
+    def postProcessLayer(self, layer: QgsMapLayer, context: QgsProcessingContext,  # noqa: N802
+                         feedback: QgsProcessingFeedback) -> None:
+        apply_description(layer, self.marking, self.properties, self.attribution, self.describe)
+        project = context.project()
+        if project is not None:
+            gov_marking.update_project_marking(project)
+
+
+def apply_description(layer: QgsMapLayer, marking: str, properties: dict[str, Any], attribution: str = "",
+                      describe: Optional[Any] = None) -> None:
+    if describe is not None:
+        describe(layer)
+    for key, value in properties.items():
+        layer.setCustomProperty(key, value)
+    gov_marking.set_layer_marking(layer, marking)
+    QgsExpressionContextUtils.setLayerVariable(layer, "safestats_conditions", CONDITIONS_LINE)
+    if attribution and hasattr(layer, "setAttribution"):
+        layer.setAttribution(attribution)
+
+
+def describe_output(dest_id: str, context: QgsProcessingContext, marking: str, properties: dict[str, Any],
+                    attribution: str = "", describe: Optional[Any] = None) -> None:
+    """Call from ``postProcessAlgorithm`` (main thread): describe a temporary output now, and any
+    output QGIS will load into the project when it is loaded."""
+    if not dest_id:
+        return
+    layer = QgsProcessingUtils.mapLayerFromString(dest_id, context, False)
+    if layer is not None:
+        apply_description(layer, marking, properties, attribution, describe)
+    if context.willLoadLayerOnCompletion(dest_id):
+        processor = OutputDescriber(marking, properties, attribution, describe)
+        _KEEP.append(processor)
+        del _KEEP[:-50]
+        context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(processor)
+
+
+def refuse(message: str) -> QgsProcessingException:
+    log(message)
+    return QgsProcessingException(message)

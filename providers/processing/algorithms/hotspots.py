@@ -1,0 +1,221 @@
+"""Processing algorithms "Hotspots (kernel density)" and "Hotspots (hexagon counts)".
+
+Both work in EPSG:27700 metres (incidents in another CRS are reprojected first) and are made for
+printed maps, with disclosure control:
+
+* kernel density: raw quartic kernel (each incident adds at most 1), then every cell with a value
+  below the threshold is set to no-data — a cell left visible has at least ``threshold``
+  incidents within the radius, so a lone incident never shows as its own hotspot;
+* hexagons: counts per hexagon with primary and secondary suppression (the grid total is
+  known from the layer, so one hidden hexagon could otherwise be recovered by subtraction).
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeature,
+                       QgsFeatureSink, QgsFields, QgsProcessing, QgsProcessingContext, QgsProcessingFeedback,
+                       QgsProcessingParameterDistance, QgsProcessingParameterExtent,
+                       QgsProcessingParameterFeatureSink, QgsProcessingParameterRasterDestination,
+                       QgsProcessingUtils, QgsWkbTypes)
+
+from .. import counting, spatial
+from .base import (SafeStatsAlgorithm, destination_text, describe_output, input_layer, marking_of, refuse,
+                   suppression_help, tr)
+from .common import incidents_parameter, int_field, text_field, threshold_parameter
+
+BNG = QgsCoordinateReferenceSystem("EPSG:27700")
+KDE_IDS = ("native:heatmapkerneldensityestimation", "qgis:heatmapkerneldensityestimation")
+
+
+def kde_algorithm_id() -> str:
+    """The heatmap (KDE) algorithm of this QGIS: native in newer releases, Python in 3.22."""
+    registry = QgsApplication.processingRegistry()
+    for alg_id in KDE_IDS:
+        if registry.algorithmById(alg_id) is not None:
+            return alg_id
+    raise refuse(tr("QGIS's “Heatmap (Kernel Density Estimation)” algorithm is not available. Enable the "
+                    "Processing plugin (Plugins > Manage and Install Plugins) and try again."))
+
+
+def mask_below(path: str, threshold: float) -> tuple[int, int]:
+    """Set cells below ``threshold`` to no-data in place; returns (cells kept, cells masked)."""
+    from osgeo import gdal
+    import numpy as np
+
+    ds = gdal.Open(path, gdal.GA_Update)
+    if ds is None:
+        raise refuse(tr("The density raster could not be opened for disclosure control."))
+    band = ds.GetRasterBand(1)
+    nodata = band.GetNoDataValue()
+    if nodata is None:
+        nodata = -9999.0
+        band.SetNoDataValue(nodata)
+    data = band.ReadAsArray().astype("float64")
+    valid = data != nodata
+    low = valid & (data < threshold)
+    data[low] = nodata
+    band.WriteArray(data)
+    band.FlushCache()
+    kept = int((valid & ~low).sum())
+    ds = None  # noqa: F841 - closes the file
+    return kept, int(low.sum())
+
+
+class _Hotspots(SafeStatsAlgorithm):
+    GROUP = "Hotspots"
+    GROUP_ID = "hotspots"
+    INCIDENTS = "INCIDENTS"
+    EXTENT = "EXTENT"
+    THRESHOLD = "THRESHOLD"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._post: Optional[dict[str, Any]] = None
+
+    def _points_in_bng(self, parameters: dict, context: QgsProcessingContext, feedback: QgsProcessingFeedback) -> Any:
+        """The incidents layer itself when it is in EPSG:27700, else a reprojected copy."""
+        source = self.parameterAsSource(parameters, self.INCIDENTS, context)
+        if source is None:
+            raise refuse(self.tr("Choose an incidents layer."))
+        return source
+
+    def postProcessAlgorithm(self, context: QgsProcessingContext, feedback: QgsProcessingFeedback) -> dict:  # noqa: N802
+        post, self._post = self._post, None
+        if post:
+            describe_output(post["dest"], context, post["marking"], {"safestats/derived_from": self.id()},
+                            post["attribution"])
+        return {}
+
+    def _remember(self, dest: str, layer: Any) -> None:
+        self._post = {"dest": dest, "marking": marking_of(layer),
+                      "attribution": layer.attribution() if layer is not None and hasattr(layer, "attribution") else ""}
+
+
+class HotspotsKernelDensity(_Hotspots):
+    NAME = "hotspotskde"
+    DISPLAY = "Hotspots (kernel density)"
+    RADIUS = "RADIUS"
+    PIXEL_SIZE = "PIXEL_SIZE"
+    OUTPUT = "OUTPUT"
+
+    def help(self) -> str:
+        return self.tr(
+            "<p>A kernel density (heatmap) raster of incidents in British National Grid metres, for a printed "
+            "hotspot map. Uses QGIS's “Heatmap (Kernel Density Estimation)” with a quartic kernel and raw "
+            "values, so a cell's value is a weighted number of incidents within the radius.</p>"
+            "<p><b>Disclosure control</b>: each incident adds at most 1 to a cell, so cells below the "
+            "threshold (default 5) are set to no-data. Every visible cell has at least that many incidents "
+            "within the radius; a single incident never shows as its own hotspot.</p>"
+            "<p>Radius 250–500 m and pixels of 10–25 m suit a ward or borough map.</p>")
+
+    def initAlgorithm(self, config: Optional[dict] = None) -> None:  # noqa: N802
+        self.addParameter(incidents_parameter(self.INCIDENTS))
+        self.addParameter(QgsProcessingParameterDistance(self.RADIUS, self.tr("Radius (metres)"), 300.0,
+                                                         minValue=10.0, maxValue=20000.0))
+        self.addParameter(QgsProcessingParameterDistance(self.PIXEL_SIZE, self.tr("Pixel size (metres)"), 25.0,
+                                                         minValue=1.0, maxValue=5000.0))
+        self.addParameter(threshold_parameter(self.THRESHOLD))
+        self.addParameter(QgsProcessingParameterRasterDestination(self.OUTPUT, self.tr("Hotspot density")))
+
+    def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,  # noqa: N802
+                         feedback: QgsProcessingFeedback) -> dict:
+        import processing  # QGIS's Processing plugin (always present in QGIS desktop)
+
+        source = self._points_in_bng(parameters, context, feedback)
+        layer = input_layer(self, parameters, self.INCIDENTS, context)
+        radius = self.parameterAsDouble(parameters, self.RADIUS, context)
+        pixel = self.parameterAsDouble(parameters, self.PIXEL_SIZE, context)
+        threshold = self.parameterAsInt(parameters, self.THRESHOLD, context)
+        if source.featureCount() < threshold:
+            raise refuse(self.tr("Fewer than {0} incidents: there is no hotspot map that would not show "
+                                 "individual incidents.").format(threshold))
+        points: Any = parameters[self.INCIDENTS]
+        if source.sourceCrs() != BNG:
+            feedback.pushInfo(self.tr("Reprojecting incidents to EPSG:27700"))
+            points = processing.run("native:reprojectlayer", {"INPUT": parameters[self.INCIDENTS],
+                                                              "TARGET_CRS": BNG, "OUTPUT": "memory:"},
+                                    context=context, feedback=feedback, is_child_algorithm=True)["OUTPUT"]
+        output = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
+        feedback.setProgressText(self.tr("Kernel density"))
+        result = processing.run(kde_algorithm_id(), {
+            "INPUT": points, "RADIUS": radius, "PIXEL_SIZE": pixel, "KERNEL": 0, "DECAY": 0,
+            "OUTPUT_VALUE": 0, "OUTPUT": output}, context=context, feedback=feedback, is_child_algorithm=True)
+        path = result["OUTPUT"]
+        kept, masked = mask_below(path, float(threshold))
+        feedback.pushInfo(self.tr("{0} cells kept; {1} cells with fewer than {2} incidents in reach left "
+                                  "blank.").format(kept, masked, threshold))
+        self.audit("count", feedback, layer=layer, rows=source.featureCount(),
+                   filter_text=self.tr("kernel density, radius {0} m, pixel {1} m, threshold {2}").format(
+                       radius, pixel, threshold), destination=path)
+        self._remember(path, layer)
+        return {self.OUTPUT: path}
+
+
+class HotspotsHexagons(_Hotspots):
+    NAME = "hotspotshexagons"
+    DISPLAY = "Hotspots (hexagon counts)"
+    SIZE = "SIZE"
+    OUTPUT = "OUTPUT"
+
+    def help(self) -> str:
+        return self.tr(
+            "<p>Counts incidents in a regular grid of hexagons (EPSG:27700) — an even-handed alternative to "
+            "a heatmap for printed maps. <b>Size</b> is the hexagon's width across flats in metres. Only "
+            "hexagons with incidents are written; an optional <b>extent</b> limits the grid.</p>"
+            "<p>Fields: <i>incidents</i>, <i>incidents_label</i>, <i>suppressed</i>.</p>") + suppression_help()
+
+    def initAlgorithm(self, config: Optional[dict] = None) -> None:  # noqa: N802
+        self.addParameter(incidents_parameter(self.INCIDENTS))
+        self.addParameter(QgsProcessingParameterDistance(self.SIZE, self.tr("Hexagon size (metres across)"),
+                                                         250.0, minValue=20.0, maxValue=20000.0))
+        self.addParameter(QgsProcessingParameterExtent(self.EXTENT, self.tr("Only this extent"), optional=True))
+        self.addParameter(threshold_parameter(self.THRESHOLD))
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Hexagon counts"),
+                                                            QgsProcessing.TypeVectorPolygon))
+
+    def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,  # noqa: N802
+                         feedback: QgsProcessingFeedback) -> dict:
+        source = self._points_in_bng(parameters, context, feedback)
+        layer = input_layer(self, parameters, self.INCIDENTS, context)
+        size = self.parameterAsDouble(parameters, self.SIZE, context)
+        threshold = self.parameterAsInt(parameters, self.THRESHOLD, context)
+        extent = None
+        if parameters.get(self.EXTENT):
+            extent = self.parameterAsExtent(parameters, self.EXTENT, context, BNG)
+            if extent is not None and extent.isEmpty():
+                extent = None
+        counts: dict[tuple[int, int], int] = {}
+        n = 0
+        for _f, geom in spatial.iter_points(source, BNG, context.transformContext(), feedback):
+            p = geom.asPoint() if not geom.isMultipart() else geom.asMultiPoint()[0]
+            if extent is not None and not extent.contains(p):
+                continue
+            cell = spatial.hex_cell(p.x(), p.y(), size)
+            counts[cell] = counts.get(cell, 0) + 1
+            n += 1
+        if feedback.isCanceled():
+            return {}
+        rows = sorted(counts)
+        table = counting.suppress({c: {counting.ALL: counts[c]} for c in rows}, rows, [counting.ALL], threshold)
+        fields = QgsFields()
+        for f in (int_field("incidents", self.tr("Incidents")),
+                  text_field("incidents_label", self.tr("Incidents (as printed)")),
+                  text_field("suppressed", self.tr("Suppressed"))):
+            fields.append(f)
+        sink, dest = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.Polygon, BNG)
+        for q, r in rows:
+            cell = table.cell((q, r), counting.ALL)
+            feat = QgsFeature(fields)
+            feat.setGeometry(spatial.hex_polygon(q, r, size))
+            feat.setAttributes([cell.count, cell.label, cell.status])
+            sink.addFeature(feat, QgsFeatureSink.FastInsert)
+        n_primary, n_secondary = table.status_counts([counting.ALL])
+        feedback.pushInfo(self.tr("{0} incidents in {1} hexagons; {2} suppressed below {3} and {4} more to "
+                                  "protect them.").format(n, len(rows), n_primary, threshold, n_secondary))
+        self.audit("count", feedback, layer=layer, rows=n,
+                   filter_text=self.tr("hexagons {0} m, threshold {1}; {2} primary and {3} secondary "
+                                       "suppressed").format(size, threshold, n_primary, n_secondary),
+                   destination=destination_text(dest, context))
+        self._remember(dest, layer)
+        return {self.OUTPUT: dest}

@@ -1,0 +1,370 @@
+"""SafeStats Processing provider against a REAL store: every algorithm's output is checked against
+counts computed independently (shapely point-in-polygon over the store's own GeoJSON)."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from conftest import sign_in
+from processing_support import (all_items, boundary_layer, features_by, month_of, patrol_areas, population_of,
+                                recoverable, reference_counts, wards_of)
+
+DATASET = "mps_crime"
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.fixture()
+def provider(qgis_processing, session):
+    from safestats.providers.processing import register_processing, unregister_processing
+    p = register_processing(session)
+    yield p
+    unregister_processing(p)
+
+
+@pytest.fixture()
+def signed_provider(provider, session, store):
+    sign_in(session, store, "mopac")
+    return provider
+
+
+def run(alg_id, params):
+    import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProject
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    return processing.run(alg_id, params, context=context, feedback=QgsProcessingFeedback())
+
+
+def period(session, days=120, back=0):
+    info = session.client.collection(DATASET)
+    end = datetime.fromisoformat(info.temporal_end.replace("Z", "+00:00")).date() - timedelta(days=1 + back)
+    return end - timedelta(days=days - 1), end
+
+
+def query(start, end, **extra):
+    from safestats.providers.models import Query
+    return Query(DATASET, start=datetime(start.year, start.month, start.day, tzinfo=LONDON),
+                 end=datetime(end.year, end.month, end.day, 23, 59, 59, tzinfo=LONDON), **extra)
+
+
+@pytest.fixture(scope="module")
+def borough(store_http):
+    feats = all_items(store_http, "mopac", "wards", {}, "EPSG:27700")
+    return Counter(f["properties"].get("parent_code") for f in feats).most_common(1)[0][0]
+
+
+def bbox_of(wards_27700):
+    from shapely.geometry import shape
+    from shapely.ops import unary_union
+    return unary_union([shape(f["geometry"]) for f in wards_27700]).bounds
+
+
+def load_bbox(session, store_http, wards_27700, start, end):
+    """Run Load incidents for the wards' bounding box; also return the store's own GeoJSON for it."""
+    from safestats.providers.models import BBoxArea
+    xmin, ymin, xmax, ymax = bbox_of(wards_27700)
+    res = run("safestats:loadincidents", {"DATASET": DATASET, "START": start.isoformat(), "END": end.isoformat(),
+                                          "EXTENT": f"{xmin},{xmax},{ymin},{ymax} [EPSG:27700]", "OUTPUT": "memory:"})
+    params = query(start, end, area=BBoxArea(xmin, ymin, xmax, ymax)).to_params()
+    return res["OUTPUT"], params
+
+
+# ---------------------------------------------------------------- provider
+
+
+def test_provider_lists_algorithms_with_help(provider):
+    from qgis.core import QgsApplication
+    reg = QgsApplication.processingRegistry()
+    ids = {a.id() for a in reg.providerById("safestats").algorithms()}
+    assert ids == {"safestats:loadincidents", "safestats:countinpolygons", "safestats:compareperiods",
+                   "safestats:hotspotskde", "safestats:hotspotshexagons"}
+    for alg_id in ids:
+        alg = reg.algorithmById(alg_id)
+        assert len(alg.shortHelpString()) > 200 and "not for enforcement" in alg.shortHelpString()
+        assert alg.group() and alg.displayName() and alg.shortDescription()
+
+
+def test_unregister_removes_provider(qgis_processing, session):
+    from qgis.core import QgsApplication
+    from safestats.providers import processing as ss_processing
+    p = ss_processing.register_processing(session)
+    assert ss_processing.current_session() is session
+    ss_processing.unregister_processing(p)
+    assert QgsApplication.processingRegistry().providerById("safestats") is None
+    assert ss_processing.current_session() is None
+
+
+def test_load_refused_when_signed_out(provider, session):
+    from qgis.core import QgsProcessingContext, QgsApplication, QgsProcessingException
+    assert not session.is_signed_in
+    alg = QgsApplication.processingRegistry().createAlgorithmById("safestats:loadincidents")
+    ok, message = alg.checkParameterValues({"DATASET": DATASET, "OUTPUT": "memory:"}, QgsProcessingContext())
+    assert not ok and "not signed in" in message and "Sign in" in message
+    with pytest.raises(QgsProcessingException, match="not signed in"):
+        run("safestats:loadincidents", {"DATASET": DATASET, "OUTPUT": "memory:"})
+
+
+def test_load_incidents_matches_store_and_is_audited(signed_provider, session, store_http, borough, audit_log):
+    from safestats.providers.area import polygon_area
+    start, end = period(session)
+    wards = wards_of(store_http, borough, "EPSG:4326", limit=6)
+    area_layer = boundary_layer(wards, "EPSG:4326")
+    cats = ("Violence and sexual offences", "Burglary")
+    res = run("safestats:loadincidents", {"DATASET": DATASET, "START": start.isoformat(), "END": end.isoformat(),
+                                          "CATEGORIES": "\n".join(cats), "AREA": area_layer, "OUTPUT": "memory:"})
+    layer = res["OUTPUT"]
+    area = polygon_area([f.geometry() for f in area_layer.getFeatures()], area_layer.crs(), "x").area
+    q = query(start, end, categories={"crime_type": cats}, area=area)
+    expected = store_http.count("mopac", DATASET, q.to_params())
+    assert res["ROWS"] == layer.featureCount() == expected > 0
+    assert {f["crime_type"] for f in layer.getFeatures()} <= set(cats)
+    assert layer.crs().authid() == "EPSG:27700"
+    # the output is a SafeStats layer: marking, query (so a saved project keeps no data), attribution
+    assert layer.customProperty("safestats/protective_marking") == "OFFICIAL-SENSITIVE"
+    assert layer.customProperty("safestats/dataset") == DATASET and layer.customProperty("safestats/query")
+    assert "Metropolitan Police" in layer.attribution()
+    entry = audit_log.last("load")
+    assert entry["reason"] == "processing: Load incidents" and entry["rows"] == expected
+    assert entry["dataset"] == DATASET and entry["purpose"] == session.purpose and "crime_type" in entry["filter"]["filter"]
+    # a category the dataset does not have is refused with the list of valid ones
+    from qgis.core import QgsProcessingException
+    with pytest.raises(QgsProcessingException, match="Not categories"):
+        run("safestats:loadincidents", {"DATASET": DATASET, "CATEGORIES": "Jaywalking", "OUTPUT": "memory:"})
+
+
+@pytest.mark.parametrize("crs", ["EPSG:27700", "EPSG:4326"])
+def test_count_in_polygons_matches_reference(signed_provider, session, store_http, borough, audit_log, crs):
+    start, end = period(session)
+    wards_bng = wards_of(store_http, borough, "EPSG:27700")
+    wards = wards_of(store_http, borough, crs)
+    incidents, params = load_bbox(session, store_http, wards_bng, start, end)
+    points = all_items(store_http, "mopac", DATASET, params, crs)
+    assert len(points) == incidents.featureCount() > 50
+    polygons = boundary_layer(wards, crs)
+
+    # --- totals per ward
+    out = run("safestats:countinpolygons", {"INCIDENTS": incidents, "POLYGONS": polygons,
+                                            "POPULATION_FIELD": "population", "OUTPUT": "memory:"})["OUTPUT"]
+    ref = reference_counts(wards, points)
+    got = features_by(out, "code")
+    assert out.featureCount() == len(wards) and out.crs().authid() == crs
+    shown = hidden = 0
+    for i, w in enumerate(wards):
+        code, true = w["properties"]["code"], ref[w["properties"]["code"]]["All"]
+        row = got[(code,)]
+        if row["suppressed"]:
+            hidden += 1
+            assert row["incidents"] is None and row["rate_per_1000"] is None
+            assert (row["suppressed"] == "primary") == (0 < true < 5)
+            assert row["incidents_label"] == ("<5" if 0 < true < 5 else "*")
+        else:
+            shown += 1
+            assert row["incidents"] == true and row["incidents_label"] == str(true)
+            assert row["rate_per_1000"] == pytest.approx(round(1000 * true / population_of(i), 2))
+    assert shown and out.customProperty("safestats/protective_marking") == "OFFICIAL-SENSITIVE"
+    # the grand total is known (the layer's feature count): never exactly one hidden ward
+    assert hidden != 1
+
+    # --- splits: every cell vs the reference; primary + secondary suppression
+    areas = patrol_areas(wards, 4)  # any polygon layer: unions of wards as "patrol areas"
+    cases = [(wards, True, True), (areas, True, False), (areas, False, True)]
+    for polys, by_cat, by_month in cases:
+        layer = boundary_layer(polys, crs, population=False)
+        out = run("safestats:countinpolygons", {"INCIDENTS": incidents, "POLYGONS": layer, "SPLIT_CATEGORY": by_cat,
+                                                "SPLIT_MONTH": by_month, "OUTPUT": "memory:"})["OUTPUT"]
+        statuses = check_split(out, polys, points, by_cat, by_month)
+        assert statuses["primary"] > 0
+        if polys is areas:  # bigger areas: single small cells in a row need secondary suppression
+            assert statuses["secondary"] > 0, statuses
+    entries = [e for e in audit_log.entries() if e.get("reason") == "processing: Count incidents in polygons"]
+    assert len(entries) == 1 + len(cases)
+    assert entries[-1]["dataset"] == DATASET and "secondary" in entries[-1]["filter_text"]
+
+
+def check_split(out, polys, points, by_cat, by_month):
+    def key(p):
+        return tuple(v for v, on in ((p["crime_type"], by_cat), (month_of(p["occurred_at"]), by_month)) if on)
+
+    ref = reference_counts(polys, points, key=key)
+    names = ["code"] + (["category"] if by_cat else []) + (["month"] if by_month else [])
+    got = features_by(out, *names)
+    cols = sorted({k[1:] for k in got if k[1] != "All"})
+    if by_month:
+        assert {c[-1] for c in cols} >= {month_of(p["properties"]["occurred_at"]) for p in points}
+    statuses, table = Counter(), []
+    for poly in polys:
+        code = poly["properties"]["code"]
+        row = []
+        for col in cols + [("All",) * (len(names) - 1)]:
+            cell = got[(code, *col)]
+            true = sum(ref[code].values()) if col[0] == "All" else ref[code][col]
+            statuses[cell["suppressed"]] += 1
+            if cell["suppressed"] == "primary":
+                assert 0 < true < 5 and cell["incidents"] is None and cell["incidents_label"] == "<5"
+            elif cell["suppressed"] == "secondary":
+                assert cell["incidents"] is None and cell["incidents_label"] == "*" and not 0 < true < 5
+            else:
+                assert cell["incidents"] == true and not 0 < true < 5
+            row.append(cell["incidents"])
+        table.append(row)
+    # each row ends with the area's published total ("All"); no hidden cell is alone in its row
+    assert not recoverable(table, columns=False), "a suppressed cell can be worked out from its area's total"
+    return statuses
+
+
+
+
+def test_threshold_is_configurable_but_not_below_five(signed_provider, session, store_http, borough):
+    from qgis.core import QgsProcessingException
+    start, end = period(session, days=60)
+    wards_bng = wards_of(store_http, borough, "EPSG:27700")
+    incidents, params = load_bbox(session, store_http, wards_bng, start, end)
+    points = all_items(store_http, "mopac", DATASET, params, "EPSG:27700")
+    polygons = boundary_layer(wards_bng, "EPSG:27700")
+    out = run("safestats:countinpolygons", {"INCIDENTS": incidents, "POLYGONS": polygons, "THRESHOLD": 10,
+                                            "OUTPUT": "memory:"})["OUTPUT"]
+    ref = reference_counts(wards_bng, points)
+    for code, row in features_by(out, "code").items():
+        true = ref[code[0]]["All"]
+        if 0 < true < 10:
+            assert row["incidents"] is None and row["incidents_label"] == "<10"
+    with pytest.raises(QgsProcessingException):
+        run("safestats:countinpolygons", {"INCIDENTS": incidents, "POLYGONS": polygons, "THRESHOLD": 3,
+                                          "OUTPUT": "memory:"})
+
+
+def test_compare_periods_matches_reference(signed_provider, session, store_http, borough, audit_log):
+    start, end = period(session, days=180)
+    a = (start, start + timedelta(days=89))
+    b = (start + timedelta(days=90), end)
+    wards = wards_of(store_http, borough, "EPSG:4326")
+    wards_bng = wards_of(store_http, borough, "EPSG:27700")
+    incidents, params = load_bbox(session, store_http, wards_bng, start, end)
+    points = all_items(store_http, "mopac", DATASET, params, "EPSG:4326")
+    polygons = boundary_layer(wards, "EPSG:4326")
+    out = run("safestats:compareperiods", {"INCIDENTS": incidents, "POLYGONS": polygons,
+                                           "A_START": a[0].isoformat(), "A_END": a[1].isoformat(),
+                                           "B_START": b[0].isoformat(), "B_END": b[1].isoformat(),
+                                           "OUTPUT": "memory:"})["OUTPUT"]
+
+    def which(p):
+        day = datetime.fromisoformat(p["occurred_at"].replace("Z", "+00:00")).astimezone(LONDON).date()
+        return "A" if a[0] <= day <= a[1] else "B" if b[0] <= day <= b[1] else "-"
+
+    ref = reference_counts(wards, points, key=which)
+    got = features_by(out, "code")
+    table, changes = [], 0
+    for w in wards:
+        code = w["properties"]["code"]
+        row = got[(code,)]
+        for p in ("a", "b"):
+            true = ref[code][p.upper()]
+            if row[f"count_{p}"] is None:
+                assert row[f"label_{p}"] in ("<5", "*") and (row[f"label_{p}"] == "<5") == (0 < true < 5)
+            else:
+                assert row[f"count_{p}"] == true and not 0 < true < 5
+        if row["count_a"] is None or row["count_b"] is None:
+            assert row["change"] is None and row["change_pct"] is None and row["change_label"] == "suppressed"
+        else:
+            changes += 1
+            assert row["change"] == row["count_b"] - row["count_a"]
+            if row["count_a"]:
+                assert row["change_pct"] == pytest.approx(round(100 * row["change"] / row["count_a"], 1))
+        table.append([row["count_a"], row["count_b"]])
+    assert changes > 0 and any(None in r for r in table)
+    assert not recoverable([r + [None if None in r else sum(r)] for r in table])
+    assert audit_log.last("count")["reason"] == "processing: Compare periods"
+
+
+def test_hotspots_hexagons_and_kernel_density(signed_provider, session, store_http, borough, tmp_path):
+    from osgeo import gdal
+    import numpy as np
+    start, end = period(session)
+    wards_bng = wards_of(store_http, borough, "EPSG:27700")
+    incidents, params = load_bbox(session, store_http, wards_bng, start, end)
+    n = incidents.featureCount()
+    hexes = run("safestats:hotspotshexagons", {"INCIDENTS": incidents, "SIZE": 500, "OUTPUT": "memory:"})["OUTPUT"]
+    rows = [dict(zip(hexes.fields().names(), f.attributes())) for f in hexes.getFeatures()]
+    shown = [r["incidents"] for r in rows if r["suppressed"] == ""]
+    assert all(v >= 5 for v in shown) and any(r["suppressed"] == "primary" for r in rows)
+    assert sum(1 for r in rows if r["suppressed"]) != 1  # one hidden hexagon = total minus the rest
+    # every incident lies in exactly one hexagon: the true counts (shown + hidden) add up to n
+    from qgis.core import QgsGeometry
+    geoms = [f.geometry() for f in hexes.getFeatures()]
+    inside = sum(1 for f in incidents.getFeatures() for g in geoms if g.intersects(f.geometry()))
+    assert inside >= n  # (points on a shared edge touch two hexagons)
+    total_true = sum(sum(1 for p in incidents.getFeatures() if g.contains(p.geometry())) for g in geoms)
+    assert total_true <= n and n - total_true < 3
+
+    path = str(tmp_path / "kde.tif")
+    res = run("safestats:hotspotskde", {"INCIDENTS": incidents, "RADIUS": 400, "PIXEL_SIZE": 50, "OUTPUT": path})
+    ds = gdal.Open(res["OUTPUT"])
+    band = ds.GetRasterBand(1)
+    data = band.ReadAsArray()
+    valid = data[data != band.GetNoDataValue()]
+    assert valid.size > 0 and float(valid.min()) >= 5.0
+    assert ds.GetProjection() and "27700" in ds.GetProjection() or "British" in ds.GetProjection()
+
+
+def test_modeler_chains_load_count_compare(signed_provider, session, store_http, borough):
+    """A QgsProcessingModelAlgorithm: Load -> Count in polygons -> Compare periods (on Count's output)."""
+    from qgis.core import (QgsProcessingModelAlgorithm, QgsProcessingModelChildAlgorithm,
+                           QgsProcessingModelChildParameterSource, QgsProcessingModelParameter,
+                           QgsProcessingModelOutput, QgsProcessingParameterFeatureSource)
+    start, end = period(session, days=180)
+    mid = start + timedelta(days=89)
+    wards = wards_of(store_http, borough, "EPSG:27700")
+    polygons = boundary_layer(wards, "EPSG:27700")
+    xmin, ymin, xmax, ymax = bbox_of(wards)
+
+    model = QgsProcessingModelAlgorithm("ward trend", "SafeStats tests")
+    model.addModelParameter(QgsProcessingParameterFeatureSource("wards", "Wards"),
+                            QgsProcessingModelParameter("wards"))
+    S = QgsProcessingModelChildParameterSource
+
+    load = QgsProcessingModelChildAlgorithm("safestats:loadincidents")
+    load.setChildId("load")
+    load.addParameterSources("DATASET", [S.fromStaticValue(DATASET)])
+    load.addParameterSources("START", [S.fromStaticValue(start.isoformat())])
+    load.addParameterSources("END", [S.fromStaticValue(end.isoformat())])
+    load.addParameterSources("EXTENT", [S.fromStaticValue(f"{xmin},{xmax},{ymin},{ymax} [EPSG:27700]")])
+    model.addChildAlgorithm(load)
+
+    count = QgsProcessingModelChildAlgorithm("safestats:countinpolygons")
+    count.setChildId("count")
+    count.addParameterSources("INCIDENTS", [S.fromChildOutput("load", "OUTPUT")])
+    count.addParameterSources("POLYGONS", [S.fromModelParameter("wards")])
+    count.addParameterSources("THRESHOLD", [S.fromStaticValue(5)])
+    model.addChildAlgorithm(count)
+
+    compare = QgsProcessingModelChildAlgorithm("safestats:compareperiods")
+    compare.setChildId("compare")
+    compare.addParameterSources("INCIDENTS", [S.fromChildOutput("load", "OUTPUT")])
+    compare.addParameterSources("POLYGONS", [S.fromChildOutput("count", "OUTPUT")])
+    for name, value in (("A_START", start), ("A_END", mid), ("B_START", mid + timedelta(days=1)), ("B_END", end)):
+        compare.addParameterSources(name, [S.fromStaticValue(value.isoformat())])
+    compare.addParameterSources("THRESHOLD", [S.fromStaticValue(5)])
+    out = QgsProcessingModelOutput("trend", "Ward trend")
+    out.setChildOutputName("OUTPUT")
+    compare.setModelOutputs({"trend": out})
+    model.addChildAlgorithm(compare)
+    assert model.dependsOnChildAlgorithms("compare") == {"load", "count"}
+
+    res = run(model, {"wards": polygons, "compare:trend": "memory:"})
+    trend = res["compare:trend"]
+    from qgis.core import QgsProject, QgsVectorLayer
+    if not isinstance(trend, QgsVectorLayer):
+        trend = QgsProject.instance().mapLayer(trend)
+    names = trend.fields().names()
+    # Count's fields carried through, Compare's added
+    assert {"code", "incidents", "incidents_label", "count_a", "count_b", "change"} <= set(names)
+    assert trend.featureCount() == len(wards)
+    rows = list(features_by(trend, "code").values())
+    assert any(r["count_a"] is not None for r in rows)
+    assert all(r[k] is None or r[k] == 0 or r[k] >= 5 for r in rows for k in ("count_a", "count_b", "incidents"))
+    # Count's total == A + B where all three are shown (the two periods cover the whole load)
+    full = [r for r in rows if None not in (r["incidents"], r["count_a"], r["count_b"])]
+    assert full and all(r["incidents"] == r["count_a"] + r["count_b"] for r in full)
