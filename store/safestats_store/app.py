@@ -10,6 +10,7 @@ import ipaddress
 import json
 import logging
 import os
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -47,6 +48,7 @@ CONFORMANCE = [
 ]
 OPENAPI_TYPE = "application/vnd.oai.openapi+json;version=3.0"
 GEOJSON = "application/geo+json"
+MAX_OFFSET = 2**53
 FGB = "application/flatgeobuf"
 BOUNDARY_COLLECTIONS = {"boroughs": ("borough", "London boroughs"), "wards": ("ward", "London wards")}
 SECURITY_HEADERS = {
@@ -330,6 +332,8 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
             raise errors.BadRequest("limit and offset must be whole numbers") from exc
         if limit < 1 or offset < 0:
             raise errors.BadRequest("limit must be at least 1 and offset at least 0")
+        if offset > MAX_OFFSET:  # beyond any table; larger values overflow the database's integers
+            raise errors.BadRequest(f"offset must be at most {MAX_OFFSET}")
         return min(limit, openapi.LIMIT_MAX), offset
 
     @app.get("/collections/{cid}/items")
@@ -401,7 +405,7 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
         g = store.grant(p, cid)
         if g.aggregate_only:
             raise errors.AggregateOnly("Your organisation's agreement allows only aggregate counts for this dataset.")
-        if not fid.isdigit():
+        if not re.fullmatch(r"[0-9]{1,18}", fid):  # ASCII digits that fit a 64-bit id ("²".isdigit() is True)
             raise errors.NotFound("No such incident.")
         table = db.incident_tables[cid]
         prm = {k: v for k, v in params(request).items() if k == "crs"}

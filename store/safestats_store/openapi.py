@@ -52,10 +52,10 @@ def _collection_items_path(ds_id: str | None) -> dict[str, Any]:
 
 def document(base_url: str) -> dict[str, Any]:
     paths: dict[str, Any] = {
-        "/": {"get": {"summary": "Landing page", "operationId": "getLandingPage",
+        "/": {"get": {"summary": "Landing page", "operationId": "getLandingPage", "security": [],
                       "responses": {"200": {"description": "Landing page",
                                             "content": {"application/json": {"schema": {"type": "object"}}}}}}},
-        "/conformance": {"get": {"summary": "Conformance classes", "operationId": "getConformance",
+        "/conformance": {"get": {"summary": "Conformance classes", "operationId": "getConformance", "security": [],
                                  "responses": {"200": {"description": "Conformance", "content": {
                                      "application/json": {"schema": {"type": "object"}}}}}}},
         "/collections": {"get": {"summary": "Collections your organisation may see", "operationId": "getCollections",

@@ -6,6 +6,7 @@ agreement allows can be filtered on, returned or named in an error.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -44,12 +45,14 @@ def _parse_instant(text: str, end: bool = False) -> datetime:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             d = date.fromisoformat(text)
             dt = datetime(d.year, d.month, d.day)
-            return dt + timedelta(days=1) - timedelta(microseconds=1) if end else dt
+            if end:
+                return datetime.max if d == date.max else dt + timedelta(days=1) - timedelta(microseconds=1)
+            return dt
         dt = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError as exc:
+        if dt.tzinfo is not None:
+            dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+    except (ValueError, OverflowError) as exc:  # OverflowError: year 1 / 9999 shifted past the calendar
         raise errors.BadRequest(f"datetime '{text[:40]}' is not an RFC 3339 date or date-time") from exc
-    if dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
     return dt
 
 
@@ -98,6 +101,24 @@ def _bbox(value: str, crs: str) -> BaseGeometry:
         raise errors.BadRequest(str(exc)) from exc
 
 
+def _simple_literal(name: str, qtype: str, value: str) -> object:
+    """The literal for a simple `field=value` parameter, checked so the database never sees a value
+    it cannot bind (integers beyond 64 bits, NaN/inf, NUL characters): those are 400s, not 500s."""
+    if qtype in ("integer", "number"):
+        try:
+            num: float | int = int(value) if qtype == "integer" else float(value)
+        except ValueError as exc:
+            raise errors.BadRequest(f"parameter '{name}' must be a number") from exc
+        if isinstance(num, float) and not math.isfinite(num):
+            raise errors.BadRequest(f"parameter '{name}' must be a finite number")
+        if isinstance(num, int) and abs(num) >= 2**53:  # matches no stored value; compare as a float
+            return float(num)
+        return num
+    if "\x00" in value:
+        raise errors.BadRequest(f"parameter '{name}' must not contain NUL characters")
+    return value
+
+
 def queryables(grant: Grant) -> dict[str, cql.Queryable]:
     return {f.name: cql.Queryable(f.name, f.type) for f in grant.visible_fields()}
 
@@ -124,10 +145,7 @@ def build(ds: Dataset, grant: Grant, params: Mapping[str, str], dialect: str) ->
         if name not in allowed:
             raise errors.BadRequest(f"unknown or not permitted parameter '{name[:60]}'")
         qtype = allowed[name].type
-        try:
-            literal = int(value) if qtype == "integer" else float(value) if qtype == "number" else value
-        except ValueError as exc:
-            raise errors.BadRequest(f"parameter '{name}' must be a number") from exc
+        literal = _simple_literal(name, qtype, value)
         if qtype in ("datetime", "date"):
             clauses.append(datetime_clause(table, value))
         else:
