@@ -24,6 +24,7 @@ from schemathesis import GenerationMode  # noqa: E402
 from schemathesis import checks as st_checks  # noqa: E402
 
 from conftest import Server  # noqa: E402
+from safety_support import pg_demo_url, start_store, stop_store  # noqa: E402
 
 EXAMPLES = int(os.environ.get("SAFESTATS_FUZZ_EXAMPLES", "25"))
 SECURITY_HEADERS = ("X-Content-Type-Options", "X-Frame-Options", "Cache-Control", "Content-Security-Policy")
@@ -57,11 +58,11 @@ def _check_response(response) -> None:  # noqa: ANN001
         assert set(body) >= {"code", "description"} and isinstance(body["description"], str), body
 
 
-def _fuzz(api_schema, server: Server, token: str, label: str) -> None:  # noqa: ANN001
+def _fuzz(api_schema, server: Server, token: str, label: str, examples: int = EXAMPLES) -> None:  # noqa: ANN001
     op = next(r.ok() for r in api_schema.get_all_operations() if r.ok().label == label)
     strategy = op.as_strategy(GenerationMode.POSITIVE) | op.as_strategy(GenerationMode.NEGATIVE)
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck),
+    @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck),
               print_blob=True)
     @given(case=strategy)
     def run(case) -> None:  # noqa: ANN001
@@ -83,3 +84,17 @@ def test_every_operation_restricted_analyst(api_schema, server: Server, fuzz_tok
                                             label: str) -> None:
     """Westminster: area polygon, 36-month history and a field allow-list on las_incidents."""
     _fuzz(api_schema, server, fuzz_tokens["westminster.analyst"], label)
+
+
+@pytest.fixture(scope="module")
+def pg_store(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    srv = start_store(pg_demo_url(tmp_path_factory), tmp_path_factory.mktemp("fuzzpg"))
+    yield srv
+    stop_store(srv)
+
+
+@pytest.mark.parametrize("label", [lb for lb in _operation_labels() if "/collections" in lb])
+def test_every_operation_postgis(api_schema, pg_store: Server, label: str) -> None:  # noqa: ANN001
+    """The same on the PostgreSQL/PostGIS backend, whose driver is stricter (NUL, integer ranges)."""
+    token = pg_store.session("westminster.analyst").tokens["access_token"]
+    _fuzz(api_schema, pg_store, token, label, max(10, EXAMPLES * 2 // 3))
