@@ -143,25 +143,32 @@ class SafeStatsPlugin(QObject):
                 messages.log_error(exc, "sign-out at unload")
         for action in self.layer_actions:
             self.iface.removeCustomActionForLayerType(action)
+            action.setParent(None)
             action.deleteLater()
         self.layer_actions.clear()
         if self.style_menu is not None:
+            self.style_menu.setParent(None)
             self.style_menu.deleteLater()
             self.style_menu = None
         for action in self.menu_actions:
             self.iface.removePluginWebMenu(MENU, action)
         self.menu_actions.clear()
+        # setParent(None) as well as deleteLater(): a plugin reload in the same event-loop pass must
+        # not find the old toolbar, dock or actions among the main window's children.
         if self.toolbar is not None:
             self.toolbar.clear()
             self.iface.mainWindow().removeToolBar(self.toolbar)
+            self.toolbar.setParent(None)
             self.toolbar.deleteLater()
             self.toolbar = None
         if self.dock is not None:
             self.dock.release()
             self.iface.removeDockWidget(self.dock)
+            self.dock.setParent(None)
             self.dock.deleteLater()
             self.dock = None
         for action in self.actions:
+            action.setParent(None)
             action.deleteLater()
         self.actions.clear()
         self.loader = None

@@ -225,10 +225,23 @@ def show_where() -> None:
     dock = flow.plugin.dock
     dock._check_all_categories(False)
     dock.filterTabs.setCurrentIndex(2)
+    dock.set_area_mode("boundaries")
+
+
+def boroughs_listed() -> bool:
+    dock = flow.plugin.dock
+    if dock.boundaryList.count() == 0:
+        return False
+    westminster = [b.code for b in dock.boundaries.get("boroughs", []) if b.name.startswith("Westminster")]
+    if westminster and not dock._boundary_checked["boroughs"]:
+        dock.set_boundary_codes("boroughs", westminster)
+        return False
+    return count_shown()
 
 
 def shoot_dock_where() -> None:
     save(flow.plugin.dock, "dock_where.png")
+    flow.plugin.dock.set_area_mode("any")
     flow.plugin.dock.filterTabs.setCurrentIndex(0)
 
 
@@ -298,7 +311,7 @@ flow.add("dataset", choose_dataset, count_shown, 60)
 flow.add("shoot dock (when)", shoot_dock_when)
 flow.add("what", show_what, count_shown, 60)
 flow.add("shoot dock (what)", shoot_dock_what)
-flow.add("where", show_where, count_shown, 60)
+flow.add("where", show_where, boroughs_listed, 60)
 flow.add("shoot dock (where)", shoot_dock_where)
 flow.add("load", load, layer_loaded, 180)
 flow.add("zoom", zoom_to_data, canvas_idle, 60)

@@ -410,8 +410,17 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
         self.filters_changed()
 
     def _update_category_summary(self) -> None:
-        parts = [f"{name}: {len(v)}" for name, v in self._category_checked.items() if v]
-        self.categorySummaryLabel.setText(self.tr("All categories") if not parts else ", ".join(parts))
+        field = self._category_field()
+        chosen = self._category_checked.get(field.name, set()) if field is not None else set()
+        if field is None or not chosen:
+            text = self.tr("All categories")
+        else:
+            text = self.tr("{0} of {1} ticked").format(len(chosen), len(field.categories or ()))
+        others = sum(1 for name, values in self._category_checked.items()
+                     if values and (field is None or name != field.name))
+        if others:
+            text += self.tr(" (+ {0} other field filter)").format(others)
+        self.categorySummaryLabel.setText(text)
 
     def categories(self) -> Dict[str, tuple]:
         return {name: tuple(sorted(values)) for name, values in self._category_checked.items() if values}
@@ -692,6 +701,8 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
             self._update_buttons()
             return
         self.filter_error = None
+        if query != self.counter.last_query or self.counter.last_count is None:
+            self.countLabel.setText(self.tr("Updating the count…"))
         self.counter.request(query)
         self.queryChanged.emit(query)
         self._update_buttons()
