@@ -22,8 +22,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from qgis.core import (Qgis, QgsBlockingNetworkRequest, QgsFeedback, QgsMessageLog,
                        QgsNetworkAccessManager)
-from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QByteArray, QEventLoop, QTimer, QUrl
+from qgis.PyQt.QtCore import QByteArray, QCoreApplication, QEventLoop, QThread, QTimer, QUrl
 from qgis.PyQt.QtNetwork import QNetworkReply, QNetworkRequest
 
 from . import errors
@@ -104,6 +103,11 @@ def _network_error(code: int, message: str, url: str, cancelled: bool) -> errors
     return errors.StoreUnreachable(detail=message)
 
 
+def on_main_thread() -> bool:
+    app = QCoreApplication.instance()
+    return app is not None and QThread.currentThread() == app.thread()
+
+
 def proxy_in_use() -> str:
     """``host:port`` of the proxy QGIS is set to use (Options > Network), or ""."""
     from qgis.core import QgsSettings
@@ -164,35 +168,75 @@ class HttpTransport:
     def request(self, method: str, path: str, *, params: Optional[dict[str, Any]] = None,
                 json_body: Any = None, token: Optional[str] = None, accept: str = "application/json",
                 feedback: Optional[QgsFeedback] = None) -> HttpResponse:
-        """Send one request and return the 2xx response; anything else raises a typed error."""
+        """Send one request and return the 2xx response; anything else raises a typed error.
+
+        In a worker thread (QgsTask) this uses ``QgsBlockingNetworkRequest``. On the main thread
+        it sends through ``QgsNetworkAccessManager`` and waits in a local event loop that
+        excludes user input: QGIS 3.22's blocking request on the main thread hands the request
+        to a helper thread, and with a TLS certificate error that hand-over can hang for good
+        (seen here with an untrusted certificate).
+        """
         url = self.url(path, params)
         req = self._request(url, token, accept, "application/json" if json_body is not None else None)
-        blocking = QgsBlockingNetworkRequest()
-        started = time.monotonic()
         method = method.upper()
-        if method == "GET":
-            code = blocking.get(req, True, feedback)
-        elif method == "POST":
-            data = QByteArray(json.dumps(json_body if json_body is not None else {}).encode("utf-8"))
-            code = blocking.post(req, data, True, feedback)
-        else:
+        if method not in ("GET", "POST"):
             raise ValueError(f"unsupported method {method}")
-        reply = blocking.reply()
-        status = reply.attribute(QNetworkRequest.HttpStatusCodeAttribute)
+        data = None
+        if method == "POST":
+            data = QByteArray(json.dumps(json_body if json_body is not None else {}).encode("utf-8"))
+        started = time.monotonic()
+        if on_main_thread():
+            status, headers, body, err, err_text = self._send_with_event_loop(method, req, data, feedback)
+        else:
+            status, headers, body, err, err_text = self._send_blocking(method, req, data, feedback)
         ms = int((time.monotonic() - started) * 1000)
         log_path = urlsplit(url).path
-        if status is None or status == 0:
+        if not status:
             cancelled = bool(feedback is not None and feedback.isCanceled())
-            log(f"{method} {log_path} failed after {ms} ms: {reply.errorString() or blocking.errorMessage()}",
-                Qgis.Warning)
-            raise _network_error(int(reply.error()), reply.errorString() or blocking.errorMessage(),
-                                 url, cancelled)
-        status = int(status)
-        response = HttpResponse(status, _header_dict(reply), bytes(reply.content()))
+            log(f"{method} {log_path} failed after {ms} ms: {err_text}", Qgis.Warning)
+            raise _network_error(err, err_text, url, cancelled)
+        response = HttpResponse(status, headers, body)
         log(f"{method} {log_path} -> {status} ({ms} ms)", Qgis.Info if status < 400 else Qgis.Warning)
-        if status >= 400 or code != QgsBlockingNetworkRequest.NoError and status >= 300:
+        if status >= 300:
             raise self._http_error(response)
         return response
+
+    @staticmethod
+    def _send_blocking(method: str, req: QNetworkRequest, data: Optional[QByteArray],
+                       feedback: Optional[QgsFeedback]) -> tuple[int, dict[str, str], bytes, int, str]:
+        blocking = QgsBlockingNetworkRequest()
+        if method == "GET":
+            blocking.get(req, True, feedback)
+        else:
+            blocking.post(req, data, True, feedback)
+        reply = blocking.reply()
+        status = reply.attribute(QNetworkRequest.HttpStatusCodeAttribute)
+        return (int(status or 0), _header_dict(reply), bytes(reply.content()), int(reply.error()),
+                reply.errorString() or blocking.errorMessage())
+
+    @staticmethod
+    def _send_with_event_loop(method: str, req: QNetworkRequest, data: Optional[QByteArray],
+                              feedback: Optional[QgsFeedback]) -> tuple[int, dict[str, str], bytes, int, str]:
+        nam = QgsNetworkAccessManager.instance()
+        reply = nam.get(req) if method == "GET" else nam.post(req, data)
+        loop = QEventLoop()
+        reply.finished.connect(loop.quit)
+        timer = QTimer()
+        timer.setInterval(100)
+        timer.timeout.connect(lambda: reply.abort() if feedback is not None and feedback.isCanceled()
+                              and reply.isRunning() else None)
+        timer.start()
+        try:
+            if not reply.isFinished():
+                loop.exec_(QEventLoop.ExcludeUserInputEvents)
+            timer.stop()
+            status = reply.attribute(QNetworkRequest.HttpStatusCodeAttribute)
+            headers = {bytes(k).decode("latin-1").lower(): bytes(reply.rawHeader(k)).decode("latin-1")
+                       for k in reply.rawHeaderList()}
+            return int(status or 0), headers, bytes(reply.readAll()), int(reply.error()), reply.errorString()
+        finally:
+            timer.stop()
+            reply.deleteLater()
 
     def _http_error(self, response: HttpResponse) -> errors.SafeStatsError:
         try:
@@ -269,7 +313,7 @@ class HttpTransport:
         timer.start()
         try:
             if not reply.isFinished():
-                loop.exec_()
+                loop.exec_(QEventLoop.ExcludeUserInputEvents)
             on_ready_read()  # whatever is left in the buffer
             timer.stop()
             fh.close()
@@ -312,8 +356,8 @@ class HttpTransport:
             _unlink(part)
             raise
         finally:
-            # direct delete: a QgsTask thread runs no event loop after this, so deleteLater would leak
-            sip.delete(reply)
+            # deleted when this thread next runs an event loop (the next request here, at the latest)
+            reply.deleteLater()
 
 
 def _unlink(path: Path) -> None:

@@ -22,7 +22,7 @@ from ..governance.audit import AuditLog
 from ..governance.retention import CacheStore
 from . import errors
 from .client import StoreClient
-from .http import log
+from .http import log, on_main_thread
 from .models import Conditions, LoginResult, UserInfo
 
 AUTHCFG_SETTING = "safestats/authcfg"
@@ -48,7 +48,10 @@ def _clean_url(url: str) -> str:
 
 
 class SessionManager(QObject):
-    """One per plugin. Emits ``signedIn(UserInfo)`` and ``signedOut()``."""
+    """One per plugin. Emits ``signedIn(UserInfo)`` and ``signedOut()``.
+
+    ``fetch_conditions`` and ``sign_in*`` do network I/O: call them from a QgsTask (signals
+    then reach main-thread listeners queued). ``sign_out`` runs on the main thread."""
 
     signedIn = pyqtSignal(object)
     signedOut = pyqtSignal()
@@ -111,6 +114,8 @@ class SessionManager(QObject):
         if not username or not password:
             raise errors.InvalidCredentials("Enter your SafeStats username and password.")
         if self.is_signed_in:
+            if not on_main_thread():
+                raise errors.SafeStatsError("You are already signed in to SafeStats. Sign out first.")
             self.sign_out()
         client = StoreClient(url)
         try:
@@ -163,7 +168,11 @@ class SessionManager(QObject):
             raise errors.PurposeNotPermitted(exc.user_message) from exc
 
     def sign_out(self) -> None:
-        """Revoke tokens on the store, forget them, release layers and purge cached data."""
+        """Revoke tokens on the store, forget them, release layers and purge cached data.
+
+        Main thread only: listeners in ``before_sign_out`` touch map layers."""
+        if not on_main_thread():
+            raise RuntimeError("SessionManager.sign_out() must be called on the main thread")
         client, login = self._client, self._login
         for callback in list(self.before_sign_out):
             try:

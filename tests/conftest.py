@@ -69,6 +69,14 @@ class StoreProcess:
         return self.users[key]
 
 
+def _die_with_parent() -> None:
+    """Linux: the store gets SIGTERM if pytest dies (crash, kill), so no server is left behind."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+
+
 def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 90.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -90,10 +98,11 @@ def _start_store(tmp: Path, password: str, scale: str = "0.02") -> StoreProcess:
     env = dict(os.environ)
     log = open(tmp / "store.log", "wb")
     subprocess.run([str(STORE_BIN), "demo", "--db", db_url, "--scale", scale, "--password", password],
-                   check=True, stdout=log, stderr=subprocess.STDOUT, env=env, timeout=600, cwd=tmp)
+                   check=True, stdout=log, stderr=subprocess.STDOUT, env=env, timeout=600, cwd=tmp,
+                   preexec_fn=_die_with_parent)
     port = free_port()
     proc = subprocess.Popen([str(STORE_BIN), "serve", "--db", db_url, "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp)
+                            stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp, preexec_fn=_die_with_parent)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_for(url, proc)
@@ -266,7 +275,8 @@ def short_ttl_store(store: StoreProcess) -> Iterator[StoreProcess]:
     port = free_port()
     log = open(store.workdir / "store-short-ttl.log", "wb")
     proc = subprocess.Popen([str(STORE_BIN), "serve", "--db", store.db_url, "--host", "127.0.0.1", "--port",
-                             str(port)], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=store.workdir)
+                             str(port)], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=store.workdir,
+                            preexec_fn=_die_with_parent)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_for(url, proc)

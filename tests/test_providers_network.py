@@ -69,6 +69,25 @@ def test_untrusted_certificate(qgis_app, tls_server):
     assert "certificate" in exc.value.user_message and "Certificate Manager" in exc.value.user_message
 
 
+def test_untrusted_certificate_from_a_task(qgis_app, tls_server):
+    """The way the UI calls the store: in a QgsTask (QGIS's SSL handler runs on the main thread)."""
+    from qgis.core import QgsApplication, QgsTask
+    from conftest import wait_for_task
+    caught = []
+
+    def work(_task):
+        try:
+            StoreClient(tls_server).conditions()
+        except errors.SafeStatsError as exc:
+            caught.append(exc)
+        return True
+
+    task = QgsTask.fromFunction("tls", work)
+    QgsApplication.taskManager().addTask(task)
+    wait_for_task(task, timeout=60)
+    assert len(caught) == 1 and isinstance(caught[0], errors.TlsError)
+
+
 def test_https_to_plain_http_port(qgis_app):
     server = HTTPServer(("127.0.0.1", 0), _Hello)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -138,6 +157,58 @@ def test_proxy_wants_credentials(qgis_proxy):
         with pytest.raises(errors.ProxyError) as exc:
             StoreClient("http://store.example.org").conditions()
         assert "proxy user name and password" in exc.value.user_message
+    finally:
+        stop.set()
+        sock.close()
+
+
+def _one_shot_server(response: bytes):
+    """Answer every connection with ``response`` then close (a store that breaks off mid-body)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(5)
+    stop = threading.Event()
+
+    def serve():
+        sock.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                continue
+            conn.recv(65536)
+            conn.sendall(response)
+            conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return sock, stop
+
+
+def test_truncated_download_leaves_no_file(qgis_app, tmp_path):
+    body = b"\x66\x67\x62\x03" + b"x" * 5000
+    sock, stop = _one_shot_server(b"HTTP/1.1 200 OK\r\nContent-Type: application/flatbuffers\r\n"
+                                  b"Content-Length: 20000\r\nX-SafeStats-Count: 10\r\n\r\n" + body)
+    try:
+        client = StoreClient(f"http://127.0.0.1:{sock.getsockname()[1]}")
+        with pytest.raises(errors.DownloadIncomplete) as exc:
+            client.http.download("/collections/mps_crime/items", tmp_path / "dl" / "x.fgb", params={"f": "fgb"},
+                                 token="not-a-real-token")
+        assert "stopped before it was complete" in exc.value.user_message
+        assert list((tmp_path / "dl").iterdir()) == []
+    finally:
+        stop.set()
+        sock.close()
+
+
+def test_download_error_body_is_mapped(qgis_app, tmp_path):
+    payload = b'{"code": "aggregate_only", "description": "counts only"}'
+    sock, stop = _one_shot_server(b"HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: "
+                                  + str(len(payload)).encode() + b"\r\n\r\n" + payload)
+    try:
+        client = StoreClient(f"http://127.0.0.1:{sock.getsockname()[1]}")
+        with pytest.raises(errors.AggregateOnly):
+            client.http.download("/collections/mps_crime/items", tmp_path / "dl" / "x.fgb")
+        assert list((tmp_path / "dl").iterdir()) == []
     finally:
         stop.set()
         sock.close()
