@@ -123,10 +123,25 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(select(db.dataset_state).where(db.dataset_state.c.dataset_id == ds_id)).first()
 
+    def extent(self, g: rights.Grant) -> tuple[Any, Any, int | None]:
+        """(first, last, record count) of the rows the grant can see. The dataset-wide figures in
+        dataset_state are used only when the grant has no area or history limit: for a limited
+        grant they would disclose how many incidents lie outside its area or window (total minus
+        own count) and when the latest incident elsewhere happened."""
+        st = self.state(g.dataset_id)
+        if g.area is None and g.history_months is None:
+            return (st.first_at, st.last_at, st.record_count) if st is not None else (None, None, 0)
+        table = db.incident_tables[g.dataset_id]
+        with self.engine.connect() as conn:
+            n, first, last = conn.execute(
+                select(func.count(), func.min(table.c.occurred_at), func.max(table.c.occurred_at))
+                .where(query.rights_clause(table, g, self.dialect))).one()
+        return first, last, int(n)
+
     def collection_json(self, base: str, g: rights.Grant) -> dict[str, Any]:
         ds, st = g.dataset, self.state(g.dataset_id)
         since = g.history_from()
-        start = st.first_at if st is not None else None
+        start, last_at, record_count = self.extent(g)
         if since is not None and start is not None and start < since:
             start = since
         area_bounds = g.area.bounds if g.area is not None else None
@@ -144,7 +159,7 @@ class Store:
             "id": ds.id, "title": ds.title, "description": ds.description, "itemType": "feature",
             "crs": [CRS84, EPSG27700, EPSG4326], "storageCrs": EPSG27700,
             "extent": {"spatial": {"bbox": [bbox84], "crs": CRS84},
-                       "temporal": {"interval": [[iso(start), iso(st.last_at) if st is not None else None]],
+                       "temporal": {"interval": [[iso(start), iso(last_at)]],
                                     "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}},
             "links": links,
             "safestats": {
@@ -157,11 +172,11 @@ class Store:
                 "limits": {"fields_restricted": g.fields is not None, "area": g.area_wkt, "area_name": g.area_name,
                            "history_from": since.date().isoformat() if since else None,
                            "aggregate_only": g.aggregate_only},
-                "temporal": {"start": iso(start), "end": iso(st.last_at) if st is not None else None},
+                "temporal": {"start": iso(start), "end": iso(last_at)},
                 "last_refresh": iso(st.last_refresh) if st is not None else None,
                 "licence": ds.licence, "attribution": AGENCY_ATTRIBUTION[ds.id],
                 "protective_marking": PROTECTIVE_MARKING,
-                "record_count": None if g.aggregate_only else (st.record_count if st is not None else 0),
+                "record_count": None if g.aggregate_only else record_count,
                 "suppression_threshold": aggregates.threshold(),
             },
         }
