@@ -212,7 +212,7 @@ def test_inactive_agreements_cannot_sign_in(server: Server, matrix: list[OrgCase
 def test_unlisted_datasets_are_indistinguishable_from_missing_ones(matrix: list[OrgCase],
                                                                    sessions: dict[str, Api]) -> None:
     for c in _active(matrix):
-        for role, user in c.users.items():
+        for user in c.users.values():
             api = sessions[user]
             listing = api.get("/collections").text
             me = api.json("/auth/me")["agreement"]["datasets"]
@@ -343,7 +343,7 @@ def test_outside_area_and_history_return_nothing(matrix: list[OrgCase], sessions
                     r = api.get(f"/collections/{g.dataset}/items/{fid}")
                     missing = api.get(f"/collections/{g.dataset}/items/999999999")
                     assert r.status_code == 404 and r.json() == missing.json(), (c.org, g.dataset, fid)
-                r = api.get(f"/collections/{g.dataset}/items", filter=f"hour >= 0", limit=10000)
+                r = api.get(f"/collections/{g.dataset}/items", filter="hour >= 0", limit=10000)
                 assert not set(f["id"] for f in r.json()["features"]) & set(outside.tolist())
     assert checked >= 3
 
