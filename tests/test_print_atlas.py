@@ -1,0 +1,140 @@
+"""Printed ward maps: a 3-ward atlas rendered to PDF in a background task, against a real store.
+
+The per-ward count printed on each page is checked against an independent shapely count over
+the store's own GeoJSON, with small-number suppression ("<5")."""
+from __future__ import annotations
+
+import subprocess
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from conftest import wait_for_task
+from processing_support import all_items, boundary_layer, reference_counts, wards_of
+
+REPO = Path(__file__).resolve().parent.parent
+DATASET = "mps_crime"
+
+
+@pytest.fixture()
+def loaded(signed_in, qgis_new_project):
+    """The current SafeStats layer, loaded the plugin's way (LayerLoader -> FlatGeobuf in the cache)."""
+    from qgis.core import QgsProject
+    from safestats.providers.load_task import LayerLoader
+    from safestats.providers.models import Query
+    from zoneinfo import ZoneInfo
+    loader = LayerLoader(signed_in, QgsProject.instance())
+    info = signed_in.client.collection(DATASET)
+    end = datetime.fromisoformat(info.temporal_end.replace("Z", "+00:00")).astimezone(ZoneInfo("Europe/London"))
+    q = Query(DATASET, start=end - timedelta(days=150), end=end)
+    got = []
+    task = loader.load(q, info)
+    task.loaded.connect(got.append)
+    wait_for_task(task)
+    assert got
+    yield got[0], q
+    loader.unload()
+    QgsProject.instance().clear()
+
+
+def pick_wards(store_http, q, crs):
+    """A ward with 1-4 incidents and two wards touching it (so its page shows "<5")."""
+    from shapely.geometry import shape
+    wards = wards_of(store_http, None, "EPSG:27700")
+    points = all_items(store_http, "mopac", DATASET, q.to_params(), "EPSG:27700")
+    ref = reference_counts(wards, points)
+    shapes = {w["properties"]["code"]: shape(w["geometry"]) for w in wards}
+    for w in wards:
+        code = w["properties"]["code"]
+        if 0 < ref[code]["All"] < 5:
+            near = [c for c, g in shapes.items() if c != code and g.touches(shapes[code])
+                    and ref[c]["All"] >= 5][:2]
+            if len(near) == 2:
+                codes = [code, *near]
+                return [x for x in wards_of(store_http, None, crs) if x["properties"]["code"] in codes]
+    pytest.skip("no small ward with two busier neighbours in the demo data")
+
+
+def pdf_text(path):
+    import unicodedata
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return unicodedata.normalize("NFKC", text)  # "ﬁ" ligatures back to "fi"
+
+
+def test_template_has_every_item():
+    from qgis.core import QgsProject
+    from safestats.ui import atlas
+    for paper in ("A4", "A3"):
+        layout = atlas.load_template(QgsProject(), paper)
+        for item_id in atlas.ITEM_IDS:
+            assert layout.itemById(item_id) is not None, item_id
+        size = layout.pageCollection().page(0).pageSize()
+        assert round(size.width()) == (297 if paper == "A4" else 420)
+    text = (REPO / "ui" / "layouts" / "ward_map.qpt").read_text()
+    assert "@safestats_marking" in text and "@safestats_conditions" in text and "@atlas_pagename" in text
+
+
+@pytest.mark.parametrize("crs", ["EPSG:4326"])
+def test_three_ward_atlas_to_pdf(loaded, store_http, signed_in, audit_log, tmp_path, crs):
+    from safestats.ui import atlas
+    layer, q = loaded
+    wards = pick_wards(store_http, q, crs)
+    codes = [w["properties"]["code"] for w in wards]
+    boundaries = boundary_layer(wards, crs, name="Wards")
+    out = tmp_path / "wards.pdf"
+    job = atlas.prepare_job(boundaries, "name", [layer], str(out), title="Test ward profile", paper="A4",
+                            preset_id="categorised", dpi=100, session=signed_in)
+    task = atlas.start_print(job)
+    progress = []
+    task.progressChanged.connect(progress.append)
+    wait_for_task(task, timeout=180)
+    assert not task.error, task.error
+    assert out.exists() and out.stat().st_size > 10_000
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
+    assert " ".join(info.split()).count("Pages: 3") == 1, info
+    text = pdf_text(out)
+    # reference: shapely over the store's own GeoJSON for the same query
+    points = all_items(store_http, "mopac", DATASET, q.to_params(), crs)
+    ref = reference_counts(wards, points)
+    for w in wards:
+        name, true = w["properties"]["name"], ref[w["properties"]["code"]]["All"]
+        assert f"Test ward profile: {name}" in " ".join(text.split())
+    labels = [" ".join(line.split()) for line in text.splitlines() if "Incidents in this ward:" in line]
+    assert len(labels) == 3
+    printed = sorted(line.split("Incidents in this ward:")[1].split()[0] for line in labels)
+    expected = []
+    trues = sorted(ref[c]["All"] for c in codes)
+    from safestats.providers.processing import counting
+    table = counting.suppress({c: {"All": ref[c]["All"]} for c in codes}, codes, ["All"])
+    expected = sorted(table.cell(c, "All").label for c in codes)
+    assert printed == expected, (printed, trues)
+    assert "<5" in printed and str(min(trues)) not in printed  # the small ward is suppressed on its page
+    for must in ("OFFICIAL-SENSITIVE", "for crime prevention and reduction only; not for enforcement",
+                 "Metropolitan Police Service", "Data extracted"):
+        assert must.lower() in " ".join(text.split()).lower(), must
+    entry = audit_log.last("export")
+    assert entry["destination"] == str(out) and entry["dataset"] == DATASET and "ward maps" in entry["reason"]
+    # pictures for a human to look at
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(out), str(tmp_path / "page")], check=True)
+    pngs = sorted(tmp_path.glob("page-*.png"))
+    assert len(pngs) == 3
+    keep = Path("/tmp/safestats-atlas-pages")
+    keep.mkdir(exist_ok=True)
+    for p in pngs:
+        (keep / p.name).write_bytes(p.read_bytes())
+
+
+def test_one_pdf_per_ward_in_27700(loaded, store_http, signed_in, tmp_path):
+    from safestats.ui import atlas
+    layer, q = loaded
+    wards = pick_wards(store_http, q, "EPSG:27700")
+    boundaries = boundary_layer(wards, "EPSG:27700", name="Wards")
+    job = atlas.prepare_job(boundaries, "name", [layer], str(tmp_path / "pdfs"), paper="A3", per_ward=True,
+                            dpi=72, session=signed_in)
+    paths = atlas.export_job(job)
+    assert len(paths) == 3 and all(Path(p).stat().st_size > 5_000 for p in paths)
+    names = {Path(p).name for p in paths}
+    assert all(n.startswith("ward_") for n in names)
+    info = subprocess.run(["pdfinfo", paths[0]], capture_output=True, text=True, check=True).stdout
+    assert "1191 x 842" in info or "1190 x 842" in info, info  # A3 landscape in points

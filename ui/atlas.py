@@ -1,0 +1,609 @@
+"""Printed ward maps: an atlas over any boundary layer, one page per ward (no widgets here).
+
+* ``ui/layouts/ward_map.qpt`` is the A4 landscape template (title, map, legend, scale bar, north
+  arrow, period and extraction date, attribution per agency, protective marking top and bottom,
+  and the conditions line). ``write_template`` regenerates it from ``_build_template``; A3 pages
+  are the same template scaled by √2.
+* ``PrintJob`` is captured on the main thread (``prepare_job``): copies of the boundary features,
+  the incident layers' sources, styles and provenance. ``export_job`` then builds a private
+  ``QgsProject`` (the user's project is never touched), counts incidents per ward with
+  small-number suppression (a ward with 1–4 incidents prints "<5"), and writes one multi-page
+  PDF or one PDF per ward. ``PrintTask`` runs ``export_job`` in QGIS's task manager.
+* The map zooms to each ward; neighbouring wards are greyed; incidents are clipped to the page's
+  ward (atlas clipping, plus a rule filter ``intersects($geometry, @atlas_geometry)``).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from qgis.core import (QgsApplication, QgsExpression, QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsExpressionContextUtils,
+                       QgsFeature, QgsFeatureRequest, QgsFeedback, QgsFields, QgsField, QgsFillSymbol,
+                       QgsGeometry, QgsLayoutExporter, QgsLayoutItemLabel, QgsLayoutItemLegend,
+                       QgsLayoutItemMap, QgsLayoutItemPage, QgsLayoutItemPicture, QgsLayoutItemScaleBar,
+                       QgsLayoutItemShape, QgsLayoutMeasurement, QgsLayoutObject, QgsLayoutPoint, QgsLayoutSize, QgsLegendStyle,
+                       QgsMapClippingRegion, QgsMapLayer, QgsMessageLog, QgsPalLayerSettings, QgsPrintLayout, QgsProperty,
+                       QgsProject, QgsReadWriteContext, QgsRectangle, QgsRuleBasedRenderer, QgsScaleBarSettings, QgsTask,
+                       QgsTextFormat, QgsUnitTypes, QgsVectorLayer, QgsVectorLayerSimpleLabeling, Qgis)
+from qgis.PyQt.QtCore import QCoreApplication, QVariant, pyqtSignal
+from qgis.PyQt.QtGui import QColor, QFont
+from qgis.PyQt.QtXml import QDomDocument
+
+from ..governance import disclosure
+from ..governance import marking as gov_marking
+from ..providers.processing import counting, spatial
+
+LOG_TAG = "SafeStats"
+TEMPLATE = Path(__file__).resolve().parent / "layouts" / "ward_map.qpt"
+BNG = QgsCoordinateReferenceSystem("EPSG:27700")
+CONDITIONS = "For crime prevention and reduction only; not for enforcement."
+PAPERS = {"A4": 1.0, "A3": math.sqrt(2)}
+COUNT_FIELD = "ss_count"
+LABEL_FIELD = "ss_label"
+STATUS_FIELD = "ss_suppressed"
+NORTH_ARROW = ":/images/north_arrows/layout_default_north_arrow.svg"
+ITEM_IDS = ("title", "map", "legend", "scalebar", "north", "period", "extracted", "ward_count", "attribution",
+            "marking_top", "marking_bottom", "conditions")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("SafeStats", text)
+
+
+def log(message: str, level: Qgis.MessageLevel = Qgis.Info) -> None:
+    QgsMessageLog.logMessage(message, LOG_TAG, level)
+
+
+# ================================================================== job
+
+
+@dataclass
+class IncidentSource:
+    """One incident layer as it is printed (re-opened from its source in the worker thread)."""
+
+    name: str
+    source: str
+    provider: str
+    subset: str
+    crs: str
+    style_xml: str
+    fields: QgsFields
+    features: Optional[list[QgsFeature]] = None  # memory layers: copied
+    attribution: str = ""
+    marking: str = ""
+    period: str = ""
+    extracted: str = ""
+    dataset: str = ""
+
+
+@dataclass
+class PrintJob:
+    boundary_name: str
+    boundary_fields: QgsFields
+    boundary_crs: str
+    boundary_features: list[QgsFeature]
+    name_field: str
+    incidents: list[IncidentSource]
+    output: str
+    title: str = ""
+    paper: str = "A4"
+    per_ward: bool = False
+    threshold: int = disclosure.DEFAULT_THRESHOLD
+    dpi: int = 200
+    extracted: str = ""
+    audit: Any = None
+    audit_fields: dict[str, Any] = field(default_factory=dict)
+
+
+def _style_xml(layer: QgsMapLayer) -> str:
+    doc = QDomDocument()
+    layer.exportNamedStyle(doc, QgsReadWriteContext(), QgsMapLayer.Symbology | QgsMapLayer.Rendering)
+    return doc.toString()
+
+
+def _incident_source(layer: QgsVectorLayer, preset_id: Optional[str], area: QgsRectangle,
+                     area_crs: QgsCoordinateReferenceSystem) -> IncidentSource:
+    styled = layer
+    if preset_id:
+        from . import presets
+        styled = layer.clone()
+        field_name, categories = presets.layer_category_info(layer)
+        if not field_name:
+            from ..providers.processing.algorithms.common import CATEGORY_FIELDS
+            field_name = next((f for f in CATEGORY_FIELDS if layer.fields().indexOf(f) >= 0), None)
+            if field_name:
+                categories = sorted(str(v) for v in layer.uniqueValues(layer.fields().indexOf(field_name))
+                                    if v not in (None, "") and str(v) != "NULL")
+        presets.apply_preset(styled, preset_id, category_field=field_name or None,
+                             categories=list(categories or ()) or None,
+                             dataset_id=layer.customProperty("safestats/dataset", None) or None)
+    features = None
+    if layer.providerType() == "memory":
+        rect = QgsCoordinateTransform(area_crs, layer.crs(), QgsProject.instance()).transformBoundingBox(area) \
+            if area_crs != layer.crs() else area
+        features = [QgsFeature(f) for f in layer.getFeatures(QgsFeatureRequest().setFilterRect(rect))]
+    period, extracted = "", str(layer.customProperty("safestats/extracted_at", "") or "")
+    try:
+        from ..providers.layers import query_of
+        q = query_of(layer)
+        if q.start or q.end:
+            a = q.start.astimezone(counting.LONDON).date().strftime("%-d %b %Y") if q.start else tr("start")
+            b = q.end.astimezone(counting.LONDON).date().strftime("%-d %b %Y") if q.end else tr("now")
+            period = f"{a} – {b}"
+    except Exception:  # noqa: BLE001 - not a SafeStats layer: no stored query
+        period = ""
+    return IncidentSource(
+        name=layer.name(), source=layer.source(), provider=layer.providerType(), subset=layer.subsetString(),
+        crs=layer.crs().authid() or layer.crs().toWkt(), style_xml=_style_xml(styled), fields=QgsFields(layer.fields()),
+        features=features, attribution=(layer.attribution() if hasattr(layer, "attribution") else "") or "",
+        marking=gov_marking.layer_marking(layer), period=period, extracted=extracted[:10],
+        dataset=str(layer.customProperty("safestats/dataset", "") or ""))
+
+
+def prepare_job(boundaries: QgsVectorLayer, name_field: str, incident_layers: list[QgsVectorLayer], output: str, *,
+                title: str = "", paper: str = "A4", per_ward: bool = False,
+                threshold: int = disclosure.DEFAULT_THRESHOLD, preset_id: Optional[str] = None,
+                selected_only: bool = False, dpi: int = 200, session: Any = None) -> PrintJob:
+    """Capture everything the export needs, on the main thread."""
+    if paper not in PAPERS:
+        raise ValueError(f"paper must be one of {sorted(PAPERS)}")
+    if boundaries.fields().indexOf(name_field) < 0:
+        raise ValueError(tr("The boundary layer has no field “{0}”.").format(name_field))
+    threshold = max(int(threshold), disclosure.DEFAULT_THRESHOLD)
+    feats = boundaries.selectedFeatures() if selected_only and boundaries.selectedFeatureCount() else \
+        list(boundaries.getFeatures())
+    feats = [QgsFeature(f) for f in feats if f.hasGeometry()]
+    if not feats:
+        raise ValueError(tr("The boundary layer has no areas to print."))
+    area = QgsRectangle()
+    for f in feats:
+        area.combineExtentWith(f.geometry().boundingBox())
+    sources = [_incident_source(l, preset_id, area, boundaries.crs()) for l in incident_layers]
+    fields: dict[str, Any] = {}
+    audit = None
+    if session is not None:
+        audit = getattr(session, "audit", None)
+        if getattr(session, "is_signed_in", False) and session.user:
+            fields = {"user": session.user.username, "organisation": session.user.organisation_name,
+                      "purpose": session.purpose, "store": session.store_url}
+    return PrintJob(boundary_name=boundaries.name(), boundary_fields=QgsFields(boundaries.fields()),
+                    boundary_crs=boundaries.crs().authid() or boundaries.crs().toWkt(), boundary_features=feats,
+                    name_field=name_field, incidents=sources, output=output,
+                    title=title or tr("Community safety ward map"), paper=paper, per_ward=per_ward, threshold=threshold,
+                    dpi=dpi, extracted=max((s.extracted for s in sources), default="") or
+                    datetime.now(timezone.utc).date().isoformat(), audit=audit, audit_fields=fields)
+
+
+# ================================================================== layers of the private project
+
+
+def _crs(text: str) -> QgsCoordinateReferenceSystem:
+    crs = QgsCoordinateReferenceSystem(text)
+    return crs if crs.isValid() else QgsCoordinateReferenceSystem.fromWkt(text)
+
+
+def coverage_layer(job: PrintJob, project: QgsProject) -> QgsVectorLayer:
+    """The boundaries in EPSG:27700 with the (suppressed) incident count of each ward."""
+    fields = QgsFields(job.boundary_fields)
+    for f in (QgsField(COUNT_FIELD, QVariant.Int), QgsField(LABEL_FIELD, QVariant.String),
+              QgsField(STATUS_FIELD, QVariant.String)):
+        fields.append(f)
+    layer = QgsVectorLayer("MultiPolygon?crs=EPSG:27700", job.boundary_name, "memory")
+    layer.dataProvider().addAttributes(fields.toList())
+    layer.updateFields()
+    xform = QgsCoordinateTransform(_crs(job.boundary_crs), BNG, project.transformContext())
+    out = []
+    for f in job.boundary_features:
+        g = QgsGeometry(f.geometry())
+        if _crs(job.boundary_crs) != BNG:
+            g.transform(xform)
+        g.convertToMultiType()
+        nf = QgsFeature(layer.fields())
+        nf.setGeometry(g)
+        nf.setAttributes(list(f.attributes()) + [None, None, None])
+        out.append(nf)
+    layer.dataProvider().addFeatures(out)
+    layer.updateExtents()
+    return layer
+
+
+def incident_layer(src: IncidentSource) -> QgsVectorLayer:
+    if src.features is not None:
+        layer = QgsVectorLayer(f"Point?crs={src.crs}", src.name, "memory")
+        layer.dataProvider().addAttributes(src.fields.toList())
+        layer.updateFields()
+        layer.dataProvider().addFeatures(src.features)
+        layer.updateExtents()
+    else:
+        layer = QgsVectorLayer(src.source, src.name, src.provider)
+        if src.subset:
+            layer.setSubsetString(src.subset)
+    if not layer.isValid():
+        raise RuntimeError(tr("The incident layer “{0}” could not be opened for printing.").format(src.name))
+    doc = QDomDocument()
+    if src.style_xml and doc.setContent(src.style_xml):
+        layer.importNamedStyle(doc)
+    return layer
+
+
+def count_wards(coverage: QgsVectorLayer, incidents: list[QgsVectorLayer], threshold: int,
+                project: QgsProject, feedback: Optional[QgsFeedback] = None) -> counting.CountTable:
+    """Incidents per ward, suppressed; written into the coverage layer's ss_* fields."""
+    polys = spatial.Polygons([QgsFeature(f) for f in coverage.getFeatures()], coverage.crs())
+    index = spatial.PolygonIndex(polys)
+    assigned: dict[int, list[object]] = {}
+    for layer in incidents:
+        part, _n = spatial.assign(spatial.iter_points(layer, coverage.crs(), project.transformContext(), feedback),
+                                  index, lambda _f: counting.ALL, feedback)
+        for fid, keys in part.items():
+            assigned.setdefault(fid, []).extend(keys)
+    rows = [f.id() for f in polys.features]
+    table = counting.suppress(counting.tally(assigned), rows, [counting.ALL], threshold)
+    idx = [coverage.fields().indexOf(n) for n in (COUNT_FIELD, LABEL_FIELD, STATUS_FIELD)]
+    changes = {}
+    for fid in rows:
+        cell = table.cell(fid, counting.ALL)
+        label = cell.label + (" " + tr("(not mapped)") if cell.suppressed else "")
+        changes[fid] = {idx[0]: cell.count, idx[1]: label, idx[2]: cell.status}
+    coverage.dataProvider().changeAttributeValues(changes)
+    return table
+
+
+def style_coverage(coverage: QgsVectorLayer, name_field: str) -> None:
+    """The page's ward: white with a bold outline; neighbours greyed, with grey names."""
+    root = QgsRuleBasedRenderer.Rule(None)
+    current = QgsFillSymbol.createSimple({"color": "0,0,0,0", "outline_color": "35,35,35,255", "outline_width": "0.8"})
+    neighbour = QgsFillSymbol.createSimple({"color": "215,215,215,255", "outline_color": "150,150,150,255",
+                                            "outline_width": "0.25"})
+    r1 = QgsRuleBasedRenderer.Rule(current, 0, 0, "@atlas_featureid = $id", tr("This ward"))
+    r2 = QgsRuleBasedRenderer.Rule(neighbour, 0, 0, "", tr("Neighbouring wards"))
+    r2.setIsElse(True)
+    root.appendChild(r2)
+    root.appendChild(r1)
+    coverage.setRenderer(QgsRuleBasedRenderer(root))
+    labels = QgsPalLayerSettings()
+    labels.fieldName = f'if(@atlas_featureid = $id, \'\', "{name_field}")'
+    labels.isExpression = True
+    fmt = QgsTextFormat()
+    fmt.setSize(7)
+    fmt.setColor(QColor(110, 110, 110))
+    labels.setFormat(fmt)
+    coverage.setLabeling(QgsVectorLayerSimpleLabeling(labels))
+    coverage.setLabelsEnabled(True)
+
+
+def clip_to_atlas(layer: QgsVectorLayer) -> None:
+    """Draw only incidents inside the page's ward (rule filter on top of the layer's own style)."""
+    renderer = layer.renderer()
+    if renderer is None or renderer.type() == "heatmapRenderer":
+        return  # heatmaps are clipped by the map item's atlas clipping instead
+    expr = "intersects($geometry, @atlas_geometry)"
+    if layer.crs() != BNG:
+        expr = f"intersects(transform($geometry, '{layer.crs().authid()}', 'EPSG:27700'), @atlas_geometry)"
+    root = QgsRuleBasedRenderer.Rule(None)
+    inner = QgsRuleBasedRenderer.convertFromRenderer(renderer)
+    if inner is None:
+        return
+    clip = QgsRuleBasedRenderer.Rule(None, 0, 0, expr, tr("In this ward"))
+    for child in inner.rootRule().children():
+        clip.appendChild(child.clone())
+    root.appendChild(clip)
+    layer.setRenderer(QgsRuleBasedRenderer(root))
+
+
+# ================================================================== layout
+
+
+def _label(layout: QgsPrintLayout, item_id: str, text: str, x: float, y: float, w: float, h: float,
+           size: float = 9, bold: bool = False, colour: str = "#000000", align: int = 1) -> QgsLayoutItemLabel:
+    label = QgsLayoutItemLabel(layout)
+    label.setId(item_id)
+    label.setText(text)
+    fmt_font = QFont("Sans Serif")
+    fmt_font.setPointSizeF(size)
+    fmt_font.setBold(bold)
+    label.setFont(fmt_font)
+    label.setFontColor(QColor(colour))
+    label.setHAlign(align)
+    label.setVAlign(128)  # Qt.AlignVCenter
+    layout.addLayoutItem(label)
+    label.attemptMove(QgsLayoutPoint(x, y, QgsUnitTypes.LayoutMillimeters))
+    label.attemptResize(QgsLayoutSize(w, h, QgsUnitTypes.LayoutMillimeters))
+    return label
+
+
+def _build_template(project: QgsProject) -> QgsPrintLayout:
+    """The A4 landscape ward map (what ``ward_map.qpt`` holds)."""
+    layout = QgsPrintLayout(project)
+    layout.initializeDefaults()
+    layout.setName("SafeStats ward map")
+    layout.pageCollection().page(0).setPageSize("A4", QgsLayoutItemPage.Landscape)
+    red = "#b00020"
+    _label(layout, "marking_top", "[% @safestats_marking %]", 98, 2, 101, 6, 10, True, red, 4)
+    _label(layout, "title", "[% @safestats_title %]: [% @atlas_pagename %]", 8, 8, 200, 10, 16, True)
+    m = QgsLayoutItemMap(layout)
+    m.setId("map")
+    m.setFrameEnabled(True)
+    layout.addLayoutItem(m)
+    # order matters in 3.22: resize, CRS and extent before moving (moving first leaves an empty
+    # extent); the atlas keeps the ratio of the map's current extent, so give it the item's ratio
+    m.attemptResize(QgsLayoutSize(200, 170, QgsUnitTypes.LayoutMillimeters))
+    m.setCrs(BNG)
+    m.zoomToExtent(QgsRectangle(503000, 155000, 563000, 201000))
+    m.attemptMove(QgsLayoutPoint(8, 20, QgsUnitTypes.LayoutMillimeters))
+    m.setAtlasDriven(True)
+    m.setAtlasScalingMode(QgsLayoutItemMap.Auto)
+    m.setAtlasMargin(0.12)
+    north = QgsLayoutItemPicture(layout)
+    north.setId("north")
+    north.setPicturePath(NORTH_ARROW)
+    layout.addLayoutItem(north)
+    north.attemptMove(QgsLayoutPoint(193, 23, QgsUnitTypes.LayoutMillimeters))
+    north.attemptResize(QgsLayoutSize(12, 16, QgsUnitTypes.LayoutMillimeters))
+    bar = QgsLayoutItemScaleBar(layout)
+    bar.setId("scalebar")
+    bar.setStyle("Single Box")
+    bar.setLinkedMap(m)
+    bar.applyDefaultSize(QgsUnitTypes.DistanceKilometers)
+    bar.setUnits(QgsUnitTypes.DistanceMeters)
+    bar.setUnitLabel("m")
+    bar.setNumberOfSegments(2)
+    bar.setNumberOfSegmentsLeft(0)
+    bar.setSegmentSizeMode(QgsScaleBarSettings.SegmentSizeFitWidth)
+    bar.setMinimumBarWidth(18)
+    bar.setMaximumBarWidth(35)
+    bar.setUnitsPerSegment(250)
+    bar.setBackgroundEnabled(True)
+    layout.addLayoutItem(bar)
+    bar.attemptMove(QgsLayoutPoint(11, 177, QgsUnitTypes.LayoutMillimeters))
+    _label(layout, "ward_count", "[% @safestats_count_caption %]: [% attribute(@atlas_feature, 'ss_label') %]",
+           214, 20, 76, 12, 11, True)
+    _label(layout, "period", "[% @safestats_period_caption %]: [% @safestats_period %]", 214, 32, 76, 8, 8.5)
+    _label(layout, "extracted", "[% @safestats_extracted_caption %]: [% @safestats_extracted %]", 214, 39, 76, 8, 8.5)
+    legend = QgsLayoutItemLegend(layout)
+    legend.setId("legend")
+    legend.setTitle("Legend")
+    legend.setLinkedMap(m)
+    legend.setLegendFilterByMapEnabled(True)
+    legend.setColumnCount(1)
+    legend.setSymbolHeight(3.5)
+    legend.setSymbolWidth(5)
+    legend.setResizeToContents(False)
+    legend.setFrameEnabled(False)
+    for style in (QgsLegendStyle.Title, QgsLegendStyle.Group, QgsLegendStyle.Subgroup, QgsLegendStyle.SymbolLabel):
+        f = QFont("Sans Serif")
+        f.setPointSizeF(10 if style == QgsLegendStyle.Title else 7.5)
+        f.setBold(style in (QgsLegendStyle.Title, QgsLegendStyle.Subgroup))
+        legend.rstyle(style).setFont(f)
+    layout.addLayoutItem(legend)
+    legend.attemptMove(QgsLayoutPoint(214, 49, QgsUnitTypes.LayoutMillimeters))
+    legend.attemptResize(QgsLayoutSize(76, 100, QgsUnitTypes.LayoutMillimeters))
+    _label(layout, "attribution", "[% @safestats_attribution %]", 214, 150, 76, 22, 7, False, "#333333")
+    _label(layout, "conditions", "[% @safestats_conditions %]", 8, 192, 200, 6, 8.5, True)
+    _label(layout, "marking_bottom", "[% @safestats_marking %]", 98, 201, 101, 6, 10, True, red, 4)
+    return layout
+
+
+def write_template(path: Path = TEMPLATE) -> Path:
+    project = QgsProject()
+    layout = _build_template(project)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not layout.saveAsTemplate(str(path), QgsReadWriteContext()):
+        raise RuntimeError(f"could not write {path}")
+    return path
+
+
+def load_template(project: QgsProject, paper: str = "A4", path: Path = TEMPLATE) -> QgsPrintLayout:
+    doc = QDomDocument()
+    if not doc.setContent(path.read_text(encoding="utf-8")):
+        raise RuntimeError(tr("The ward map template {0} cannot be read.").format(path.name))
+    layout = QgsPrintLayout(project)
+    items, ok = layout.loadFromTemplate(doc, QgsReadWriteContext())
+    if not ok:
+        raise RuntimeError(tr("The ward map template {0} cannot be read.").format(path.name))
+    missing = [i for i in ITEM_IDS if layout.itemById(i) is None]
+    if missing:
+        raise RuntimeError(tr("The ward map template lacks items: {0}").format(", ".join(missing)))
+    factor = PAPERS[paper]
+    if factor != 1.0:
+        _scale(layout, paper, factor)
+    return layout
+
+
+def _scale(layout: QgsPrintLayout, paper: str, factor: float) -> None:
+    layout.pageCollection().page(0).setPageSize(paper, QgsLayoutItemPage.Landscape)
+    for item in layout.items():
+        if not hasattr(item, "id") or isinstance(item, QgsLayoutItemPage) or not hasattr(item, "attemptMove"):
+            continue
+        pos, size = item.positionWithUnits(), item.sizeWithUnits()
+        item.attemptMove(QgsLayoutPoint(pos.x() * factor, pos.y() * factor, pos.units()))
+        if isinstance(item, QgsLayoutItemScaleBar):
+            continue
+        item.attemptResize(QgsLayoutSize(size.width() * factor, size.height() * factor, size.units()))
+        if isinstance(item, QgsLayoutItemLabel):
+            f = item.font()
+            f.setPointSizeF(f.pointSizeF() * factor)
+            item.setFont(f)
+
+
+def set_variables(layout: QgsPrintLayout, job: PrintJob) -> None:
+    marking = gov_marking.highest(s.marking for s in job.incidents) or gov_marking.DEFAULT_MARKING
+    attributions = []
+    for s in job.incidents:
+        text = s.attribution or (f"Source: {s.name}, via GLA SafeStats" if s.dataset else "")
+        if text and text not in attributions:
+            attributions.append(text)
+    periods = sorted({s.period for s in job.incidents if s.period})
+    values = {
+        "safestats_title": job.title,
+        "safestats_marking": marking,
+        "safestats_period": "; ".join(periods) or tr("all dates loaded"),
+        "safestats_period_caption": tr("Period"),
+        "safestats_extracted": job.extracted,
+        "safestats_extracted_caption": tr("Data extracted"),
+        "safestats_count_caption": tr("Incidents in this ward"),
+        "safestats_attribution": "\n".join(attributions + [tr("Boundaries: {0}").format(job.boundary_name)]),
+        "safestats_conditions": tr(CONDITIONS) + " " + tr(
+            "Counts below {0} are shown as “<{0}”; “*” hides a further count so that none can be worked out "
+            "from a total.").format(job.threshold),
+        "safestats_threshold": job.threshold,
+    }
+    for name, value in values.items():
+        QgsExpressionContextUtils.setLayoutVariable(layout, name, value)
+
+
+def build_layout(job: PrintJob, project: QgsProject, feedback: Optional[QgsFeedback] = None
+                 ) -> tuple[QgsPrintLayout, QgsVectorLayer, list[QgsVectorLayer], counting.CountTable]:
+    """Layers in ``project`` (private), counts, and the atlas layout, ready to export."""
+    project.setCrs(BNG)
+    coverage = coverage_layer(job, project)
+    incidents = [incident_layer(s) for s in job.incidents]
+    table = count_wards(coverage, incidents, job.threshold, project, feedback)
+    style_coverage(coverage, job.name_field)
+    for layer in incidents:
+        clip_to_atlas(layer)
+    taken = {l.name() for l in incidents}
+    while coverage.name() in taken:  # names select the layers of each page (see MapLayers below)
+        coverage.setName(coverage.name() + " ")
+    project.addMapLayers([coverage, *incidents])
+    layout = load_template(project, job.paper)
+    layout.setName(job.title)
+    project.layoutManager().addLayout(layout)
+    set_variables(layout, job)
+    m: QgsLayoutItemMap = layout.itemById("map")
+    m.setCrs(BNG)
+    m.zoomToExtent(coverage.extent())  # sets the extent's ratio to the item's (atlas keeps that ratio)
+    m.setLayers([*incidents, coverage])
+    m.setKeepLayerSet(True)
+    # a ward whose count is suppressed shows no incidents at all (points would give the count away)
+    m.dataDefinedProperties().setProperty(QgsLayoutObject.MapLayers, QgsProperty.fromExpression(
+        "if(coalesce(attribute(@atlas_feature, {0}), '') = '', {1}, {2})".format(
+            QgsExpression.quotedString(STATUS_FIELD),
+            QgsExpression.quotedString("|".join(l.name() for l in [*incidents, coverage])),
+            QgsExpression.quotedString(coverage.name()))))
+    clip = m.atlasClippingSettings()
+    clip.setEnabled(True)
+    clip.setFeatureClippingType(QgsMapClippingRegion.FeatureClippingType.ClipPainterOnly)
+    clip.setRestrictToLayers(True)
+    clip.setLayersToClip(incidents)
+    legend: QgsLayoutItemLegend = layout.itemById("legend")
+    legend.setAutoUpdateModel(False)
+    legend_root = legend.model().rootGroup()
+    legend_root.removeAllChildren()
+    for layer in incidents:
+        legend_root.addLayer(layer)
+    legend_root.addLayer(coverage)
+    legend.setLinkedMap(m)
+    legend.setTitle(tr("Legend"))
+    atlas = layout.atlas()
+    atlas.setCoverageLayer(coverage)
+    atlas.setEnabled(True)
+    atlas.setHideCoverage(False)
+    atlas.setPageNameExpression(f'"{job.name_field}"')
+    atlas.setSortFeatures(True)
+    atlas.setSortExpression(f'"{job.name_field}"')
+    atlas.setFilenameExpression(f"'ward_' || regexp_replace(\"{job.name_field}\", '[^A-Za-z0-9]+', '_')")
+    return layout, coverage, incidents, table
+
+
+def export_job(job: PrintJob, feedback: Optional[QgsFeedback] = None) -> list[str]:
+    """Build and export; returns the PDF paths. Runs in any thread (all objects are its own)."""
+    project = QgsProject()
+    layout, coverage, incidents, table = build_layout(job, project, feedback)
+    settings = QgsLayoutExporter.PdfExportSettings()
+    settings.dpi = job.dpi
+    settings.rasterizeWholeImage = False
+    settings.forceVectorOutput = False
+    settings.exportMetadata = True
+    atlas = layout.atlas()
+    out = Path(job.output)
+    if job.per_ward:
+        out.mkdir(parents=True, exist_ok=True)
+        result, error = QgsLayoutExporter.exportToPdfs(atlas, str(out / "ward.pdf"), settings, feedback)
+        paths = sorted(str(p) for p in out.glob("ward_*.pdf"))
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        result, error = QgsLayoutExporter.exportToPdf(atlas, str(out), settings, feedback)
+        paths = [str(out)]
+    if feedback is not None and feedback.isCanceled():
+        raise InterruptedError(tr("Printing was cancelled."))
+    if result != QgsLayoutExporter.Success:
+        raise RuntimeError(tr("The ward maps could not be written: {0}").format(error or result))
+    _audit(job, paths, table)
+    log(f"printed {len(job.boundary_features)} ward map page(s) to {len(paths)} PDF file(s)")
+    return paths
+
+
+def _audit(job: PrintJob, paths: list[str], table: counting.CountTable) -> None:
+    if job.audit is None:
+        return
+    try:
+        p, s = table.status_counts([counting.ALL])
+        job.audit.record("export", dataset=",".join(sorted({x.dataset for x in job.incidents if x.dataset})) or None,
+                         layer="; ".join(x.name for x in job.incidents),
+                         destination=paths[0] if len(paths) == 1 else str(Path(paths[0]).parent) if paths else job.output,
+                         rows=table.grand_total.true_count, reason=(
+                             f"ward maps: {len(job.boundary_features)} pages of {job.boundary_name}, {job.paper}; "
+                             f"{p} ward counts below {job.threshold} and {s} more suppressed"),
+                         **{k: v for k, v in job.audit_fields.items() if v})
+    except Exception as exc:  # noqa: BLE001 - auditing must not lose the printed maps
+        log(f"audit write failed: {exc}", Qgis.Warning)
+
+
+# ================================================================== task
+
+
+class PrintTask(QgsTask):
+    """Export a ``PrintJob`` in the background. Signals ``done(paths)`` / ``failed(message)``."""
+
+    done = pyqtSignal(list)
+    failed = pyqtSignal(str)
+
+    def __init__(self, job: PrintJob) -> None:
+        super().__init__(tr("SafeStats: printing ward maps"), QgsTask.CanCancel)
+        self.job = job
+        self.feedback = QgsFeedback()
+        self.feedback.progressChanged.connect(self.setProgress)
+        self.paths: list[str] = []
+        self.error = ""
+
+    def cancel(self) -> None:
+        self.feedback.cancel()
+        super().cancel()
+
+    def run(self) -> bool:
+        try:
+            self.paths = export_job(self.job, self.feedback)
+            return True
+        except InterruptedError as exc:
+            self.error = str(exc)
+        except Exception as exc:  # noqa: BLE001 - reported on the main thread
+            self.error = f"{exc}"
+            log(f"printing ward maps failed: {type(exc).__name__}: {exc}", Qgis.Warning)
+        return False
+
+    def finished(self, result: bool) -> None:
+        if result:
+            self.done.emit(self.paths)
+        else:
+            self.failed.emit(self.error or tr("Printing was cancelled."))
+
+
+_RUNNING: set[PrintTask] = set()
+
+
+def start_print(job: PrintJob, on_done: Optional[Callable[[list], None]] = None,
+                on_failed: Optional[Callable[[str], None]] = None) -> PrintTask:
+    task = PrintTask(job)
+    _RUNNING.add(task)
+    if on_done is not None:
+        task.done.connect(on_done)
+    if on_failed is not None:
+        task.failed.connect(on_failed)
+    task.taskCompleted.connect(lambda: _RUNNING.discard(task))
+    task.taskTerminated.connect(lambda: _RUNNING.discard(task))
+    QgsApplication.taskManager().addTask(task)
+    return task
