@@ -178,10 +178,14 @@ def add_boroughs() -> None:
     """Reference boundaries under the incidents (light grey), fetched with the signed-in client."""
     import json
 
-    data = flow.plugin.session.client.get_json("/collections/boroughs/items", {"limit": 100})
+    from safestats.providers.models import CRS_27700
+
+    data = flow.plugin.session.client.get_json("/collections/boroughs/items",
+                                               {"limit": 100, "crs": CRS_27700})
     path = OUT / "boroughs.geojson"
     path.write_text(json.dumps(data), encoding="utf-8")
     layer = QgsVectorLayer(str(path), "Boroughs (SafeStats reference)", "ogr")
+    layer.setCrs(QgsCoordinateReferenceSystem("EPSG:27700"))  # coordinates were asked for in EPSG:27700
     layer.setRenderer(layer.renderer().clone())
     symbol = QgsFillSymbol.createSimple({"color": "246,246,243,255", "outline_color": "150,150,150,255",
                                          "outline_width": "0.3"})
@@ -295,7 +299,10 @@ def shoot_map(name: str) -> Callable[[], None]:
 
 def apply(preset_id: str) -> Callable[[], None]:
     def inner() -> None:
+        iface.messageBar().clearWidgets()
         flow.plugin._apply_preset_to_active(preset_id)
+        dock = flow.plugin.dock
+        dock.presetCombo.setCurrentIndex(max(0, dock.presetCombo.findData(preset_id)))
         iface.mapCanvas().refreshAllLayers()
     return inner
 
@@ -344,6 +351,7 @@ def aggregates_loaded() -> bool:
 def zoom_to_aggregates() -> None:
     from safestats.providers.layers import safestats_layers
 
+    iface.messageBar().clearWidgets()
     layer = [l for l in safestats_layers() if l.customProperty("safestats/kind") == "aggregates"][0]
     iface.setActiveLayer(layer)
     zoom_to(layer, 1.05)

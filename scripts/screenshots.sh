@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Screenshots of the plugin in a REAL QGIS desktop under Xvfb, against a real demo store.
-#   bash scripts/screenshots.sh [OUT_DIR]      (default: docs/img/raw; needs the store's venv)
+#   bash scripts/screenshots.sh [OUT_DIR]      (default: /tmp/safestats-screenshots; needs the store venv)
+# The PNGs picked for the docs are copied by hand into docs/img/ after looking at them.
 # Starts the store (demo data, scale 0.02), a throwaway QGIS profile with the plugin linked from
 # this checkout and enabled, runs scripts/screenshots.py inside QGIS, then stops everything.
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
-OUT="${1:-$REPO/docs/img/raw}"
+OUT="${1:-/tmp/safestats-screenshots}"
 STORE="$REPO/store/.venv/bin/safestats-store"
 [ -x "$STORE" ] || { echo "store not installed: $STORE (run scripts/setup.sh)"; exit 1; }
 command -v xvfb-run >/dev/null || { echo "xvfb-run missing (apt-get install xvfb xauth)"; exit 1; }

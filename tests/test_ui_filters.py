@@ -251,3 +251,26 @@ def test_aggregate_only_dataset_offers_choropleth(dock: Any) -> None:
             if not str(dock.presetCombo.itemData(i)).startswith("user:")] == ["choropleth"]
     assert "counts only" in dock.datasetList.currentItem().text()
     assert "Counts only" in dock.datasetDetails.toPlainText()
+
+
+def test_very_large_load_asks_first(dock: Any, monkeypatch: Any) -> None:
+    from qgis.PyQt.QtWidgets import QMessageBox
+    from safestats.ui import dock as dock_module
+
+    query = dock.build_query()
+    dock.counter.last_query, dock.counter.last_count = query, dock_module.LARGE_LOAD + 1
+    asked: list = []
+    emitted: list = []
+    dock.loadRequested.connect(lambda *args: emitted.append(args))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a) or QMessageBox.No)
+    dock.request_load()
+    assert len(asked) == 1 and emitted == []
+    assert "250,000" in asked[0][2] or "250000" in asked[0][2].replace(",", "")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    dock.request_load()
+    assert len(emitted) == 1 and emitted[0][0] == query
+    # below the threshold: no question
+    dock.counter.last_count = 10
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: pytest.fail("asked for a small load"))
+    dock.request_load()
+    assert len(emitted) == 2

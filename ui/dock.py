@@ -145,6 +145,7 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
             self.canvas.extentsChanged.connect(self._on_extent_changed)
         if self.iface is not None:
             self.iface.currentLayerChanged.connect(self._update_buttons)
+            self.iface.currentLayerChanged.connect(self._sync_preset_from_layer)
 
     def release(self) -> None:
         """Disconnect from QGIS objects and remove canvas items (plugin unload)."""
@@ -159,10 +160,11 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
             except (TypeError, RuntimeError):
                 pass
         if self.iface is not None:
-            try:
-                self.iface.currentLayerChanged.disconnect(self._update_buttons)
-            except (TypeError, RuntimeError):
-                pass
+            for slot in (self._update_buttons, self._sync_preset_from_layer):
+                try:
+                    self.iface.currentLayerChanged.disconnect(slot)
+                except (TypeError, RuntimeError):
+                    pass
         self._stop_drawing()
         if self._draw_tool is not None:
             self._draw_tool.release()
@@ -276,6 +278,18 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
                 self.presetCombo.setItemData(self.presetCombo.count() - 1, preset.description, Qt.ToolTipRole)
             self.presetCombo.setCurrentIndex(max(0, self.presetCombo.findData(presets.default_preset_id(access))))
         self.presetCombo.blockSignals(False)
+
+    def _sync_preset_from_layer(self, *_args: Any) -> None:
+        """Selecting a SafeStats layer of the dataset on screen shows its current style in the dock
+        (the filters are left alone: they describe the next load, not the layer)."""
+        layer = self.current_safestats_layer() if self.iface is not None else None
+        current = self.current_dataset()
+        if layer is None or current is None or layer.customProperty("safestats/dataset") != current.id:
+            return
+        preset_id = presets.current_preset(layer)
+        index = self.presetCombo.findData(preset_id) if preset_id else -1
+        if index >= 0:
+            self.presetCombo.setCurrentIndex(index)
 
     def selected_preset(self) -> str:
         return str(self.presetCombo.currentData() or "")
@@ -495,6 +509,10 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
             self.boundaryList.addItem(item)
         self.boundaryList.blockSignals(False)
         self._filter_boundary_list()
+        for row in range(self.boundaryList.count()):
+            if self.boundaryList.item(row).checkState() == Qt.Checked:
+                self.boundaryList.scrollToItem(self.boundaryList.item(row))
+                break
 
     def _filter_boundary_list(self) -> None:
         text = self.boundarySearchEdit.text().strip().lower()
