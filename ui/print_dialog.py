@@ -1,0 +1,197 @@
+""""Print ward maps…": pick a boundary layer, its name field, the incidents (usually the loaded
+SafeStats layer), a style preset and the paper; export one multi-page PDF (or one PDF per ward)
+in a background task. Thin: the layout and disclosure control live in ``ui.atlas``.
+
+Entry point for the plugin: ``open_print_dialog(iface, session)``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+from qgis.core import Qgis, QgsMapLayerProxyModel, QgsProject, QgsSettings, QgsVectorLayer, QgsWkbTypes
+from qgis.gui import QgsFileWidget
+from qgis.PyQt import uic
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QWidget
+
+from ..governance import disclosure
+from ..providers.layers import is_safestats_layer, safestats_layers
+from . import atlas, presets
+
+FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).with_name("print_dialog.ui")))
+LAST_DIR_SETTING = "safestats/print_dir"  # a folder path only
+KEEP_STYLE = ""
+NAME_FIELDS = ("name", "ward_name", "wd22nm", "WD22NM", "lsoa_name", "LSOA21NM", "NAME")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("SafeStats", text)
+
+
+class PrintWardMapsDialog(QDialog, FORM_CLASS):
+    def __init__(self, iface: Any, session: Any = None, parent: Optional[QWidget] = None,
+                 project: Optional[QgsProject] = None) -> None:
+        super().__init__(parent)
+        self.setupUi(self)
+        self.iface = iface
+        self.session = session
+        self.project = project or QgsProject.instance()
+        self.task: Optional[atlas.PrintTask] = None
+        self.paths: list[str] = []
+        self.error = ""
+        self.dpi = 200
+        self.print_button = self.buttonBox.button(QDialogButtonBox.Ok)
+        self.print_button.setText(tr("Print"))
+        self.close_button = self.buttonBox.button(QDialogButtonBox.Close)
+        self.buttonBox.accepted.connect(self.start)
+        self.buttonBox.rejected.connect(self._close_or_cancel)
+
+        self.boundaryLayerCombo.setFilters(QgsMapLayerProxyModel.PolygonLayer)
+        self.incidentsLayerCombo.setFilters(QgsMapLayerProxyModel.PointLayer)
+        self.boundaryLayerCombo.layerChanged.connect(self._on_boundary_changed)
+        self.incidentsLayerCombo.layerChanged.connect(self._fill_presets)
+        for paper in atlas.PAPERS:
+            self.paperCombo.addItem(paper, paper)
+        self.thresholdSpin.setMinimum(disclosure.DEFAULT_THRESHOLD)
+        self.thresholdSpin.setValue(disclosure.DEFAULT_THRESHOLD)
+        self.titleEdit.setText(tr("Community safety ward map"))
+        self.outputWidget.setStorageMode(QgsFileWidget.SaveFile)
+        self.outputWidget.setFilter(tr("PDF files (*.pdf)"))
+        self.outputWidget.setDialogTitle(tr("Save ward maps as"))
+        last = QgsSettings().value(LAST_DIR_SETTING, "") or str(Path.home())
+        self.outputWidget.setDefaultRoot(str(last))
+        self.perWardCheck.toggled.connect(self._on_per_ward)
+        self._pick_defaults()
+
+    # ---------------------------------------------------------------- defaults
+
+    def _pick_defaults(self) -> None:
+        active = self.iface.activeLayer() if self.iface is not None else None
+        if isinstance(active, QgsVectorLayer) and active.geometryType() == QgsWkbTypes.PointGeometry:
+            self.incidentsLayerCombo.setLayer(active)
+        else:
+            loaded = [l for l in safestats_layers(self.project) if l.geometryType() == QgsWkbTypes.PointGeometry]
+            if loaded:
+                self.incidentsLayerCombo.setLayer(loaded[0])
+        if isinstance(active, QgsVectorLayer) and active.geometryType() == QgsWkbTypes.PolygonGeometry:
+            self.boundaryLayerCombo.setLayer(active)
+        self._on_boundary_changed(self.boundaryLayerCombo.currentLayer())
+        self._fill_presets(self.incidentsLayerCombo.currentLayer())
+
+    def _on_boundary_changed(self, layer: Any) -> None:
+        self.nameFieldCombo.setLayer(layer)
+        if isinstance(layer, QgsVectorLayer):
+            for name in NAME_FIELDS:
+                if layer.fields().indexOf(name) >= 0:
+                    self.nameFieldCombo.setField(name)
+                    break
+
+    def _fill_presets(self, layer: Any) -> None:
+        self.presetCombo.clear()
+        self.presetCombo.addItem(tr("Keep the layer's style"), KEEP_STYLE)
+        dataset = layer.customProperty("safestats/dataset", None) if isinstance(layer, QgsVectorLayer) else None
+        for preset in presets.presets_for("records", dataset or None):
+            self.presetCombo.addItem(preset.title, preset.id)
+
+    def _on_per_ward(self, on: bool) -> None:
+        self.outputWidget.setStorageMode(QgsFileWidget.GetDirectory if on else QgsFileWidget.SaveFile)
+        self.outputWidget.setDialogTitle(tr("Folder for the ward PDFs") if on else tr("Save ward maps as"))
+
+    # ---------------------------------------------------------------- printing
+
+    def _validate(self) -> Optional[str]:
+        if self.boundaryLayerCombo.currentLayer() is None:
+            return tr("Choose a boundary layer (polygons, e.g. wards).")
+        if not self.nameFieldCombo.currentField():
+            return tr("Choose the field holding the area names.")
+        if self.incidentsLayerCombo.currentLayer() is None:
+            return tr("Choose the incidents layer (load a SafeStats dataset first).")
+        if not self.outputWidget.filePath().strip():
+            return tr("Choose where to save the PDF.")
+        return None
+
+    def output_path(self) -> str:
+        path = self.outputWidget.filePath().strip()
+        if not self.perWardCheck.isChecked() and not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        return path
+
+    def build_job(self) -> atlas.PrintJob:
+        incidents = self.incidentsLayerCombo.currentLayer()
+        return atlas.prepare_job(
+            self.boundaryLayerCombo.currentLayer(), self.nameFieldCombo.currentField(), [incidents],
+            self.output_path(), title=self.titleEdit.text().strip(), paper=self.paperCombo.currentData(),
+            per_ward=self.perWardCheck.isChecked(), threshold=self.thresholdSpin.value(),
+            preset_id=self.presetCombo.currentData() or None, selected_only=self.selectedOnlyCheck.isChecked(),
+            dpi=self.dpi, session=self.session)
+
+    def start(self) -> None:
+        problem = self._validate()
+        if problem:
+            self._status(problem, error=True)
+            return
+        layer = self.incidentsLayerCombo.currentLayer()
+        if not is_safestats_layer(layer):
+            self._status(tr("Note: “{0}” is not a SafeStats layer; its own attribution is printed.").format(
+                layer.name()))
+        try:
+            job = self.build_job()
+        except (ValueError, RuntimeError) as exc:
+            self._status(str(exc), error=True)
+            return
+        QgsSettings().setValue(LAST_DIR_SETTING, str(Path(job.output).parent if not job.per_ward else job.output))
+        self.paths, self.error = [], ""
+        self._set_running(True)
+        self.task = atlas.start_print(job, self._on_done, self._on_failed)
+        self.task.progressChanged.connect(lambda p: self.progressBar.setValue(int(p)))
+
+    def _on_done(self, paths: list) -> None:
+        self.paths = list(paths)
+        self._set_running(False)
+        self.progressBar.setValue(100)
+        where = paths[0] if len(paths) == 1 else str(Path(paths[0]).parent) if paths else ""
+        text = tr("Printed {0} file(s): {1}").format(len(paths), where)
+        self._status(text)
+        if self.iface is not None and hasattr(self.iface, "messageBar"):
+            try:
+                self.iface.messageBar().pushMessage(tr("SafeStats"), text, Qgis.Success, 6)
+            except Exception:  # noqa: BLE001 - a test iface may have no message bar
+                pass
+
+    def _on_failed(self, message: str) -> None:
+        self.error = message
+        self._set_running(False)
+        self._status(message, error=True)
+
+    def _set_running(self, running: bool) -> None:
+        self.progressBar.setVisible(running or self.progressBar.value() > 0)
+        if running:
+            self.progressBar.setValue(0)
+        self.print_button.setEnabled(not running)
+        self.close_button.setText(tr("Cancel") if running else tr("Close"))
+        for widget in (self.areasGroup, self.dataGroup, self.pageGroup):
+            widget.setEnabled(not running)
+
+    def _close_or_cancel(self) -> None:
+        if self.task is not None and self.error == "" and not self.paths and self.print_button.isEnabled() is False:
+            self.task.cancel()
+            return
+        self.reject()
+
+    def _status(self, text: str, error: bool = False) -> None:
+        self.statusLabel.setText(text)
+        self.statusLabel.setStyleSheet("color: #b00020;" if error else "")
+
+
+_OPEN: list[PrintWardMapsDialog] = []
+
+
+def open_print_dialog(iface: Any, session: Any = None) -> PrintWardMapsDialog:
+    """Show the "Print ward maps…" dialog (non-modal; printing runs in the background)."""
+    parent = iface.mainWindow() if iface is not None and hasattr(iface, "mainWindow") else None
+    dialog = PrintWardMapsDialog(iface, session, parent)
+    _OPEN.append(dialog)
+    dialog.finished.connect(lambda _r: _OPEN.remove(dialog) if dialog in _OPEN else None)
+    dialog.show()
+    return dialog
