@@ -30,6 +30,7 @@ from .catalogue import Dataset
 from .clock import utcnow
 
 MAX_REPORTED = 200
+INT32_MAX = 2**31 - 1
 _TO_BNG = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
 _TO_WGS = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
 
@@ -155,11 +156,14 @@ def validate(ds: Dataset, df: pd.DataFrame, geography: Any) -> tuple[IngestRepor
             _problem(report, ~empty & ~col.isin(f.categories), f.name,
                      f"is not one of the {len(f.categories)} allowed values")
         if f.type in ("integer", "number"):
-            num = pd.to_numeric(col.where(~empty), errors="coerce")
-            bad = ~empty & num.isna()
+            # float64 throughout (to_numeric may give uint64); non-finite values and integers beyond
+            # the database's 32-bit INTEGER are refused here rather than failing the insert
+            num = pd.to_numeric(col.where(~empty), errors="coerce").astype("float64")
+            bad = ~empty & ~np.isfinite(num)
             if f.type == "integer":
-                bad |= ~empty & num.notna() & (num != num.round())
-            _problem(report, bad, f.name, f"is not a{'' if f.type == 'number' else ' whole'} number")
+                bad |= ~empty & ~bad & ((num != num.round()) | (num.abs() > INT32_MAX))
+            _problem(report, bad, f.name, f"is not a{'' if f.type == 'number' else ' whole'} number"
+                     + (f" up to {INT32_MAX}" if f.type == "integer" else ""))
             out[f.name] = num.where(~bad).astype("Int64" if f.type == "integer" else "Float64")
         else:
             out[f.name] = col.where(~empty, None)
