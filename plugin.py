@@ -17,7 +17,7 @@ from .providers import errors
 from .providers.layers import is_safestats_layer
 from .providers.load_task import LayerLoader
 from .providers.session import SessionManager
-from .ui import background, messages, presets
+from .ui import background, compat, messages, presets
 
 PLUGIN_DIR = Path(__file__).resolve().parent
 ICONS = PLUGIN_DIR / "icons"
@@ -315,7 +315,7 @@ class SafeStatsPlugin(QObject):
         if not isinstance(layer, QgsVectorLayer) or not is_safestats_layer(layer):
             return
         dataset_id = layer.customProperty("safestats/dataset") or None
-        polygons = layer.geometryType() == 2
+        polygons = compat.is_polygons(layer)
         current = presets.current_preset(layer)
         for preset in presets.presets_for("aggregate" if polygons else "records", dataset_id):
             action = menu.addAction(preset.title)

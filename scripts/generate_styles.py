@@ -8,21 +8,27 @@ It also renders icons/safestats.png (the plugin manager icon) from icons/safesta
 """
 from __future__ import annotations
 
-import importlib.util
+import os
 import sys
 from pathlib import Path
+
+# deterministic XML attribute order, so regenerating unchanged presets gives identical files
+os.environ.setdefault("QT_HASH_SEED", "0")
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _load_presets():
-    """Import ui/presets.py by path (the checkout's folder name is not a package name)."""
-    spec = importlib.util.spec_from_file_location("safestats_presets", ROOT / "ui" / "presets.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
-    return module
+    """Import ui/presets.py as QGIS would: package ``safestats`` from a folder holding a link to
+    the checkout (the checkout's own folder name is not a valid package name)."""
+    import tempfile
+
+    plugins = Path(tempfile.mkdtemp(prefix="safestats-gen-"))
+    (plugins / "safestats").symlink_to(ROOT, target_is_directory=True)
+    sys.path.insert(0, str(plugins))
+    from safestats.ui import presets
+
+    return presets
 
 
 def main() -> int:

@@ -21,7 +21,7 @@ from qgis.PyQt.QtWidgets import QInputDialog, QListWidgetItem, QMessageBox, QWid
 
 from ..providers import daterange
 from ..providers.models import BBoxArea, BoundaryArea, CollectionInfo, PolygonArea, Query
-from . import messages, presets
+from . import compat, messages, presets
 from .background import FunctionTask, run_task
 from .count_preview import LARGE_LOAD, CountPreview
 from .map_tools import BNG, PolygonDrawTool, area_rubber_band
@@ -99,7 +99,7 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
         self._apply_quick_pick()
         self.boundaryKindCombo.addItem(self.tr("Boroughs"), "boroughs")
         self.boundaryKindCombo.addItem(self.tr("Wards"), "wards")
-        self.polygonLayerCombo.setFilters(QgsMapLayerProxyModel.PolygonLayer)
+        self.polygonLayerCombo.setFilters(compat.POLYGON_LAYER_FILTER)
         self.polygonLayerCombo.setAllowEmptyLayer(True)
         self.polygonLayerCombo.setLayer(None)
         self.progressBar.hide()

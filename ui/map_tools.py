@@ -9,17 +9,19 @@ from __future__ import annotations
 from typing import List, Optional
 
 from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsGeometry,
-                       QgsPointXY, QgsProject, QgsWkbTypes)
+                       QgsPointXY, QgsProject)
 from qgis.gui import QgsMapCanvas, QgsMapMouseEvent, QgsMapTool, QgsRubberBand
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor, QKeyEvent
+
+from .compat import POLYGON_GEOMETRY
 
 BNG = QgsCoordinateReferenceSystem("EPSG:27700")
 
 
 def area_rubber_band(canvas: QgsMapCanvas) -> QgsRubberBand:
     """The look of a SafeStats filter area on the canvas (blue, translucent, dashed outline)."""
-    band = QgsRubberBand(canvas, QgsWkbTypes.PolygonGeometry)
+    band = QgsRubberBand(canvas, POLYGON_GEOMETRY)
     band.setColor(QColor(43, 108, 176, 220))
     band.setFillColor(QColor(43, 108, 176, 40))
     band.setWidth(2)
@@ -60,7 +62,7 @@ class PolygonDrawTool(QgsMapTool):
 
     def _redraw(self, hover: Optional[QgsPointXY] = None) -> None:
         band = self._ensure_band()
-        band.reset(QgsWkbTypes.PolygonGeometry)
+        band.reset(POLYGON_GEOMETRY)
         for point in self._points + ([hover] if hover is not None else []):
             band.addPoint(point, False)
         band.show()
@@ -70,7 +72,7 @@ class PolygonDrawTool(QgsMapTool):
     def _clear(self) -> None:
         self._points = []
         if self._band is not None:
-            self._band.reset(QgsWkbTypes.PolygonGeometry)
+            self._band.reset(POLYGON_GEOMETRY)
 
     # ---------------------------------------------------------------- finishing
 

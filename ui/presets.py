@@ -35,14 +35,13 @@ from qgis.core import (
     QgsRendererCategory,
     QgsRendererRange,
     QgsStyle,
-    QgsSymbol,
-    QgsUnitTypes,
     QgsVectorLayer,
-    QgsWkbTypes,
     Qgis,
 )
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
+
+from . import compat
 
 STYLES_DIR = Path(__file__).resolve().parent / "styles"
 LOG_TAG = "SafeStats"
@@ -280,7 +279,7 @@ def heatmap_ramp() -> QgsGradientColorRamp:
 def build_heatmap_renderer() -> QgsHeatmapRenderer:
     renderer = QgsHeatmapRenderer()
     renderer.setRadius(8.0)
-    renderer.setRadiusUnit(QgsUnitTypes.RenderMillimeters)
+    renderer.setRadiusUnit(compat.RENDER_MILLIMETERS)
     renderer.setMaximumValue(0)  # automatic
     renderer.setRenderQuality(2)
     renderer.setColorRamp(heatmap_ramp())
@@ -333,7 +332,7 @@ def hexagon_expression(size_expression: str = HEX_SIZE_EXPRESSION) -> str:
 
 def build_hexagon_renderer(colour: QColor = QColor(189, 0, 38)):
     """Single-symbol renderer whose geometry generator draws translucent stacked hexagons."""
-    from qgis.core import QgsProperty, QgsSingleSymbolRenderer, QgsSymbolLayer
+    from qgis.core import QgsProperty, QgsSingleSymbolRenderer
 
     rgb = f"{colour.red()},{colour.green()},{colour.blue()}"
     fill = QgsFillSymbol.createSimple({
@@ -342,10 +341,10 @@ def build_hexagon_renderer(colour: QColor = QColor(189, 0, 38)):
         "outline_width": "0.1",
     })
     fill.symbolLayer(0).setDataDefinedProperty(
-        QgsSymbolLayer.PropertyFillColor,
+        compat.PROPERTY_FILL_COLOR,
         QgsProperty.fromExpression(f"color_rgba({rgb}, {HEX_ALPHA_EXPRESSION})"))
     generator = QgsGeometryGeneratorSymbolLayer.create({"geometryModifier": hexagon_expression()})
-    generator.setSymbolType(QgsSymbol.Fill)
+    generator.setSymbolType(compat.FILL_SYMBOL)
     generator.setSubSymbol(fill)
     marker = QgsMarkerSymbol()
     marker.changeSymbolLayer(0, generator)
@@ -465,17 +464,17 @@ def apply_preset(layer: QgsVectorLayer, preset_id: str, *, category_field: Optio
     ok = False
     if preset_id == CATEGORISED:
         field, cats = layer_category_info(layer)
-        if field and geometry == QgsWkbTypes.PointGeometry:
+        if field and geometry == compat.POINT_GEOMETRY:
             renderer = build_categorised_renderer(field, cats)
             if layer.featureCount() > 20000:
                 _shrink_symbols(renderer, 1.3)
             layer.setRenderer(renderer)
             ok = True
-    elif preset_id == HEATMAP and geometry == QgsWkbTypes.PointGeometry:
+    elif preset_id == HEATMAP and geometry == compat.POINT_GEOMETRY:
         ok = _load_builtin_qml(layer, "heatmap.qml") or _set(layer, build_heatmap_renderer())
-    elif preset_id == HEXAGONS and geometry == QgsWkbTypes.PointGeometry:
+    elif preset_id == HEXAGONS and geometry == compat.POINT_GEOMETRY:
         ok = _load_builtin_qml(layer, "hexagons.qml") or _set(layer, build_hexagon_renderer())
-    elif preset_id == CHOROPLETH and geometry == QgsWkbTypes.PolygonGeometry:
+    elif preset_id == CHOROPLETH and geometry == compat.POLYGON_GEOMETRY:
         _load_builtin_qml(layer, "choropleth.qml")
         breaks = jenks_breaks(layer, "count") if layer.fields().indexOf("count") >= 0 else []
         layer.setRenderer(build_choropleth_renderer(breaks or None))
