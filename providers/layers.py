@@ -276,15 +276,20 @@ class ProjectGuard(QObject):
         self.project.writeMapLayer.connect(self._on_write_map_layer)
         self.project.writeProject.connect(self._on_write_project)
         self.project.readProject.connect(self._on_read_project)
+        self.project.layersRemoved.connect(self._on_layers_removed)
 
     def detach(self) -> None:
         for signal, slot in ((self.project.writeMapLayer, self._on_write_map_layer),
                              (self.project.writeProject, self._on_write_project),
-                             (self.project.readProject, self._on_read_project)):
+                             (self.project.readProject, self._on_read_project),
+                             (self.project.layersRemoved, self._on_layers_removed)):
             try:
                 signal.disconnect(slot)
             except (TypeError, RuntimeError):
                 pass
+
+    def _on_layers_removed(self, _ids: list) -> None:
+        gov_marking.update_project_marking(self.project)
 
     def _on_write_project(self, doc: QDomDocument) -> None:
         scrub_layer_tree(doc, safestats_layers(self.project))

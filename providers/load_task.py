@@ -99,6 +99,10 @@ class LoadTask(QgsTask):
         if result and self.isCanceled():
             result = False
             self.error = errors.LoadCancelled()
+        if result and self.session._client is not self.client:
+            # signed out (or in again) while downloading: the data belongs to an ended session
+            result = False
+            self.error = errors.NotSignedIn("You signed out before the data arrived, so nothing was loaded.")
         if result:
             try:
                 self.layer = self._make_layer()
@@ -227,7 +231,7 @@ class LayerLoader(QObject):
                                          can_fetch=lambda: self.session.is_signed_in, parent=self)
         self.guard.pendingChanged.connect(self.pendingChanged)
         self.session.signedIn.connect(self._on_signed_in)
-        self.session.before_sign_out.append(self.guard.release_all)
+        self.session.before_sign_out.append(self._before_sign_out)
 
     def unload(self) -> None:
         for task in list(self.tasks):
@@ -237,8 +241,17 @@ class LayerLoader(QObject):
             self.session.signedIn.disconnect(self._on_signed_in)
         except (TypeError, RuntimeError):
             pass
-        if self.guard.release_all in self.session.before_sign_out:
-            self.session.before_sign_out.remove(self.guard.release_all)
+        if self._before_sign_out in self.session.before_sign_out:
+            self.session.before_sign_out.remove(self._before_sign_out)
+
+    def _before_sign_out(self) -> None:
+        """Cancel running loads and let every SafeStats layer release its cached file."""
+        for task in list(self.tasks):
+            try:
+                task.cancel()
+            except RuntimeError:  # already finished and deleted
+                self.tasks.discard(task)
+        self.guard.release_all()
 
     def _start(self, task: LoadTask) -> LoadTask:
         self.tasks.add(task)

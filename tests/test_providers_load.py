@@ -208,3 +208,41 @@ def test_project_stores_query_not_data_and_refetches(loader, store, store_http, 
 def test_load_refused_when_not_signed_in(session):
     with pytest.raises(errors.NotSignedIn):
         LoadTask(session, Query("mps_crime"))
+
+
+def test_sign_out_during_load_loads_nothing(loader, cache_store):
+    import time
+    from qgis.core import QgsApplication, QgsProject
+    project = QgsProject.instance()
+    task = LoadTask(loader.session, Query("mps_crime"), project=project)
+    done, failed = [], []
+    task.failed.connect(failed.append)
+    task.taskCompleted.connect(lambda: done.append("completed"))
+    task.taskTerminated.connect(lambda: done.append("terminated"))
+    started = []
+    original = task._on_progress
+    task._on_progress = lambda r, t: (started.append(r), original(r, t))
+    loader._start(task)
+    deadline = time.monotonic() + 60
+    while not started and not done and time.monotonic() < deadline:
+        QgsApplication.processEvents()
+        time.sleep(0.005)
+    loader.session.sign_out()  # on the main thread while the task downloads
+    while not done and time.monotonic() < deadline:
+        QgsApplication.processEvents()
+        time.sleep(0.01)
+    for _ in range(5):
+        QgsApplication.processEvents()
+    assert done == ["terminated"]
+    assert failed and isinstance(failed[0], (errors.LoadCancelled, errors.NotSignedIn))
+    assert layers.safestats_layers(project) == [] and cache_store.files() == []
+
+
+def test_marking_follows_layers(loader):
+    from qgis.core import QgsExpressionContextUtils, QgsProject
+    q, info = _recent(loader.session, "rnli_launches", days=365)
+    layer = _run(loader, loader.load(q, info)).layer
+    project = QgsProject.instance()
+    assert QgsExpressionContextUtils.projectScope(project).variable("safestats_marking") == "OFFICIAL-SENSITIVE"
+    project.removeMapLayer(layer.id())
+    assert not QgsExpressionContextUtils.projectScope(project).hasVariable("safestats_marking")

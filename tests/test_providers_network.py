@@ -212,3 +212,18 @@ def test_download_error_body_is_mapped(qgis_app, tmp_path):
     finally:
         stop.set()
         sock.close()
+
+
+def test_bearer_only_for_the_store_origin(qgis_app):
+    from safestats.providers.http import HttpTransport
+    t = HttpTransport("http://127.0.0.1:8765/")
+    assert t.base_url == "http://127.0.0.1:8765"
+    assert t.is_store_url("http://127.0.0.1:8765/collections?x=1")
+    for other in ("http://127.0.0.1:8766/", "https://127.0.0.1:8765/", "http://localhost:8765/",
+                  "http://evil.example/http://127.0.0.1:8765/"):
+        assert not t.is_store_url(other)
+    assert bytes(t._request(t.url("/auth/me"), "tok", "application/json").rawHeader(b"Authorization")) == b"Bearer tok"
+    assert not t._request("http://evil.example/x", "tok", "application/json").hasRawHeader(b"Authorization")
+    # parameters are percent-encoded once; the token never goes into a URL
+    url = t.url("/collections/x/items", {"filter": "crime_type = 'A&B'", "dow": "1,2"})
+    assert "filter=crime_type%20%3D%20%27A%26B%27" in url and "dow=1,2" in url and "tok" not in url
