@@ -245,6 +245,13 @@ class HttpTransport:
             body = None
         if response.status == 407:
             return errors.ProxyError(detail="proxy authentication required", status=407)
+        if 300 <= response.status < 400:
+            # never followed: the Authorization header must not travel to another address
+            target = response.headers.get("location", "")
+            return errors.StoreUnreachable(
+                "The store address redirects elsewhere" + (f" ({target})" if target else "") +
+                ". Check the store URL (for example https:// instead of http://) and use the address your "
+                "SafeStats team gave you.", status=response.status)
         if body is None and response.status in (502, 503, 504):
             return errors.StoreUnreachable(
                 "The SafeStats store is not answering just now (the server in front of it said "

@@ -23,7 +23,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Callable, Optional
 
-from qgis.core import (QgsAbstractMetadataBase, QgsCoordinateReferenceSystem, QgsDateTimeRange,
+from qgis.core import (Qgis, QgsAbstractMetadataBase, QgsCoordinateReferenceSystem, QgsDateTimeRange,
                        QgsLayerMetadata, QgsLayerTreeGroup, QgsMapLayer, QgsMemoryProviderUtils,
                        QgsProject, QgsVectorLayer, QgsVectorLayerTemporalProperties)
 from qgis.PyQt.QtCore import QDateTime, QObject, Qt, pyqtSignal
@@ -159,13 +159,19 @@ def set_temporal(layer: QgsVectorLayer, field: str = "occurred_at") -> None:
     ftype = layer.fields().at(idx).type()
     from qgis.PyQt.QtCore import QVariant
     if ftype in (QVariant.DateTime, QVariant.Date):
-        props.setMode(QgsVectorLayerTemporalProperties.ModeFeatureDateTimeInstantFromField)
+        props.setMode(_temporal_mode("FeatureDateTimeInstantFromField"))
         props.setStartField(field)
     else:  # a text timestamp: convert with an expression
-        props.setMode(QgsVectorLayerTemporalProperties.ModeFeatureDateTimeStartAndEndFromExpressions)
+        props.setMode(_temporal_mode("FeatureDateTimeStartAndEndFromExpressions"))
         props.setStartExpression(f'to_datetime("{field}")')
         props.setEndExpression(f'to_datetime("{field}")')
     props.setIsActive(True)
+
+
+def _temporal_mode(name: str):  # noqa: ANN202
+    """``Qgis.VectorTemporalMode.<name>`` (3.22+ scoped enum) or the older class constant."""
+    scoped = getattr(getattr(Qgis, "VectorTemporalMode", None), name, None)
+    return scoped if scoped is not None else getattr(QgsVectorLayerTemporalProperties, "Mode" + name)
 
 
 def add_to_project(layer: QgsVectorLayer, project: Optional[QgsProject] = None) -> QgsVectorLayer:

@@ -26,8 +26,18 @@ LARGE_LOAD_ROWS = 200_000
 StyleCallback = Callable[[QgsVectorLayer, CollectionInfo], None]
 
 
-def needs_confirmation(count: int, threshold: int = LARGE_LOAD_ROWS) -> bool:
-    return count > threshold
+def large_load_rows() -> int:
+    """Rows above which the UI asks before loading (QgsSettings ``safestats/large_load_rows``)."""
+    from qgis.core import QgsSettings
+    try:
+        value = int(QgsSettings().value("safestats/large_load_rows", LARGE_LOAD_ROWS))
+    except (TypeError, ValueError):
+        return LARGE_LOAD_ROWS
+    return value if value > 0 else LARGE_LOAD_ROWS
+
+
+def needs_confirmation(count: int, threshold: Optional[int] = None) -> bool:
+    return count > (threshold if threshold is not None else large_load_rows())
 
 
 class LoadTask(QgsTask):

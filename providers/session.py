@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
+from qgis.core import Qgis, QgsApplication, QgsAuthMethodConfig, QgsSettings
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from ..governance import conditions as gov_conditions
@@ -64,6 +64,8 @@ class SessionManager(QObject):
         self._client: Optional[StoreClient] = None
         self._login: Optional[LoginResult] = None
         self.conditions: Optional[Conditions] = None
+        #: set after a sign-in that worked but could not save the password ("remember me")
+        self.warning: Optional[str] = None
         #: called before the cache is purged on sign-out (layers release their files)
         self.before_sign_out: list[Callable[[], None]] = []
 
@@ -132,10 +134,15 @@ class SessionManager(QObject):
             self._audit("sign_in_failed", store=url, user=username, purpose=purpose, error=exc.code)
             raise
         self._client, self._login = client, result
-        if remember:
-            self.remember(url, username, password)
-        else:
-            self.forget_credentials(url)
+        self.warning = None
+        try:
+            if remember:
+                self.remember(url, username, password)
+            else:
+                self.forget_credentials(url)
+        except errors.SafeStatsError as exc:  # signed in all the same; the UI shows the warning
+            self.warning = exc.user_message
+            log(f"sign-in kept, but: {exc.user_message}", Qgis.Warning)
         self._audit("sign_in", store=url, user=result.user.username,
                     organisation=result.user.organisation_name, purpose=result.purpose,
                     conditions_version=result.conditions_version)

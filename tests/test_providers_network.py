@@ -227,3 +227,15 @@ def test_bearer_only_for_the_store_origin(qgis_app):
     # parameters are percent-encoded once; the token never goes into a URL
     url = t.url("/collections/x/items", {"filter": "crime_type = 'A&B'", "dow": "1,2"})
     assert "filter=crime_type%20%3D%20%27A%26B%27" in url and "dow=1,2" in url and "tok" not in url
+
+
+def test_redirect_is_not_followed(qgis_app):
+    sock, stop = _one_shot_server(b"HTTP/1.1 301 Moved Permanently\r\nLocation: https://elsewhere.example/\r\n"
+                                  b"Content-Length: 0\r\n\r\n")
+    try:
+        with pytest.raises(errors.StoreUnreachable) as exc:
+            StoreClient(f"http://127.0.0.1:{sock.getsockname()[1]}").conditions()
+        assert "redirects elsewhere (https://elsewhere.example/)" in exc.value.user_message
+    finally:
+        stop.set()
+        sock.close()
