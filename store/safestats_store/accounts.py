@@ -184,7 +184,7 @@ def login(engine: Engine, username: str, password: str, conditions_version: str 
     return body
 
 
-def refresh(engine: Engine, refresh_token: str) -> dict:
+def refresh(engine: Engine, refresh_token: str, has_active_agreement: callable | None = None) -> dict:  # type: ignore[valid-type]
     now = utcnow()
     with engine.begin() as conn:
         tok = conn.execute(select(db.tokens).where(db.tokens.c.token_hash == _token_hash(refresh_token),
@@ -209,6 +209,11 @@ def refresh(engine: Engine, refresh_token: str) -> dict:
         user = conn.execute(select(db.users).where(db.users.c.id == tok.user_id)).one()
         if not user.active:
             raise errors.NotAuthenticated("Your account is disabled.")
+        # like sign-in: an organisation whose agreement has expired gets no new session
+        # (suspension already revokes every token of the organisation)
+        if has_active_agreement is not None and not has_active_agreement(conn, user.org_id):
+            raise errors.NoAgreement("Your organisation's Data Sharing Agreement is not active (expired or "
+                                     "suspended), so your session cannot be renewed.")
         body = _issue(conn, user.id, tok.family, tok.purpose, tok.conditions_version)
         body.update(user=_user_json(conn, user), purpose=tok.purpose, conditions_version=tok.conditions_version)
     return body

@@ -223,14 +223,14 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
     async def _crash(_req: Request, exc: Exception) -> Response:
         log.exception("unhandled error")
         return _json({"code": "server_error", "description": "The store hit an internal error; it has been logged."},
-                     500)
+                     500, headers=SECURITY_HEADERS)  # runs outside the middleware below, so add them here
 
     @app.middleware("http")
     async def _transport(request: Request, call_next: Any) -> Response:
         if (request.url.scheme != "https" and not store.allow_http
                 and not _is_loopback(request.client.host if request.client else None)):
             return _json(errors.HttpsRequired("Use https:// - SafeStats refuses plain HTTP except on this "
-                                              "machine (localhost).").body(), 403)
+                                              "machine (localhost).").body(), 403, headers=SECURITY_HEADERS)
         response = await call_next(request)
         for k, v in SECURITY_HEADERS.items():
             response.headers.setdefault(k, v)
@@ -278,7 +278,7 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
 
     @app.post("/auth/refresh")
     def refresh(body: RefreshBody) -> Response:
-        return _json(accounts.refresh(engine, body.refresh_token))
+        return _json(accounts.refresh(engine, body.refresh_token, rights.has_active_agreement))
 
     @app.post("/auth/logout")
     def logout(request: Request) -> Response:

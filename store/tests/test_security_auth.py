@@ -1,0 +1,252 @@
+"""Sign-in and transport under attack (extends test_auth.py, which covers conditions, first lockout,
+TOTP, access-token expiry, rotation with reuse detection, Basic, logout, and a first secrets check).
+
+Here: the back-off (a second lock is longer than the first, and a success resets it), refresh-token
+expiry, token kinds not interchangeable, refresh refused once the agreement has ended, suspension
+revoking every session on every endpoint at the next request, no secrets in a debug-level log with
+the access log on (wrong passwords, TOTP codes, refresh tokens, Basic headers), plain HTTP refused
+for non-loopback clients, and security headers on every kind of response.
+"""
+from __future__ import annotations
+
+import base64
+import sqlite3
+import time
+from datetime import datetime, timedelta
+
+import pyotp
+import pytest
+import requests
+from fastapi.testclient import TestClient
+
+from conftest import PASSWORD, Server, run_cli
+from safety_support import start_store, stop_store
+
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Cache-Control": "no-store",
+                    "Referrer-Policy": "no-referrer"}
+
+
+def _add_user(server: Server, name: str, org: str = "camden", *extra: str) -> str:
+    return run_cli("user", "add", name, "--org", org, "--password-env", "PW", *extra, "--db", server.db,
+                   env={"PW": PASSWORD}).stdout
+
+
+def _expire_lock(server: Server, username: str) -> None:
+    """Let the lock run out (as if its time had passed) without touching the back-off counter."""
+    with sqlite3.connect(server.db) as conn:
+        conn.execute("UPDATE users SET locked_until = ? WHERE username = ?",
+                     ((datetime.utcnow() - timedelta(seconds=1)).isoformat(sep=" "), username))
+
+
+def _lock(server: Server, username: str) -> int:
+    for _ in range(5):
+        assert server.login(username, password="bad-password-123").status_code == 401
+    r = server.login(username)
+    assert r.status_code == 423 and r.json()["code"] == "account_locked"
+    return int(r.headers["Retry-After"])
+
+
+def test_lockout_back_off_second_lock_is_longer_and_success_resets(server: Server) -> None:
+    _add_user(server, "backoff.tester")
+    first = _lock(server, "backoff.tester")
+    assert 14 * 60 <= first <= 15 * 60
+    # while locked even the right password is refused, and so is a wrong one (no oracle)
+    assert server.login("backoff.tester", password="bad-password-123").status_code == 423
+    _expire_lock(server, "backoff.tester")
+    second = _lock(server, "backoff.tester")
+    assert second > first and 29 * 60 <= second <= 30 * 60, (first, second)
+    _expire_lock(server, "backoff.tester")
+    third = _lock(server, "backoff.tester")
+    assert third > second
+    # a successful sign-in after the lock ends resets the back-off to the first step
+    _expire_lock(server, "backoff.tester")
+    assert server.login("backoff.tester").status_code == 200
+    assert _lock(server, "backoff.tester") <= 15 * 60
+
+
+def test_unknown_users_are_never_locked_and_look_like_wrong_passwords(server: Server) -> None:
+    for _ in range(7):
+        r = server.login("no.such.user", password="bad-password-123")
+        assert r.status_code == 401 and r.json()["code"] == "invalid_credentials"
+
+
+@pytest.fixture(scope="module")
+def short_tokens(demo_db: str, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    srv = start_store(demo_db, tmp_path_factory.mktemp("shortttl"),
+                      env={"SAFESTATS_ACCESS_TTL": "2", "SAFESTATS_REFRESH_TTL": "4"})
+    yield srv
+    stop_store(srv)
+
+
+def test_refresh_token_expires(short_tokens: Server) -> None:
+    api = short_tokens.session("mopac.analyst")
+    time.sleep(4.5)
+    r = requests.post(f"{short_tokens.url}/auth/refresh", json={"refresh_token": api.tokens["refresh_token"]},
+                      timeout=10)
+    assert r.status_code == 401 and r.json()["code"] == "token_expired"
+    assert api.get("/collections").json()["code"] == "token_expired"
+
+
+def test_access_and_refresh_tokens_are_not_interchangeable(server: Server) -> None:
+    api = server.session("mopac.analyst")
+    as_access = requests.get(f"{server.url}/collections",
+                             headers={"Authorization": f"Bearer {api.tokens['refresh_token']}"}, timeout=10)
+    assert as_access.status_code == 401
+    as_refresh = requests.post(f"{server.url}/auth/refresh", json={"refresh_token": api.tokens["access_token"]},
+                               timeout=10)
+    assert as_refresh.status_code == 401
+    assert api.get("/collections").status_code == 200  # neither attempt harmed the real session
+
+
+def test_suspension_revokes_every_session_on_every_endpoint_at_the_next_request(server: Server) -> None:
+    api = server.session("islington.analyst")
+    other = server.session("islington.analyst", purpose="evaluation")
+    paths = [("/collections", {}), ("/collections/mps_crime", {}), ("/collections/mps_crime/queryables", {}),
+             ("/collections/mps_crime/items", {"limit": "1"}), ("/collections/mps_crime/items", {"f": "fgb"}),
+             ("/collections/mps_crime/count", {}), ("/collections/mps_crime/aggregates", {}),
+             ("/collections/wards/items", {"limit": "1"}), ("/auth/me", {})]
+    for p, prm in paths:
+        assert api.get(p, **prm).status_code == 200, p
+    run_cli("dsa", "suspend", "islington", "--db", server.db)
+    try:
+        for session in (api, other):
+            for p, prm in paths:
+                r = session.get(p, **prm)
+                assert r.status_code in (401, 403), (p, r.status_code)
+                assert "features" not in r.text and "numberMatched" not in r.text
+            r = requests.post(f"{server.url}/auth/refresh", json={"refresh_token": session.tokens["refresh_token"]},
+                              timeout=10)
+            assert r.status_code in (401, 403) and "access_token" not in r.text
+        assert server.login("islington.analyst").json()["code"] == "no_agreement"
+    finally:
+        run_cli("dsa", "resume", "islington", "--db", server.db)
+    # resuming does not resurrect revoked sessions: a fresh sign-in is needed
+    assert api.get("/collections").status_code == 401
+    assert server.session("islington.analyst").get("/collections").status_code == 200
+
+
+def test_refresh_refused_after_the_agreement_expires(server: Server) -> None:
+    api = server.session("lambeth.analyst")
+    with sqlite3.connect(server.db) as conn:
+        old = conn.execute("SELECT expires_on FROM agreements WHERE org_id = 'lambeth'").fetchone()[0]
+        conn.execute("UPDATE agreements SET expires_on = '2020-01-01' WHERE org_id = 'lambeth'")
+    try:
+        assert api.get("/collections/mps_crime/count").json()["code"] == "no_agreement"
+        r = requests.post(f"{server.url}/auth/refresh", json={"refresh_token": api.tokens["refresh_token"]},
+                          timeout=10)
+        assert r.status_code == 403 and r.json()["code"] == "no_agreement" and "access_token" not in r.text
+    finally:
+        with sqlite3.connect(server.db) as conn:
+            conn.execute("UPDATE agreements SET expires_on = ? WHERE org_id = 'lambeth'", (old,))
+
+
+@pytest.fixture(scope="module")
+def debug_server(demo_db: str, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    srv = start_store(demo_db, tmp_path_factory.mktemp("debuglog"), extra=("--access-log",), log_level="debug")
+    yield srv
+    stop_store(srv)
+
+
+def test_no_secrets_in_a_debug_log_with_access_log(debug_server: Server) -> None:
+    srv = debug_server
+    out = _add_user(srv, "secret.tester", "camden", "--totp")
+    totp_secret = out.split("TOTP secret (add to an authenticator app): ")[1].split()[0]
+    secrets_seen = [PASSWORD, totp_secret]
+    wrong = "Wrong-Secret-Password-77"
+    secrets_seen.append(wrong)
+    assert srv.login("secret.tester", password=wrong).status_code == 401
+    code = pyotp.TOTP(totp_secret).now()
+    r = srv.login("secret.tester", totp=code)
+    assert r.status_code == 200
+    tokens = r.json()
+    secrets_seen += [tokens["access_token"], tokens["refresh_token"]]
+    basic = base64.b64encode(f"secret.tester:{tokens['access_token']}".encode()).decode()
+    secrets_seen.append(basic)
+    assert requests.get(f"{srv.url}/collections", headers={"Authorization": f"Basic {basic}"},
+                        timeout=10).status_code == 200
+    r2 = requests.post(f"{srv.url}/auth/refresh", json={"refresh_token": tokens["refresh_token"]}, timeout=10)
+    secrets_seen += [r2.json()["access_token"], r2.json()["refresh_token"]]
+    # a token pasted into the query string by mistake is refused (and so must not be logged either)
+    requests.get(f"{srv.url}/collections", params={"access_token": "Qs-Token-Should-Not-Be-Logged"}, timeout=10)
+    # a malformed body must not echo the password back in the error
+    bad = requests.post(f"{srv.url}/auth/login", json={"username": "secret.tester", "password": 12345678901,
+                                                       "purpose": wrong}, timeout=10)
+    assert bad.status_code == 400 and "12345678901" not in bad.text
+    time.sleep(0.5)
+    log = srv.log.read_text()
+    assert "GET /collections" in log, "the access log is on, so requests are logged"
+    for s in secrets_seen:
+        assert s not in log, "a secret reached the log"
+    with sqlite3.connect(srv.db) as conn:
+        audit = "\n".join(str(r) for r in conn.execute("SELECT * FROM audit"))
+    for s in secrets_seen:
+        assert s not in audit
+
+
+# ----------------------------------------------------------------------------- transport
+def test_plain_http_refused_for_a_forwarded_non_loopback_client(server: Server) -> None:
+    """Real store process. The test cannot connect from a non-loopback address (this sandbox only
+    lets tests talk to 127.0.0.0/8), so the client address is supplied the way a reverse proxy on
+    this machine does: X-Forwarded-For from 127.0.0.1, which `serve` trusts by default
+    (--forwarded-allow-ips 127.0.0.1) and uvicorn turns into the request's client address."""
+    far = {"X-Forwarded-For": "203.0.113.9"}
+    r = requests.get(f"{server.url}/", headers=far, timeout=10)
+    assert r.status_code == 403 and r.json()["code"] == "https_required"
+    for k, v in SECURITY_HEADERS.items():
+        assert r.headers.get(k) == v
+    api = server.session("mopac.analyst")
+    r = requests.get(f"{server.url}/collections", headers={**far, **api.headers}, timeout=10)
+    assert r.status_code == 403 and "collections" not in r.json()
+    r = requests.post(f"{server.url}/auth/login", headers=far, timeout=10,
+                      json={"username": "mopac.analyst", "password": PASSWORD})
+    assert r.status_code == 403 and "access_token" not in r.text
+    # the same client through a TLS-terminating proxy is served
+    r = requests.get(f"{server.url}/", headers={**far, "X-Forwarded-Proto": "https"}, timeout=10)
+    assert r.status_code == 200
+    # a loopback client over plain HTTP is served
+    assert requests.get(f"{server.url}/", headers={"X-Forwarded-For": "127.0.0.5"}, timeout=10).status_code == 200
+
+
+def test_plain_http_middleware_in_process_with_client_addresses(demo_db: str) -> None:
+    """In-process (Starlette TestClient sets the ASGI client address directly, no proxy involved):
+    only loopback clients may use plain HTTP; --allow-http lifts it; the app itself ignores
+    X-Forwarded-Proto (only uvicorn's proxy handling, for trusted proxies, may set the scheme)."""
+    from safestats_store.app import create_app
+    app = create_app(demo_db, allow_http=False)
+    for host, ok in [("127.0.0.1", True), ("127.8.9.10", True), ("::1", True), ("203.0.113.9", False),
+                     ("10.1.2.3", False), ("192.168.1.1", False), ("::ffff:203.0.113.9", False),
+                     ("localhost", True), ("testclient", False), ("", False)]:
+        client = TestClient(app, client=(host, 50000))
+        r = client.get("/conformance", headers={"X-Forwarded-Proto": "https"})
+        assert (r.status_code == 200) is ok, (host, r.status_code)
+        if not ok:
+            assert r.json()["code"] == "https_required"
+        for k, v in SECURITY_HEADERS.items():
+            assert r.headers.get(k) == v, (host, k)
+    https = TestClient(app, base_url="https://store.example", client=("203.0.113.9", 50000))
+    assert https.get("/conformance").status_code == 200
+    allowed = TestClient(create_app(demo_db, allow_http=True), client=("203.0.113.9", 50000))
+    assert allowed.get("/conformance").status_code == 200
+
+
+def test_security_headers_on_every_kind_of_response(server: Server) -> None:
+    api = server.session("westminster.analyst")
+    responses = [
+        requests.get(f"{server.url}/", timeout=10),
+        requests.get(f"{server.url}/api", timeout=10),
+        requests.get(f"{server.url}/nope", timeout=10),
+        requests.get(f"{server.url}/collections", timeout=10),  # 401
+        requests.post(f"{server.url}/auth/login", data="{not json", timeout=10),
+        api.get("/collections/mps_crime/items", limit="2"),
+        api.get("/collections/mps_crime/items", f="fgb", hour="3"),
+        api.get("/collections/btp_crime/count"),  # 404: not in the agreement
+        api.get("/collections/mps_crime/count", filter="nonsense ((("),
+        api.get("/audit"),  # 403
+        requests.delete(f"{server.url}/collections", timeout=10),  # 405
+    ]
+    for r in responses:
+        for k, v in SECURITY_HEADERS.items():
+            assert r.headers.get(k) == v, (r.request.method, r.request.url, r.status_code, k)
+        assert "Content-Security-Policy" in r.headers and "Strict-Transport-Security" in r.headers
+        assert r.headers.get("Server", "uvicorn") == "uvicorn"  # no framework/version banner beyond it
+        assert "Access-Control-Allow-Origin" not in r.headers  # no CORS: browsers on other sites cannot read data
