@@ -104,6 +104,11 @@ def _style_xml(layer: QgsMapLayer) -> str:
     return doc.toString()
 
 
+def _day(dt: datetime) -> str:
+    d = dt.astimezone(counting.LONDON).date()
+    return f"{d.day} {d:%b %Y}"  # no "%-d": not on Windows
+
+
 def _incident_source(layer: QgsVectorLayer, preset_id: Optional[str], area: QgsRectangle,
                      area_crs: QgsCoordinateReferenceSystem) -> IncidentSource:
     styled = layer
@@ -130,8 +135,8 @@ def _incident_source(layer: QgsVectorLayer, preset_id: Optional[str], area: QgsR
         from ..providers.layers import query_of
         q = query_of(layer)
         if q.start or q.end:
-            a = q.start.astimezone(counting.LONDON).date().strftime("%-d %b %Y") if q.start else tr("start")
-            b = q.end.astimezone(counting.LONDON).date().strftime("%-d %b %Y") if q.end else tr("now")
+            a = _day(q.start) if q.start else tr("start")
+            b = _day(q.end) if q.end else tr("now")
             period = f"{a} – {b}"
     except Exception:  # noqa: BLE001 - not a SafeStats layer: no stored query
         period = ""
