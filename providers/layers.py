@@ -23,7 +23,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Callable, Optional
 
-from qgis.core import (Qgis, QgsAbstractMetadataBase, QgsCoordinateReferenceSystem, QgsDateTimeRange,
+from qgis.core import (Qgis, QgsAbstractMetadataBase, QgsCoordinateReferenceSystem, QgsDataProvider, QgsDateTimeRange,
                        QgsLayerMetadata, QgsLayerTreeGroup, QgsMapLayer, QgsMemoryProviderUtils,
                        QgsProject, QgsVectorLayer, QgsVectorLayerTemporalProperties)
 from qgis.PyQt.QtCore import QDateTime, QObject, Qt, pyqtSignal
@@ -191,10 +191,17 @@ def safestats_group(project: Optional[QgsProject] = None) -> Optional[QgsLayerTr
     return (project or QgsProject.instance()).layerTreeRoot().findGroup(GROUP_NAME)
 
 
+def _provider_options(layer: QgsVectorLayer) -> QgsDataProvider.ProviderOptions:
+    options = QgsDataProvider.ProviderOptions()
+    project = layer.project() if hasattr(layer, "project") else None
+    options.transformContext = (project or QgsProject.instance()).transformContext()
+    return options
+
+
 def replace_source(layer: QgsVectorLayer, path: str) -> None:
     """Point an existing SafeStats layer (loaded or placeholder) at a new file; keeps its style."""
     layer.setReadOnly(False)
-    layer.setDataSource(path, layer.name(), "ogr", False)
+    layer.setDataSource(path, layer.name(), "ogr", _provider_options(layer), False)
     if not layer.isValid():
         raise errors.DownloadIncomplete("The downloaded file could not be opened. Try again.", detail=path)
 
@@ -216,7 +223,7 @@ def to_placeholder(layer: QgsVectorLayer) -> None:
     if layer.providerType() != "memory":
         uri = placeholder_uri(layer)
         layer.setReadOnly(False)
-        layer.setDataSource(uri, layer.name(), "memory", False)
+        layer.setDataSource(uri, layer.name(), "memory", _provider_options(layer), False)
     layer.setCustomProperty(PROP_STATE, STATE_PENDING)
     layer.setReadOnly(True)
 

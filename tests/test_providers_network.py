@@ -3,6 +3,7 @@
 These need endpoints the real store cannot play (a closed port, a self-signed TLS server, a
 broken proxy), so small real sockets on 127.0.0.1 stand in; nothing is mocked inside QGIS.
 """
+import shutil
 import socket
 import ssl
 import subprocess
@@ -51,8 +52,24 @@ class _Hello(BaseHTTPRequestHandler):
 @pytest.fixture()
 def tls_server(tmp_path):
     key, cert = tmp_path / "k.pem", tmp_path / "c.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
-                    str(cert), "-days", "1", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+    if shutil.which("openssl"):
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                        str(cert), "-days", "1", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+    else:  # python3-cryptography (a QGIS dependency on Debian)
+        import datetime
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        from cryptography.x509.oid import NameOID
+        pk = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+        now = datetime.datetime.now(datetime.timezone.utc)
+        crt = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(pk.public_key())
+               .serial_number(x509.random_serial_number()).not_valid_before(now)
+               .not_valid_after(now + datetime.timedelta(days=1)).sign(pk, hashes.SHA256()))
+        key.write_bytes(pk.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                         serialization.NoEncryption()))
+        cert.write_bytes(crt.public_bytes(serialization.Encoding.PEM))
     server = HTTPServer(("127.0.0.1", 0), _Hello)
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(str(cert), str(key))

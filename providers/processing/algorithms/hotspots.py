@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeature,
+from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsFeature,
                        QgsFeatureSink, QgsFields, QgsProcessing, QgsProcessingContext, QgsProcessingFeedback,
                        QgsProcessingParameterDistance, QgsProcessingParameterExtent,
                        QgsProcessingParameterFeatureSink, QgsProcessingParameterRasterDestination,
-                       QgsProcessingUtils, QgsWkbTypes)
+                       QgsWkbTypes)
 
 from .. import counting, spatial
 from .base import (SafeStatsAlgorithm, destination_text, describe_output, input_layer, marking_of, refuse,
@@ -41,7 +41,6 @@ def kde_algorithm_id() -> str:
 def mask_below(path: str, threshold: float) -> tuple[int, int]:
     """Set cells below ``threshold`` to no-data in place; returns (cells kept, cells masked)."""
     from osgeo import gdal
-    import numpy as np
 
     ds = gdal.Open(path, gdal.GA_Update)
     if ds is None:
@@ -73,8 +72,8 @@ class _Hotspots(SafeStatsAlgorithm):
         super().__init__()
         self._post: Optional[dict[str, Any]] = None
 
-    def _points_in_bng(self, parameters: dict, context: QgsProcessingContext, feedback: QgsProcessingFeedback) -> Any:
-        """The incidents layer itself when it is in EPSG:27700, else a reprojected copy."""
+    def _source(self, parameters: dict, context: QgsProcessingContext, feedback: QgsProcessingFeedback) -> Any:
+        """The incidents (reprojected to EPSG:27700 where needed by each algorithm)."""
         source = self.parameterAsSource(parameters, self.INCIDENTS, context)
         if source is None:
             raise refuse(self.tr("Choose an incidents layer."))
@@ -122,7 +121,7 @@ class HotspotsKernelDensity(_Hotspots):
                          feedback: QgsProcessingFeedback) -> dict:
         import processing  # QGIS's Processing plugin (always present in QGIS desktop)
 
-        source = self._points_in_bng(parameters, context, feedback)
+        source = self._source(parameters, context, feedback)
         layer = input_layer(self, parameters, self.INCIDENTS, context)
         radius = self.parameterAsDouble(parameters, self.RADIUS, context)
         pixel = self.parameterAsDouble(parameters, self.PIXEL_SIZE, context)
@@ -176,7 +175,7 @@ class HotspotsHexagons(_Hotspots):
 
     def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,  # noqa: N802
                          feedback: QgsProcessingFeedback) -> dict:
-        source = self._points_in_bng(parameters, context, feedback)
+        source = self._source(parameters, context, feedback)
         layer = input_layer(self, parameters, self.INCIDENTS, context)
         size = self.parameterAsDouble(parameters, self.SIZE, context)
         threshold = self.parameterAsInt(parameters, self.THRESHOLD, context)
