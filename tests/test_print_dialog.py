@@ -7,7 +7,7 @@ import pytest
 
 from conftest import wait_for_task
 from processing_support import boundary_layer, wards_of
-from test_print_atlas import loaded  # noqa: F401 - fixture: the plugin's way of loading a layer
+from test_print_atlas import loaded  # noqa: F401,F811 - fixture: the plugin's way of loading a layer
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +26,7 @@ def private_settings(qgis_app, tmp_path):
         QSettings.setPath(fmt, QSettings.UserScope, home)
 
 
-def test_print_dialog_prints_in_background(loaded, qgis_iface, signed_in, store_http, tmp_path):
+def test_print_dialog_prints_in_background(loaded, qgis_iface, signed_in, store_http, tmp_path):  # noqa: F811
     from qgis.core import QgsProject
     from safestats.ui.print_dialog import PrintWardMapsDialog, open_print_dialog
     layer, _q = loaded

@@ -281,7 +281,6 @@ def test_compare_periods_matches_reference(signed_provider, session, store_http,
 
 def test_hotspots_hexagons_and_kernel_density(signed_provider, session, store_http, borough, tmp_path):
     from osgeo import gdal
-    import numpy as np
     start, end = period(session)
     wards_bng = wards_of(store_http, borough, "EPSG:27700")
     incidents, params = load_bbox(session, store_http, wards_bng, start, end)
@@ -292,7 +291,6 @@ def test_hotspots_hexagons_and_kernel_density(signed_provider, session, store_ht
     assert all(v >= 5 for v in shown) and any(r["suppressed"] == "primary" for r in rows)
     assert sum(1 for r in rows if r["suppressed"]) != 1  # one hidden hexagon = total minus the rest
     # every incident lies in exactly one hexagon: the true counts (shown + hidden) add up to n
-    from qgis.core import QgsGeometry
     geoms = [f.geometry() for f in hexes.getFeatures()]
     inside = sum(1 for f in incidents.getFeatures() for g in geoms if g.intersects(f.geometry()))
     assert inside >= n  # (points on a shared edge touch two hexagons)

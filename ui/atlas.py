@@ -24,7 +24,7 @@ from qgis.core import (QgsApplication, QgsExpression, QgsCoordinateReferenceSyst
                        QgsFeature, QgsFeatureRequest, QgsFeedback, QgsFields, QgsField, QgsFillSymbol,
                        QgsGeometry, QgsLayoutExporter, QgsLayoutItemLabel, QgsLayoutItemLegend,
                        QgsLayoutItemMap, QgsLayoutItemPage, QgsLayoutItemPicture, QgsLayoutItemScaleBar,
-                       QgsLayoutItemShape, QgsLayoutMeasurement, QgsLayoutObject, QgsLayoutPoint, QgsLayoutSize, QgsLegendStyle,
+                       QgsLayoutObject, QgsLayoutPoint, QgsLayoutSize, QgsLegendStyle,
                        QgsMapClippingRegion, QgsMapLayer, QgsMessageLog, QgsPalLayerSettings, QgsPrintLayout, QgsProperty,
                        QgsProject, QgsReadWriteContext, QgsRectangle, QgsRuleBasedRenderer, QgsScaleBarSettings, QgsTask,
                        QgsTextFormat, QgsUnitTypes, QgsVectorLayer, QgsVectorLayerSimpleLabeling, Qgis)
