@@ -53,6 +53,7 @@ class SafeStatsPlugin(QObject):
         self.style_menu: Optional[QMenu] = None
         self._preset_for: Dict[str, str] = {}
         self._connections: List[Tuple[Any, Any]] = []
+        self._menu_layers: set = set()
 
     def tr(self, text: str) -> str:  # noqa: D102
         return QCoreApplication.translate("SafeStats", text)
@@ -64,6 +65,7 @@ class SafeStatsPlugin(QObject):
 
         self.session = SessionManager(parent=self)
         self.loader = LayerLoader(self.session, style_callback=self._style_new_layer, parent=self)
+        self.loader.guard.refetch = self._refetch_pending  # counts layers go through ui.aggregates
 
         self.sign_in_action = self._action("signin.svg", self.tr("Sign in to SafeStats…"), self.open_sign_in)
         self.sign_out_action = self._action("signout.svg", self.tr("Sign out of SafeStats"), self.sign_out)
@@ -244,6 +246,16 @@ class SafeStatsPlugin(QObject):
             return
         self._track(task, self.tr("Refreshing"))
 
+    def _refetch_pending(self, pending: List[QgsVectorLayer]) -> list:
+        """After sign-in / project read: fetch every pending SafeStats layer again."""
+        from .ui.aggregates import KIND_AGGREGATES, PROP_KIND, refresh_aggregates
+
+        counts = [layer for layer in pending if layer.customProperty(PROP_KIND) == KIND_AGGREGATES]
+        for layer in counts:
+            refresh_aggregates(self.session, layer, self._on_aggregates_done)
+        records = [layer for layer in pending if layer not in counts]
+        return self.loader.refetch(records) if records and self.loader is not None else []
+
     def _track(self, task: Any, text: str) -> None:
         self.dock.set_loading(True, text)
         task.progressChanged.connect(self.dock.set_progress)
@@ -302,7 +314,8 @@ class SafeStatsPlugin(QObject):
 
     def _on_layers_added(self, layers: List[Any]) -> None:
         for layer in layers:
-            if isinstance(layer, QgsVectorLayer) and is_safestats_layer(layer):
+            if isinstance(layer, QgsVectorLayer) and is_safestats_layer(layer) and layer.id() not in self._menu_layers:
+                self._menu_layers.add(layer.id())
                 for action in self.layer_actions:
                     self.iface.addCustomActionForLayer(action, layer)
 

@@ -28,6 +28,7 @@ def plugin(qgis_app: Any, session: Any, auth_db: Any) -> Iterator[Any]:
     p.session = session
     p.dock.session = session
     p.loader = LayerLoader(session, style_callback=p._style_new_layer, parent=p)
+    p.loader.guard.refetch = p._refetch_pending
     p.loader.loaded.connect(p._on_loaded)
     p.loader.failed.connect(p._on_failed)
     session.signedIn.connect(p._on_signed_in)
@@ -190,3 +191,24 @@ def test_sign_out_clears_the_dock(plugin: Any, store: Any) -> None:
     plugin.sign_out()
     assert dock.datasetList.count() == 0 and not dock.loadButton.isEnabled()
     assert plugin.sign_in_action.isEnabled() and not plugin.sign_out_action.isEnabled()
+
+
+def test_counts_layer_is_fetched_again_after_project_read(plugin: Any, store: Any) -> None:
+    """Projects keep queries, not data: a placeholder counts layer is re-fetched as counts."""
+    from safestats.providers import layers as core_layers
+
+    dock = _sign_in(plugin, store, "tfl")
+    assert dock.select_dataset("mps_crime")
+    wait_until(lambda: not dock.counter.is_busy(), 60)
+    dock.request_load()
+    wait_until(lambda: any(l.customProperty("safestats/kind") == "aggregates"
+                           for l in core_layers.safestats_layers()), 120)
+    layer = [l for l in core_layers.safestats_layers() if l.customProperty("safestats/kind") == "aggregates"][0]
+    areas = layer.featureCount()
+    core_layers.to_placeholder(layer)          # what reading a saved project does
+    assert layer.featureCount() == 0 and core_layers.is_pending(layer)
+    plugin.loader.guard.fetch_pending()
+    wait_until(lambda: layer.featureCount() == areas, 120, "counts were not fetched again")
+    assert layer.providerType() == "ogr" and not core_layers.is_pending(layer)
+    assert layer.renderer().type() == "graduatedSymbol"
+    assert not [m for m in plugin.iface_double.messages if m[2] in (1, 2)]  # no warning or critical
