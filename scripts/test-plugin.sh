@@ -18,4 +18,5 @@ SAFESTATS_TEST_HOME="$(mktemp -d)"
 trap 'rm -rf "$SAFESTATS_TEST_HOME"' EXIT
 export HOME="$SAFESTATS_TEST_HOME" XDG_DATA_HOME="$SAFESTATS_TEST_HOME/.local/share" XDG_CONFIG_HOME="$SAFESTATS_TEST_HOME/.config"
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
-.venv-qgis/bin/python -m pytest tests -q -c tests/pytest.ini "$@"
+if [ $# -eq 0 ]; then set -- tests; fi
+.venv-qgis/bin/python -m pytest -q -c tests/pytest.ini "$@"
