@@ -21,6 +21,7 @@ from .models import (BOUNDARY_COLLECTIONS, CRS_27700, Boundary, CollectionInfo, 
                      DownloadResult, LoginResult, Query, UserInfo)
 
 REFRESH_MARGIN_S = 30  # refresh this long before the access token's stated expiry
+LOGOUT_TIMEOUT_MS = 5000  # sign-out must not hold QGIS up (e.g. at exit) when the store is unreachable
 
 
 class StoreClient:
@@ -88,12 +89,13 @@ class StoreClient:
             if token is None:
                 return
             try:
-                self.http.request("POST", "/auth/logout", token=token, json_body={})
+                self.http.request("POST", "/auth/logout", token=token, json_body={}, timeout_ms=LOGOUT_TIMEOUT_MS)
             except errors.TokenExpired:
                 # revoke what we can: a fresh access token to revoke the family
                 try:
                     self.refresh()
-                    self.http.request("POST", "/auth/logout", token=self._access, json_body={})
+                    self.http.request("POST", "/auth/logout", token=self._access, json_body={},
+                                      timeout_ms=LOGOUT_TIMEOUT_MS)
                 except errors.SafeStatsError as exc:
                     log(f"sign-out could not reach the store ({exc.code}); tokens forgotten locally")
             except errors.SafeStatsError as exc:

@@ -167,8 +167,10 @@ class HttpTransport:
 
     def request(self, method: str, path: str, *, params: Optional[dict[str, Any]] = None,
                 json_body: Any = None, token: Optional[str] = None, accept: str = "application/json",
-                feedback: Optional[QgsFeedback] = None) -> HttpResponse:
+                feedback: Optional[QgsFeedback] = None, timeout_ms: Optional[int] = None) -> HttpResponse:
         """Send one request and return the 2xx response; anything else raises a typed error.
+
+        ``timeout_ms`` shortens the wait below QGIS's network timeout (e.g. sign-out at exit).
 
         In a worker thread (QgsTask) this uses ``QgsBlockingNetworkRequest``. On the main thread
         it sends through ``QgsNetworkAccessManager`` and waits in a local event loop that
@@ -178,6 +180,8 @@ class HttpTransport:
         """
         url = self.url(path, params)
         req = self._request(url, token, accept, "application/json" if json_body is not None else None)
+        if timeout_ms and hasattr(req, "setTransferTimeout"):  # Qt >= 5.15
+            req.setTransferTimeout(int(timeout_ms))
         method = method.upper()
         if method not in ("GET", "POST"):
             raise ValueError(f"unsupported method {method}")

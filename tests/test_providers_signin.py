@@ -206,3 +206,23 @@ def test_second_factor(session, store):
         session.sign_in(store.url, "totp.analyst", store.password, totp=wrong, **kw)
     assert "6-digit code was not right" in exc.value.user_message
     assert session.sign_in(store.url, "totp.analyst", store.password, totp=good, **kw).username == "totp.analyst"
+
+
+def test_sign_out_does_not_hang_when_store_is_silent(session, store, cache_store):
+    import socket
+    from safestats.providers.http import HttpTransport
+    sign_in(session, store, "hackney")
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(5)  # accepts connections, never answers
+    try:
+        # the store "goes quiet" after sign-in (same client, its address now points at the silent socket)
+        session.client.http = HttpTransport(f"http://127.0.0.1:{silent.getsockname()[1]}")
+        stray = cache_store.new_path("mps_crime")
+        stray.write_bytes(b"x")
+        started = time.monotonic()
+        session.sign_out()
+        assert time.monotonic() - started < 15
+        assert not session.is_signed_in and not stray.exists()
+    finally:
+        silent.close()
