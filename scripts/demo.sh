@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: a SafeStats store with demo data on 127.0.0.1:8765 and
 # QGIS with the plugin installed from this checkout. With no display, it renders a headless ward
-# map PDF from the store instead (docs/img/headless-map.pdf).
+# map PDF from the store instead (var/safestats-ward-map.pdf).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -29,5 +29,5 @@ if [ -n "${DISPLAY:-}" ]; then
 else
   echo "No display: rendering a headless map PDF instead"
   SAFESTATS_URL="http://127.0.0.1:$PORT" SAFESTATS_USER=westminster.analyst SAFESTATS_PASSWORD="$PASSWORD" \
-    QT_QPA_PLATFORM=offscreen /usr/bin/python3 scripts/headless_map.py docs/img/headless-map.pdf
+    QT_QPA_PLATFORM=offscreen /usr/bin/python3 scripts/headless_map.py var/safestats-ward-map.pdf
 fi
