@@ -92,6 +92,7 @@ class SafeStatsPlugin(QObject):
         self._connect(self.dock.loadRequested, self.load)
         self._connect(self.dock.refreshRequested, self.refresh_layer)
         self._connect(self.dock.cancelRequested, self.cancel_loads)
+        self._connect(self.dock.sessionEnded, self._on_session_ended)
         self._connect(self.loader.loaded, self._on_loaded)
         self._connect(self.loader.failed, self._on_failed)
         self._connect(QgsProject.instance().layersAdded, self._on_layers_added)
@@ -298,6 +299,18 @@ class SafeStatsPlugin(QObject):
     def _on_failed(self, error: Any) -> None:
         QTimer.singleShot(0, self._sync_loading)
         messages.show_error(self.iface.messageBar(), error, "load")
+        if isinstance(error, (errors.NotSignedIn, errors.TokenExpired)):
+            self._on_session_ended(error)
+        elif isinstance(error, errors.DatasetNotAvailable) and self.dock is not None:
+            self.dock.refresh_datasets()
+
+    def _on_session_ended(self, _error: Any = None) -> None:
+        """The store ended the session (refresh token expired or revoked): sign out cleanly here too."""
+        if self.session is not None and self.session.store_url:
+            try:
+                self.session.sign_out()
+            except Exception as exc:  # noqa: BLE001
+                messages.log_error(exc, "sign-out after the session ended")
 
     def _on_aggregates_done(self, layer: Any, error: Optional[BaseException]) -> None:
         QTimer.singleShot(0, self._sync_loading)

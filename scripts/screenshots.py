@@ -297,6 +297,32 @@ def shoot_map(name: str) -> Callable[[], None]:
     return inner
 
 
+def layer_context_menu() -> None:
+    """Open the layer tree's context menu for the SafeStats layer and its SafeStats submenu."""
+    from qgis.PyQt.QtCore import QPoint
+
+    view = iface.layerTreeView()
+    view.setCurrentLayer(flow.layer)
+    menu = view.menuProvider().createContextMenu()
+    sub = None
+    for action in menu.actions():
+        if action.menu() is not None and action.text().replace("&", "") == "SafeStats":
+            sub = action.menu()
+    log(f"layer menu SafeStats entries: {[a.text() for a in sub.actions()] if sub else None}")
+    flow.plugin._fill_style_menu()
+    log(f"style presets in menu: {[a.text() for a in flow.plugin.style_menu.actions()]}")
+    if sub is not None:
+        sub.popup(QPoint(260, 600))
+        settle(300)
+        flow.plugin.style_menu.popup(QPoint(260 + sub.width(), 600))
+        settle(300)
+        save(sub, "layer_menu_safestats.png")
+        save(flow.plugin.style_menu, "layer_menu_presets.png")
+        flow.plugin.style_menu.hide()
+        sub.hide()
+    menu.deleteLater()
+
+
 def apply(preset_id: str) -> Callable[[], None]:
     def inner() -> None:
         iface.messageBar().clearWidgets()
@@ -323,6 +349,7 @@ flow.add("shoot dock (where)", shoot_dock_where)
 flow.add("load", load, layer_loaded, 180)
 flow.add("zoom", zoom_to_data, canvas_idle, 60)
 flow.add("shoot categorised", shoot_map("map_categorised.png"))
+flow.add("layer context menu", lambda: layer_context_menu())
 flow.add("heatmap", apply("heatmap"), canvas_idle, 60)
 flow.add("shoot heatmap", shoot_map("map_heatmap.png"))
 flow.add("hexagons", apply("hexagons"), canvas_idle, 60)

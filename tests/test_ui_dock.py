@@ -212,3 +212,15 @@ def test_counts_layer_is_fetched_again_after_project_read(plugin: Any, store: An
     assert layer.providerType() == "ogr" and not core_layers.is_pending(layer)
     assert layer.renderer().type() == "graduatedSymbol"
     assert not [m for m in plugin.iface_double.messages if m[2] in (1, 2)]  # no warning or critical
+
+
+def test_session_ended_by_the_store_signs_out_here(plugin: Any, store: Any) -> None:
+    from safestats.providers import errors
+
+    dock = _sign_in(plugin, store, "westminster")
+    plugin.session.client.forget_tokens()      # e.g. the refresh token expired overnight
+    dock._on_count_failed(None, errors.NotSignedIn())
+    wait_until(lambda: dock.datasetList.count() == 0, 10)
+    assert not plugin.session.is_signed_in and plugin.sign_in_action.isEnabled()
+    assert "Sign in" in dock.countLabel.text()
+    assert any(m[0] == "SafeStats" and "Signed out" in m[1] for m in plugin.iface_double.messages)

@@ -20,6 +20,7 @@ from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QInputDialog, QListWidgetItem, QMessageBox, QWidget
 
 from ..providers import daterange
+from ..providers.errors import DatasetNotAvailable, NotSignedIn, TokenExpired
 from ..providers.models import BBoxArea, BoundaryArea, CollectionInfo, PolygonArea, Query
 from . import compat, messages, presets
 from .background import FunctionTask, run_task
@@ -50,6 +51,7 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
     signOutRequested = pyqtSignal()
     cancelRequested = pyqtSignal()
     datasetsLoaded = pyqtSignal(list)
+    sessionEnded = pyqtSignal(object)  # the NotSignedIn/TokenExpired error that showed it
     queryChanged = pyqtSignal(object)
 
     def __init__(self, iface: Any, session: Any, parent: Optional[QWidget] = None) -> None:
@@ -91,6 +93,7 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
         self.refreshButton.setIcon(icon("refresh.svg"))
         self.drawButton.setIcon(icon("draw_polygon.svg"))
         self.applyStyleButton.setIcon(icon("style.svg"))
+        self.refreshDatasetsButton.setIcon(icon("refresh.svg"))
         self.quickPickCombo.addItem(self.tr("All available dates"), QUICK_ALL)
         for key, (label, _fn) in daterange.QUICK_PICKS.items():
             self.quickPickCombo.addItem(self.tr(label), key)
@@ -116,6 +119,7 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
         self.signInButton.clicked.connect(self.signInRequested)
         self.signOutButton.clicked.connect(self.signOutRequested)
         self.datasetList.currentItemChanged.connect(self._on_dataset_changed)
+        self.refreshDatasetsButton.clicked.connect(self.refresh_datasets)
         self.quickPickCombo.currentIndexChanged.connect(self._on_quick_pick)
         self.fromEdit.dateTimeChanged.connect(self._on_dates_edited)
         self.toEdit.dateTimeChanged.connect(self._on_dates_edited)
@@ -205,6 +209,8 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
 
     def refresh_datasets(self) -> None:
         session = self.session
+        if session is None or not session.is_signed_in:
+            return
 
         def work(feedback: Any) -> List[CollectionInfo]:
             return session.client.datasets()
@@ -215,6 +221,7 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
         if error is not None:
             self.countLabel.setText(messages.message_for(error).text)
             messages.show_error(self._bar(), error, "dataset list")
+            self._check_session_ended(error)
             return
         self.set_datasets(datasets)
 
@@ -746,6 +753,13 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
         message = messages.log_error(error, "count")
         self.countLabel.setText(f"<span style='color:#c53030'>{html.escape(message.text)}</span>")
         self._update_buttons()
+        self._check_session_ended(error)
+        if isinstance(error, DatasetNotAvailable):
+            self.refresh_datasets()  # the agreement changed: show what is allowed now
+
+    def _check_session_ended(self, error: BaseException) -> None:
+        if isinstance(error, (NotSignedIn, TokenExpired)):
+            self.sessionEnded.emit(error)
 
     # ================================================================ load / refresh / style
 
