@@ -1,0 +1,1463 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>@default</name>
+    <message>
+        <location filename="../providers/processing/algorithms/base.py" line="30"/>
+        <source>&lt;p&gt;&lt;b&gt;Small-number suppression.&lt;/b&gt; Counts from 1 to one less than the threshold (default {0}) are not shown: the count is empty (NULL, never 0) and its label reads “&amp;lt;{0}”. So that a hidden value cannot be worked out by subtracting shown values from a total, further cells are hidden too (secondary suppression, labelled “*”). Rates are withheld with their counts.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/common.py" line="21"/>
+        <source>Suppress counts below (small-number threshold; at least {0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/common.py" line="28"/>
+        <source>Incidents (points, e.g. a SafeStats layer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/common.py" line="33"/>
+        <source>Areas (any polygon layer: wards, LSOAs, estates, patrol areas; any CRS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/common.py" line="40"/>
+        <source>Incident date/time field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/common.py" line="57"/>
+        <source>The incidents layer has no field “{0}” ({1}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/common.py" line="62"/>
+        <source>Choose the {0} field of the incidents layer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="37"/>
+        <source>QGIS's “Heatmap (Kernel Density Estimation)” algorithm is not available. Enable the Processing plugin (Plugins &gt; Manage and Install Plugins) and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="47"/>
+        <source>The density raster could not be opened for disclosure control.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="128"/>
+        <source>{0} polygon(s) of {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="128"/>
+        <source>the area layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="134"/>
+        <source>Extent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="138"/>
+        <source>start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="139"/>
+        <source>now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="159"/>
+        <source>The boundary layer has no field “{0}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="165"/>
+        <source>The boundary layer has no areas to print.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.py" line="58"/>
+        <source>Community safety ward map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="230"/>
+        <source>The incident layer “{0}” could not be opened for printing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="254"/>
+        <source>(not mapped)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="266"/>
+        <source>This ward</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="267"/>
+        <source>Neighbouring wards</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="295"/>
+        <source>In this ward</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="411"/>
+        <source>The ward map template {0} cannot be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="414"/>
+        <source>The ward map template lacks items: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="448"/>
+        <source>all dates loaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="449"/>
+        <source>Period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="451"/>
+        <source>Data extracted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="452"/>
+        <source>Incidents in this ward</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="453"/>
+        <source>Boundaries: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="454"/>
+        <source>Counts below {0} are shown as “&lt;{0}”; “*” hides a further count so that none can be worked out from a total.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="505"/>
+        <source>Legend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="597"/>
+        <source>Printing was cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="539"/>
+        <source>The ward maps could not be written: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="571"/>
+        <source>SafeStats: printing ward maps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="79"/>
+        <source>SafeStats error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="79"/>
+        <source>Something unexpected went wrong in the SafeStats plugin. Details are in the SafeStats tab of the Log Messages panel; please report them to the SafeStats team.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/presets.py" line="172"/>
+        <source>Categorised points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/presets.py" line="172"/>
+        <source>One colour per category, the same colour for the same category in every dataset.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/presets.py" line="175"/>
+        <source>Heatmap (kernel density)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/presets.py" line="175"/>
+        <source>Kernel density surface of the incidents; good for hot spots at borough scale.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/presets.py" line="178"/>
+        <source>Hexagon density</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/presets.py" line="178"/>
+        <source>Incidents binned into hexagons that adapt to the map scale; darker = more incidents.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/presets.py" line="181"/>
+        <source>Graduated choropleth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/presets.py" line="181"/>
+        <source>Counts per area (aggregate data); suppressed small numbers are hatched.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/presets.py" line="227"/>
+        <source>Your saved style</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/presets.py" line="259"/>
+        <source>Other / not recorded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/presets.py" line="386"/>
+        <source>Suppressed (small number)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/presets.py" line="488"/>
+        <source>Style preset {0} does not suit layer {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.py" line="45"/>
+        <source>Print</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.py" line="60"/>
+        <source>PDF files (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.py" line="99"/>
+        <source>Save ward maps as</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.py" line="92"/>
+        <source>Keep the layer&apos;s style</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.py" line="99"/>
+        <source>Folder for the ward PDFs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.py" line="105"/>
+        <source>Choose a boundary layer (polygons, e.g. wards).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.py" line="107"/>
+        <source>Choose the field holding the area names.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.py" line="109"/>
+        <source>Choose the incidents layer (load a SafeStats dataset first).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.py" line="111"/>
+        <source>Choose where to save the PDF.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.py" line="136"/>
+        <source>Note: “{0}” is not a SafeStats layer; its own attribution is printed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.py" line="154"/>
+        <source>Printed {0} file(s): {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.py" line="158"/>
+        <source>SafeStats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.py" line="172"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.py" line="172"/>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ComparePeriods</name>
+    <message>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="35"/>
+        <source>&lt;p&gt;Counts incidents in each polygon in two periods — A (e.g. last year) and B (e.g. this year) — and the change from A to B. Periods are whole days in London time, both ends included; the incidents layer must cover both (load it with a date range spanning them).&lt;/p&gt;&lt;p&gt;Output fields: &lt;i&gt;count_a&lt;/i&gt;, &lt;i&gt;count_b&lt;/i&gt; and their printed labels, &lt;i&gt;change&lt;/i&gt;, &lt;i&gt;change_pct&lt;/i&gt; (percent of A), &lt;i&gt;change_label&lt;/i&gt; and &lt;i&gt;suppressed&lt;/i&gt;.&lt;/p&gt;&lt;p&gt;The change is withheld whenever either count is suppressed: otherwise the change and the shown count would give the hidden count back.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="52"/>
+        <source>Change between periods</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="58"/>
+        <source>Enter a date for “{0}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="72"/>
+        <source>A period's “from” date ({0}) is after its “to” date ({1}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="74"/>
+        <source>date/time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="93"/>
+        <source>Incidents in period A ({0} to {1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="94"/>
+        <source>Period A (as printed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="95"/>
+        <source>Incidents in period B ({0} to {1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="96"/>
+        <source>Period B (as printed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="97"/>
+        <source>Change A to B</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="98"/>
+        <source>Change A to B (% of A)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="99"/>
+        <source>Change (as printed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="100"/>
+        <source>Suppressed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="118"/>
+        <source>{0} areas; period A {1} to {2}; period B {3} to {4}; threshold {5}; {6} primary and {7} secondary suppressed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CountInPolygons</name>
+    <message>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="36"/>
+        <source>&lt;p&gt;Counts incidents (points) in each polygon of any area layer — wards, LSOAs, estates, patrol areas — in any CRS. A point on a shared boundary counts in every area it touches.&lt;/p&gt;&lt;p&gt;Optionally split the counts by category (e.g. crime type) and/or by calendar month (London time). The output has one feature per area, or, when split, one per area and category/month plus an “All” feature with the area's total. Fields: &lt;i&gt;category&lt;/i&gt;, &lt;i&gt;month&lt;/i&gt;, &lt;i&gt;incidents&lt;/i&gt; (the count), &lt;i&gt;incidents_label&lt;/i&gt; (what to print), &lt;i&gt;suppressed&lt;/i&gt; (“primary”, “secondary” or empty).&lt;/p&gt;&lt;p&gt;With a &lt;b&gt;population field&lt;/b&gt; of the area layer, &lt;i&gt;rate_per_1000&lt;/i&gt; is incidents per 1,000 people.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="50"/>
+        <source>Split by category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="51"/>
+        <source>Category field (default: the dataset&apos;s category field)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="54"/>
+        <source>Split by month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="56"/>
+        <source>Population field of the areas (for a rate per 1,000)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="60"/>
+        <source>Counts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="149"/>
+        <source>category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="78"/>
+        <source>date/time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="110"/>
+        <source>Category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="112"/>
+        <source>Month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="113"/>
+        <source>Incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="114"/>
+        <source>Incidents (as printed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="115"/>
+        <source>Suppressed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="117"/>
+        <source>Incidents per 1,000 people</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="147"/>
+        <source>{0} incidents read; {1} cells suppressed below {2} and {3} more to protect them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="149"/>
+        <source>month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="150"/>
+        <source>{0} areas; split: {1}; threshold {2}; {3} primary and {4} secondary suppressed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="150"/>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HotspotsHexagons</name>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="161"/>
+        <source>&lt;p&gt;Counts incidents in a regular grid of hexagons (EPSG:27700) — an even-handed alternative to a heatmap for printed maps. &lt;b&gt;Size&lt;/b&gt; is the hexagon's width across flats in metres. Only hexagons with incidents are written; an optional &lt;b&gt;extent&lt;/b&gt; limits the grid.&lt;/p&gt;&lt;p&gt;Fields: &lt;i&gt;incidents&lt;/i&gt;, &lt;i&gt;incidents_label&lt;/i&gt;, &lt;i&gt;suppressed&lt;/i&gt;.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="169"/>
+        <source>Hexagon size (metres across)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="171"/>
+        <source>Only this extent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="173"/>
+        <source>Hexagon counts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="201"/>
+        <source>Incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="201"/>
+        <source>Incidents (as printed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="201"/>
+        <source>Suppressed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="213"/>
+        <source>{0} incidents in {1} hexagons; {2} suppressed below {3} and {4} more to protect them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="215"/>
+        <source>hexagons {0} m, threshold {1}; {2} primary and {3} secondary suppressed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HotspotsKernelDensity</name>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="102"/>
+        <source>&lt;p&gt;A kernel density (heatmap) raster of incidents in British National Grid metres, for a printed hotspot map. Uses QGIS's “Heatmap (Kernel Density Estimation)” with a quartic kernel and raw values, so a cell's value is a weighted number of incidents within the radius.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control&lt;/b&gt;: each incident adds at most 1 to a cell, so cells below the threshold (default 5) are set to no-data. Every visible cell has at least that many incidents within the radius; a single incident never shows as its own hotspot.&lt;/p&gt;&lt;p&gt;Radius 250–500 m and pixels of 10–25 m suit a ward or borough map.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="113"/>
+        <source>Radius (metres)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="115"/>
+        <source>Pixel size (metres)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="118"/>
+        <source>Hotspot density</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="130"/>
+        <source>Fewer than {0} incidents: there is no hotspot map that would not show individual incidents.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="134"/>
+        <source>Reprojecting incidents to EPSG:27700</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="139"/>
+        <source>Kernel density</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="145"/>
+        <source>{0} cells kept; {1} cells with fewer than {2} incidents in reach left blank.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="147"/>
+        <source>kernel density, radius {0} m, pixel {1} m, threshold {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LoadIncidents</name>
+    <message>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="69"/>
+        <source>&lt;p&gt;Loads incident records from the SafeStats store you are signed in to, with the same filters as the SafeStats panel, as a point layer in British National Grid (EPSG:27700).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Dataset&lt;/b&gt;: one of the SafeStats datasets (mps_crime, colp_crime, btp_crime, las_incidents, lfb_incidents, istv_assaults, tfl_bus_incidents, rnli_launches); your organisation's data sharing agreement decides which you may load, which fields you see, the area and how far back.&lt;/p&gt;&lt;p&gt;&lt;b&gt;From / to date&lt;/b&gt;: whole days in London time, both included; leave empty for all dates.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Categories&lt;/b&gt;: values of the dataset's category field (e.g. crime type), one per line or separated by “|”; empty for all.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Area layer&lt;/b&gt; (any polygon layer, any CRS; tick “Selected features only” to use a selection) and/or &lt;b&gt;extent&lt;/b&gt;: only incidents inside.&lt;/p&gt;&lt;p&gt;You must be signed in: the algorithm is refused otherwise. Each run is recorded in your client audit log (dataset, filter, purpose and row count — never the records). If you save the output to a file, keep it only as long as your work needs it.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="85"/>
+        <source>Dataset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="88"/>
+        <source>From date (London time, included)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="91"/>
+        <source>To date (London time, included)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="94"/>
+        <source>Categories (one per line, or separated by |)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="97"/>
+        <source>Only incidents inside these polygons</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="100"/>
+        <source>Only incidents inside this extent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="102"/>
+        <source>Incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="104"/>
+        <source>Number of incidents loaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="146"/>
+        <source>The “from” date is after the “to” date.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="157"/>
+        <source>The dataset {0} has no category field to filter on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="160"/>
+        <source>Not categories of {0} ({1}): {2}. Choose from: {3}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="167"/>
+        <source>Loading {0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PrintWardMapsDialog</name>
+    <message>
+        <location filename="../ui/print_dialog.ui" line="6"/>
+        <source>Print ward maps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.ui" line="10"/>
+        <source>Areas (one page each)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.ui" line="12"/>
+        <source>Boundary layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.ui" line="13"/>
+        <source>Any polygon layer: wards, LSOAs, estates, patrol areas (any CRS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.ui" line="14"/>
+        <source>Name field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.ui" line="15"/>
+        <source>Printed in each page&apos;s title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.ui" line="16"/>
+        <source>Selected areas only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.ui" line="22"/>
+        <source>Incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.ui" line="24"/>
+        <source>Layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.ui" line="25"/>
+        <source>A loaded SafeStats layer: its dataset, date range and filters are printed as loaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.ui" line="26"/>
+        <source>Style</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.ui" line="28"/>
+        <source>Suppress counts below</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.ui" line="29"/>
+        <source>Ward counts below this print as &quot;&lt;5&quot; and those wards show no incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.ui" line="35"/>
+        <source>Pages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.ui" line="37"/>
+        <source>Title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.ui" line="39"/>
+        <source>Paper</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.ui" line="41"/>
+        <source>One PDF per ward (into a folder)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.ui" line="42"/>
+        <source>Save to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.ui" line="50"/>
+        <source>Printed maps carry the protective marking and the line &quot;for crime prevention and reduction only; not for enforcement&quot;. Keep printed copies as securely as the data.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SafeStats</name>
+    <message>
+        <location filename="../providers/processing/provider.py" line="27"/>
+        <source>SafeStats community safety data</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SafeStatsAlgorithm</name>
+    <message>
+        <location filename="../providers/processing/algorithms/base.py" line="109"/>
+        <source>The client audit log could not be written: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SafeStatsDock</name>
+    <message>
+        <location filename="../ui/dock.py" line="97"/>
+        <source>All available dates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="100"/>
+        <source>Custom range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="103"/>
+        <source>Boroughs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="104"/>
+        <source>Wards</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="188"/>
+        <source>&lt;b&gt;{0}&lt;/b&gt; · {1}&lt;br/&gt;&lt;span style='color:#555'&gt;Purpose: {2}&lt;/span&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="21"/>
+        <source>Not signed in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="204"/>
+        <source>Loading the datasets your organisation may see…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="204"/>
+        <source>Sign in to see the datasets your organisation may see.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="218"/>
+        <source>SafeStats: listing datasets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="238"/>
+        <source>{0}  (counts only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="246"/>
+        <source>Your organisation&apos;s agreement does not include any dataset.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="337"/>
+        <source>Data covers {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="339"/>
+        <source>Your agreement allows records from {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="197"/>
+        <source>All categories</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="439"/>
+        <source>{0} of {1} ticked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="443"/>
+        <source> (+ {0} other field filter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="494"/>
+        <source>SafeStats: reading boroughs and wards</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="549"/>
+        <source> and {0} more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="574"/>
+        <source>{0} selected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="605"/>
+        <source>Click to add corners; right-click or double-click to finish, Esc to cancel.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="271"/>
+        <source>No polygon drawn yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="636"/>
+        <source>Polygon of {0:.2f} km²</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="673"/>
+        <source>The map has no extent yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="674"/>
+        <source>Map extent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="680"/>
+        <source>Tick at least one borough or ward.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="685"/>
+        <source>Select one or more features of a polygon layer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="687"/>
+        <source>{0} selected in {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="692"/>
+        <source>Draw a polygon on the map first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="693"/>
+        <source>Drawn area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="702"/>
+        <source>Choose a dataset.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="705"/>
+        <source>Tick at least one day of the week.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="708"/>
+        <source>The start date is after the end date.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="730"/>
+        <source>Updating the count…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="739"/>
+        <source>Counting matching records…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="743"/>
+        <source>&lt;b&gt;{0:,}&lt;/b&gt; matching records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="745"/>
+        <source>About &lt;b&gt;{0:,}&lt;/b&gt; matching records (rounded; counts only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="747"/>
+        <source>That is a very large load; consider narrowing the filter.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="792"/>
+        <source>Nothing to load</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="792"/>
+        <source>No records match this filter.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="798"/>
+        <source>Large load</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="798"/>
+        <source>This filter matches {0:,} records (more than {1:,}). Loading that many takes a while and uses a lot of memory. Load anyway?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="290"/>
+        <source>Style</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="831"/>
+        <source>That style does not suit this layer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="840"/>
+        <source>Save style as preset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="840"/>
+        <source>Name of your preset:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="850"/>
+        <source>Style saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="850"/>
+        <source>Saved as your preset “{0}” ({1}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="9"/>
+        <source>SafeStats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="30"/>
+        <source>Sign in…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="36"/>
+        <source>Sign out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="47"/>
+        <source>Datasets your organisation may see</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="88"/>
+        <source>When</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="93"/>
+        <source>Period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="99"/>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="113"/>
+        <source>dd/MM/yyyy HH:mm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="108"/>
+        <source>To</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="120"/>
+        <source>Days of the week</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="122"/>
+        <source>Mon</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="123"/>
+        <source>Tue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="124"/>
+        <source>Wed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="125"/>
+        <source>Thu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="126"/>
+        <source>Fri</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="127"/>
+        <source>Sat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="128"/>
+        <source>Sun</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="134"/>
+        <source>Time of day (London time)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="138"/>
+        <source>Any time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="143"/>
+        <source>from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="148"/>
+        <source>:00</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="153"/>
+        <source>to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="158"/>
+        <source>:59</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="160"/>
+        <source>Inclusive. A range that passes midnight (e.g. 22 to 3) is allowed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="172"/>
+        <source>What</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="177"/>
+        <source>Field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="188"/>
+        <source>Tick the categories to load. Nothing ticked means every category.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="193"/>
+        <source>Tick all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="194"/>
+        <source>Clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="206"/>
+        <source>Where</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="208"/>
+        <source>Anywhere my agreement allows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="209"/>
+        <source>Current map extent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="210"/>
+        <source>Boroughs or wards</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="223"/>
+        <source>Search…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="237"/>
+        <source>Selected features of a polygon layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="254"/>
+        <source>A polygon I draw on the map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="264"/>
+        <source>Draw…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="301"/>
+        <source>Apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="302"/>
+        <source>Apply this style to the selected SafeStats layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="307"/>
+        <source>Save…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="308"/>
+        <source>Save the selected layer&apos;s current style as your own preset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="317"/>
+        <source>Sign in to see datasets.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="325"/>
+        <source>Load</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="331"/>
+        <source>Refresh layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="332"/>
+        <source>Fetch the selected SafeStats layer again with its saved filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="337"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="57"/>
+        <source>Only what your organisation&apos;s data sharing agreement allows.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui" line="64"/>
+        <source>Ask the store again which datasets your organisation may see</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SafeStatsPlugin</name>
+    <message>
+        <location filename="../plugin.py" line="70"/>
+        <source>Sign in to SafeStats…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="71"/>
+        <source>Sign out of SafeStats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="75"/>
+        <source>SafeStats panel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="321"/>
+        <source>SafeStats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="119"/>
+        <source>Style preset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="121"/>
+        <source>Refresh from SafeStats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="123"/>
+        <source>Save style as my preset…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="201"/>
+        <source>Signed in as {0} ({1}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="208"/>
+        <source>Signed out. Downloaded SafeStats data was removed from this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="223"/>
+        <source>Loading counts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="233"/>
+        <source>Loading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="248"/>
+        <source>Refreshing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="295"/>
+        <source>Loaded {0:,} records into “{1}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="321"/>
+        <source>Loaded counts for {0:,} areas into “{1}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <location filename="../ui/signin_dialog.py" line="131"/>
+        <source>Sign in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.py" line="86"/>
+        <source>Saved in the QGIS password store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.py" line="128"/>
+        <source>Load conditions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.py" line="151"/>
+        <source>SafeStats: reading the conditions of use</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.ui" line="102"/>
+        <source>Loading the current conditions of use…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.py" line="172"/>
+        <source>The conditions of use could not be loaded. Check the store address, then press Load conditions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.ui" line="98"/>
+        <source>Conditions of use</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.py" line="181"/>
+        <source>version {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.py" line="186"/>
+        <source>— choose the purpose of your work —</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.py" line="222"/>
+        <source>SafeStats: signing in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.py" line="228"/>
+        <source>QGIS&apos;s password store is not available, so &quot;remember me&quot; cannot be used. Untick it and enter your password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.py" line="234"/>
+        <source>The QGIS password store is locked (its master password was not entered). Enter it, or untick &quot;remember me&quot; and type your password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.ui" line="9"/>
+        <source>Sign in to SafeStats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.ui" line="27"/>
+        <source>&lt;b&gt;SafeStats&lt;/b&gt; — London community-safety data&lt;br/&gt;Sign in with the account your organisation's SafeStats administrator gave you.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.ui" line="39"/>
+        <source>Account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.ui" line="43"/>
+        <source>Store address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.ui" line="49"/>
+        <source>https://safestats.london.gov.uk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.ui" line="50"/>
+        <source>The address of the SafeStats store (https; plain http only for a store on this computer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.ui" line="55"/>
+        <source>Username</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.ui" line="61"/>
+        <source>e.g. firstname.lastname</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.ui" line="66"/>
+        <source>Password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.ui" line="77"/>
+        <source>Code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.ui" line="83"/>
+        <source>6-digit code from your authenticator app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.ui" line="89"/>
+        <source>Remember me on this computer (kept in the QGIS password store)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.ui" line="90"/>
+        <source>Your username and password are saved in the QGIS authentication database. You still read and accept the conditions of use at every sign-in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.ui" line="116"/>
+        <source>Purpose of this session</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.ui" line="122"/>
+        <source>Why you are using SafeStats data today. It is recorded with every data access. Enforcement and prosecution are never permitted purposes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/signin_dialog.ui" line="129"/>
+        <source>I have read and accept these conditions of use for this session</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>_Hotspots</name>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="79"/>
+        <source>Choose an incidents layer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
