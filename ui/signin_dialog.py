@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any, Optional
 
 from qgis.core import QgsApplication, QgsSettings
-from qgis.gui import QgsMessageBar
 from qgis.PyQt import uic
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtGui import QIcon, QPixmap
-from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QSizePolicy, QWidget
+from qgis.core import Qgis
+from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QLabel, QSizePolicy, QWidget
 
 from ..providers import errors
 from . import messages
@@ -45,8 +45,7 @@ class SignInDialog(QDialog, FORM_CLASS):
         self._task: Optional[FunctionTask] = None
         self._saved = None
 
-        self.bar = QgsMessageBar(self)
-        self.bar.setSizePolicy(QSizePolicy.Minimum, QSizePolicy.Fixed)
+        self.bar = InlineMessageBar(self)
         self.messageBarLayout.addWidget(self.bar)
         self.logoLabel.setPixmap(QPixmap(str(ICONS / "safestats.svg")))
         self.setWindowIcon(QIcon(str(ICONS / "signin.svg")))
@@ -267,6 +266,57 @@ class SignInDialog(QDialog, FORM_CLASS):
 
     def is_busy(self) -> bool:
         return self._task is not None
+
+
+class _Shown:
+    """One message shown by :class:`InlineMessageBar` (same accessors as QgsMessageBarItem)."""
+
+    def __init__(self, title: str, text: str, level: int) -> None:
+        self._title, self._text, self._level = title, text, level
+
+    def title(self) -> str:
+        return self._title
+
+    def text(self) -> str:
+        return self._text
+
+    def level(self) -> int:
+        return self._level
+
+
+class InlineMessageBar(QLabel):
+    """The dialog's message area: fully word-wrapped (a QgsMessageBar cuts long advice to one
+    scrolling line). Offers the part of QgsMessageBar's API that ``ui.messages`` uses."""
+
+    _STYLES = {
+        Qgis.Info: ("#ebf4ff", "#2b6cb0"),
+        Qgis.Warning: ("#fffaf0", "#c05621"),
+        Qgis.Critical: ("#fff5f5", "#c53030"),
+        Qgis.Success: ("#f0fff4", "#2f855a"),
+    }
+
+    def __init__(self, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
+        self._items: list = []
+        self.hide()
+
+    def pushMessage(self, title: str, text: str, level: int = Qgis.Info, duration: int = 0) -> None:  # noqa: N802
+        self._items = [_Shown(title, text, level)]
+        background, accent = self._STYLES.get(level, self._STYLES[Qgis.Info])
+        self.setStyleSheet(f"QLabel {{ background: {background}; border: 1px solid {accent}; "
+                           f"border-left: 5px solid {accent}; padding: 6px; }}")
+        self.setText(f"<b style='color:{accent}'>{html.escape(title)}</b><br/>{html.escape(text)}")
+        self.show()
+
+    def clearWidgets(self) -> None:  # noqa: N802
+        self._items = []
+        self.clear()
+        self.hide()
+
+    def items(self) -> list:
+        return list(self._items)
 
 
 def _conditions_html(text: str) -> str:
