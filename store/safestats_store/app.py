@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from shapely import wkt as shapely_wkt
 from shapely.geometry import mapping
 from sqlalchemy import Engine, func, select
+from sqlalchemy import exc as sqlalchemy_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import accounts, aggregates, audit, conditions, db, errors, openapi, output, query, rights, spatial
@@ -218,6 +219,15 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
     async def _http(_req: Request, exc: StarletteHTTPException) -> Response:
         code = "not_found" if exc.status_code == 404 else "bad_request"
         return _json({"code": code, "description": str(exc.detail)}, exc.status_code)
+
+    @app.exception_handler(sqlalchemy_exc.OperationalError)
+    @app.exception_handler(sqlalchemy_exc.InterfaceError)
+    async def _db_unavailable(_req: Request, exc: Exception) -> Response:
+        # the database is down, restarting or locked: say so (503 + Retry-After) rather than a bare 500;
+        # the pool (pool_pre_ping) reconnects by itself once it is back
+        log.warning("database unavailable: %s", type(exc).__name__)
+        return _json({"code": "unavailable", "description": "The store's database is unavailable just now; "
+                      "try again in a few seconds."}, 503, headers={**SECURITY_HEADERS, "Retry-After": "5"})
 
     @app.exception_handler(Exception)
     async def _crash(_req: Request, exc: Exception) -> Response:

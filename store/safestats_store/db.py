@@ -202,7 +202,9 @@ def make_engine(url: str) -> Engine:
             cur.close()
             spatial.register_sqlite_functions(dbapi_conn)
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        # connect_timeout: a database host that does not answer fails the request in seconds, never hangs it
+        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                               connect_args={"connect_timeout": 5})
     return engine
 
 
