@@ -12,10 +12,15 @@ mkdir -p var
 if [ ! -f "$DB" ]; then
   store/.venv/bin/safestats-store demo --db "$DB" --scale "${SAFESTATS_SCALE:-0.05}" --password "$PASSWORD"
 fi
+if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+  echo "Port $PORT is already in use on 127.0.0.1: stop that program or run with SAFESTATS_PORT=<free port>" >&2
+  exit 1
+fi
 store/.venv/bin/safestats-store serve --db "$DB" --port "$PORT" --log-level warning &
 STORE_PID=$!
 trap 'kill $STORE_PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$PORT/" >/dev/null 2>&1 && break; sleep 0.5; done
+kill -0 $STORE_PID 2>/dev/null || { echo "the store did not start" >&2; exit 1; }
 echo "SafeStats store on http://127.0.0.1:$PORT  (users: mopac.analyst, westminster.analyst, ...; password: $PASSWORD)"
 
 PROFILES=var/qgis-profiles

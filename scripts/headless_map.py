@@ -23,6 +23,8 @@ PLUGINS = Path(tempfile.mkdtemp(prefix="safestats-plugins-"))
 (PLUGINS / "safestats").symlink_to(ROOT, target_is_directory=True)
 sys.path.insert(0, str(PLUGINS))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# A private authentication database too (this run's master password is random and forgotten).
+os.environ["QGIS_AUTH_DB_DIR_PATH"] = tempfile.mkdtemp(prefix="safestats-auth-")
 
 from qgis.core import QgsApplication, QgsProject, QgsVectorLayer  # noqa: E402
 from qgis.PyQt.QtCore import QCoreApplication, QSettings  # noqa: E402
