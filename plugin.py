@@ -274,7 +274,7 @@ class SafeStatsPlugin(QObject):
                                         for t in self.loader.tasks))
 
     def _style_new_layer(self, layer: QgsVectorLayer, info: Any) -> None:
-        preset_id = self._preset_for.get(info.id) or presets.default_preset_id(
+        preset_id = self._preset_for.get(info.id) or presets.preferred_preset_id(
             "aggregate" if info.aggregate_only else "records")
         field = info.category_field
         field_info = info.field(field) if field else None

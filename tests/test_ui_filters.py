@@ -257,8 +257,10 @@ def test_very_large_load_asks_first(dock: Any, monkeypatch: Any) -> None:
     from qgis.PyQt.QtWidgets import QMessageBox
     from safestats.ui import dock as dock_module
 
+    from qgis.core import QgsSettings
+    QgsSettings().setValue("safestats/large_load_rows", 250_000)
     query = dock.build_query()
-    dock.counter.last_query, dock.counter.last_count = query, dock_module.LARGE_LOAD + 1
+    dock.counter.last_query, dock.counter.last_count = query, dock_module.large_load_rows() + 1
     asked: list = []
     emitted: list = []
     dock.loadRequested.connect(lambda *args: emitted.append(args))
@@ -274,3 +276,18 @@ def test_very_large_load_asks_first(dock: Any, monkeypatch: Any) -> None:
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: pytest.fail("asked for a small load"))
     dock.request_load()
     assert len(emitted) == 2
+    QgsSettings().remove("safestats/large_load_rows")
+
+
+def test_default_preset_follows_the_options_page(dock: Any) -> None:
+    from qgis.core import QgsSettings
+    settings = QgsSettings()
+    settings.setValue("safestats/default_preset/records", "heatmap")
+    try:
+        dock._fill_presets(dock.current_dataset())
+        assert dock.selected_preset() == "heatmap"
+        settings.setValue("safestats/default_preset/records", "choropleth")  # does not suit records
+        dock._fill_presets(dock.current_dataset())
+        assert dock.selected_preset() == "categorised"
+    finally:
+        settings.remove("safestats/default_preset/records")

@@ -193,3 +193,34 @@ def test_every_error_type_has_a_plain_message() -> None:
     assert "certificate" in message_for(E.TlsError()).text.lower()
     assert message_for(RuntimeError("boom")).level == Qgis.Critical
     assert "Log Messages" in message_for(RuntimeError("boom")).text
+
+
+@pytest.fixture()
+def broken_proxy(qgis_app: Any) -> Iterator[None]:
+    """QGIS's proxy (Settings > Options > Network) pointed at a port where nothing answers."""
+    from qgis.core import QgsNetworkAccessManager, QgsSettings
+    settings = QgsSettings()
+    keys = ("proxy/proxyEnabled", "proxy/proxyType", "proxy/proxyHost", "proxy/proxyPort")
+    old = {k: settings.value(k) for k in keys}
+    settings.setValue("proxy/proxyEnabled", True)
+    settings.setValue("proxy/proxyType", "HttpProxy")
+    settings.setValue("proxy/proxyHost", "127.0.0.1")
+    settings.setValue("proxy/proxyPort", str(free_port()))
+    QgsNetworkAccessManager.instance().setupDefaultProxyAndCache()
+    yield
+    for key, value in old.items():
+        if value is None:
+            settings.remove(key)
+        else:
+            settings.setValue(key, value)
+    settings.setValue("proxy/proxyEnabled", False)
+    QgsNetworkAccessManager.instance().setupDefaultProxyAndCache()
+
+
+def test_broken_proxy_says_so(make_dialog: Any, broken_proxy: None) -> None:
+    dialog = make_dialog(url="http://safestats.invalid:8080")
+    _load(dialog)
+    assert dialog.conditions is None
+    (title, text, level), = _bar_messages(dialog)
+    assert title == "Proxy problem" and level == Qgis.Critical
+    assert "Settings > Options > Network" in text

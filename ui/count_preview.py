@@ -13,7 +13,16 @@ from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 from .background import FunctionTask, run_task
 
 DEBOUNCE_MS = 400
-LARGE_LOAD = 250_000
+LARGE_LOAD = 250_000  # used only if the core offers no setting-backed threshold
+
+
+def large_load_rows() -> int:
+    """Rows above which Load asks first: QgsSettings ``safestats/large_load_rows`` (Options page)."""
+    try:
+        from ..providers.load_task import large_load_rows as core_threshold
+    except ImportError:  # older core: fixed threshold
+        return LARGE_LOAD
+    return int(core_threshold())
 
 
 class CountPreview(QObject):

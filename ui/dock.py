@@ -24,7 +24,7 @@ from ..providers.errors import DatasetNotAvailable, NotSignedIn, TokenExpired
 from ..providers.models import BBoxArea, BoundaryArea, CollectionInfo, PolygonArea, Query
 from . import compat, messages, presets
 from .background import FunctionTask, run_task
-from .count_preview import LARGE_LOAD, CountPreview
+from .count_preview import CountPreview, large_load_rows
 from .map_tools import BNG, PolygonDrawTool, area_rubber_band
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).with_name("dock.ui")))
@@ -283,7 +283,7 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
             for preset in presets.presets_for(access, info.id):
                 self.presetCombo.addItem(preset.title, preset.id)
                 self.presetCombo.setItemData(self.presetCombo.count() - 1, preset.description, Qt.ToolTipRole)
-            self.presetCombo.setCurrentIndex(max(0, self.presetCombo.findData(presets.default_preset_id(access))))
+            self.presetCombo.setCurrentIndex(max(0, self.presetCombo.findData(presets.preferred_preset_id(access))))
         self.presetCombo.blockSignals(False)
 
     def _sync_preset_from_layer(self, *_args: Any) -> None:
@@ -743,7 +743,7 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
         text = self.tr("<b>{0:,}</b> matching records").format(count)
         if info is not None and info.aggregate_only:
             text = self.tr("About <b>{0:,}</b> matching records (rounded; counts only)").format(count)
-        if count > LARGE_LOAD:
+        if count > large_load_rows():
             text += "<br/><span style='color:#b7791f'>" + self.tr(
                 "That is a very large load; consider narrowing the filter.") + "</span>"
         self.countLabel.setText(text)
@@ -786,7 +786,7 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
             messages.show_error(self._bar(), exc, "load")
             return
         count = self.counter.last_count if self.counter.last_query == query else None
-        if count is not None and count > LARGE_LOAD and not self._confirm_large(count):
+        if count is not None and count > large_load_rows() and not self._confirm_large(count):
             return
         if count == 0:
             messages.show_info(self._bar(), self.tr("Nothing to load"),
@@ -798,7 +798,7 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
         answer = QMessageBox.question(
             self, self.tr("Large load"),
             self.tr("This filter matches {0:,} records (more than {1:,}). Loading that many takes a while "
-                    "and uses a lot of memory. Load anyway?").format(count, LARGE_LOAD),
+                    "and uses a lot of memory. Load anyway?").format(count, large_load_rows()),
             QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         return answer == QMessageBox.Yes
 

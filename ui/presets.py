@@ -229,7 +229,19 @@ def find_preset(preset_id: str, dataset_id: Optional[str] = None) -> Optional[Pr
 
 
 def default_preset_id(access: str) -> str:
+    """The built-in default preset for "records" or "aggregate" datasets."""
     return CHOROPLETH if access == "aggregate" else CATEGORISED
+
+
+def preferred_preset_id(access: str) -> str:
+    """The user's default preset for this kind of dataset (QgsSettings
+    ``safestats/default_preset/<records|aggregate>``, set on the Options page), if it suits."""
+    from qgis.core import QgsSettings
+
+    chosen = str(QgsSettings().value(f"safestats/default_preset/{access}", "") or "")
+    if chosen and any(p.id == chosen and access in p.access for p in builtin_presets()):
+        return chosen
+    return default_preset_id(access)
 
 
 # ---------------------------------------------------------------- renderer builders
