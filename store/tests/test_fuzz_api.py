@@ -26,7 +26,7 @@ from schemathesis import checks as st_checks  # noqa: E402
 from conftest import Server  # noqa: E402
 from safety_support import pg_demo_url, start_store, stop_store  # noqa: E402
 
-EXAMPLES = int(os.environ.get("SAFESTATS_FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("SAFESTATS_FUZZ_EXAMPLES", "20"))
 SECURITY_HEADERS = ("X-Content-Type-Options", "X-Frame-Options", "Cache-Control", "Content-Security-Policy")
 
 
