@@ -54,6 +54,8 @@ class SafeStatsPlugin(QObject):
         self._preset_for: Dict[str, str] = {}
         self._connections: List[Tuple[Any, Any]] = []
         self._menu_layers: set = set()
+        self.options_factory: Any = None
+        self.processing_provider: Any = None
 
     def tr(self, text: str) -> str:  # noqa: D102
         return QCoreApplication.translate("SafeStats", text)
@@ -61,6 +63,9 @@ class SafeStatsPlugin(QObject):
     # ================================================================ init
 
     def initGui(self) -> None:  # noqa: N802 - QGIS API
+        from .ui import i18n
+
+        i18n.install_translator()  # before any text is created
         from .ui.dock import SafeStatsDock
 
         self.session = SessionManager(parent=self)
@@ -77,12 +82,17 @@ class SafeStatsPlugin(QObject):
         self.dock_action.toggled.connect(self.dock.setUserVisible)
         self.dock.visibilityChanged.connect(self.dock_action.setChecked)
 
+        self.print_action = self._action("print.svg", self.tr("Print ward maps…"), self.open_print_dialog)
+
         self.toolbar = self.iface.addToolBar(self.tr("SafeStats"))
         self.toolbar.setObjectName("SafeStatsToolbar")
-        for action in (self.sign_in_action, self.sign_out_action, self.dock_action):
+        for action in (self.sign_in_action, self.sign_out_action, self.dock_action, self.print_action):
             self.toolbar.addAction(action)
             self.iface.addPluginToWebMenu(MENU, action)
             self.menu_actions.append(action)
+
+        self.options_factory = self._optional("the Options page", self._register_options)
+        self.processing_provider = self._optional("the Processing provider", self._register_processing)
 
         self._init_layer_actions()
         self._connect(self.session.signedIn, self._on_signed_in)
@@ -98,6 +108,32 @@ class SafeStatsPlugin(QObject):
         self._connect(QgsProject.instance().layersAdded, self._on_layers_added)
         self._on_layers_added(list(QgsProject.instance().mapLayers().values()))
         self._update_actions()
+
+    def _optional(self, what: str, start: Any) -> Any:
+        """Start an add-on part (Options page, Processing); a failure is logged, never fatal."""
+        try:
+            return start()
+        except Exception as exc:  # noqa: BLE001 - the core plugin must still work
+            messages.log_error(exc, f"starting {what}")
+            return None
+
+    def _register_options(self) -> Any:
+        from .ui import settings_page
+
+        return settings_page.register(self.iface)
+
+    def _register_processing(self) -> Any:
+        from .providers.processing import register_processing
+
+        return register_processing(self.session)
+
+    def open_print_dialog(self) -> None:
+        from .ui.print_dialog import open_print_dialog
+
+        try:
+            open_print_dialog(self.iface, self.session)
+        except Exception as exc:  # noqa: BLE001 - shown through the one mapping place
+            messages.show_error(self.iface.messageBar(), exc, "print ward maps")
 
     def _action(self, icon_name: str, text: str, slot: Any) -> QAction:
         action = QAction(_icon(icon_name), text, self.iface.mainWindow())
@@ -130,6 +166,16 @@ class SafeStatsPlugin(QObject):
 
     def unload(self) -> None:
         background.cancel_all()
+        if getattr(self, "processing_provider", None) is not None:
+            from .providers.processing import unregister_processing
+
+            unregister_processing(self.processing_provider)
+            self.processing_provider = None
+        if getattr(self, "options_factory", None) is not None:
+            from .ui import settings_page
+
+            settings_page.unregister(self.iface, self.options_factory)
+            self.options_factory = None
         for signal, slot in self._connections:
             try:
                 signal.disconnect(slot)
@@ -176,6 +222,9 @@ class SafeStatsPlugin(QObject):
         self.actions.clear()
         self.loader = None
         self.session = None
+        from .ui import i18n
+
+        i18n.remove_translator()
 
     # ================================================================ sign in / out
 

@@ -43,7 +43,7 @@ def test_metadata_is_complete() -> None:
     general = parser["general"]
     assert general["name"] == "SafeStats for QGIS"
     assert general["qgisMinimumVersion"] == "3.22"
-    assert general["hasProcessingProvider"] == "no"
+    assert general["hasProcessingProvider"] == "yes"  # the SafeStats Processing provider is registered
     for key in ("version", "about", "description", "author", "email", "license", "icon", "category", "tags"):
         assert general.get(key), key
     for key in ("tracker", "repository", "homepage"):
@@ -72,8 +72,11 @@ def test_load_and_unload_cleanly(iface: RecordingIface, log_errors: list) -> Non
     plugin = safestats.classFactory(iface)
     plugin.initGui()
     process_events()
-    assert len(iface.web_menu.get("&SafeStats", [])) == 3
-    assert len(iface.toolbars) == 1 and len(iface.toolbars[0].actions()) == 3
+    assert len(iface.web_menu.get("&SafeStats", [])) == 4
+    assert len(iface.toolbars) == 1 and len(iface.toolbars[0].actions()) == 4
+    assert len(iface.options_factories) == 1
+    registry = QgsApplication.processingRegistry()
+    assert registry.providerById("safestats") is not None
     assert len(iface.docks) == 1 and iface.docks[0].objectName() == "SafeStatsDock"
     assert len(iface.layer_type_actions) == 3
     assert plugin.sign_in_action.isEnabled() and not plugin.sign_out_action.isEnabled()
@@ -85,6 +88,8 @@ def test_load_and_unload_cleanly(iface: RecordingIface, log_errors: list) -> Non
     assert left["docks"] == [] and left["dock_children"] == []
     assert left["toolbars"] == []
     assert left["layer_type_actions"] == [] and left["layer_actions"] == {}
+    assert left["options_factories"] == []
+    assert registry.providerById("safestats") is None
     assert not [a for a in iface.main_window.findChildren(QAction) if a.objectName().startswith("SafeStats")]
     assert not [t for t in iface.main_window.findChildren(QToolBar) if t.objectName() == "SafeStatsToolbar"]
     assert not [d for d in iface.main_window.findChildren(QDockWidget) if d.objectName() == "SafeStatsDock"]

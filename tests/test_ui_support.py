@@ -30,6 +30,7 @@ class RecordingIface(QObject):
         self.layer_actions: Dict[str, List[QAction]] = {}
         self._active: Optional[str] = None
         self.messages: List[tuple] = []
+        self.options_factories: List[Any] = []
         self.bar.widgetAdded.connect(self._record_message)
 
     def _record_message(self, item: Any) -> None:
@@ -85,6 +86,13 @@ class RecordingIface(QObject):
                 actions.remove(action)
         return True
 
+    # -- options pages
+    def registerOptionsWidgetFactory(self, factory: Any) -> None:  # noqa: N802
+        self.options_factories.append(factory)
+
+    def unregisterOptionsWidgetFactory(self, factory: Any) -> None:  # noqa: N802
+        self.options_factories.remove(factory)
+
     # -- layers
     def activeLayer(self) -> Optional[QgsMapLayer]:  # noqa: N802
         return QgsProject.instance().mapLayer(self._active) if self._active else None
@@ -110,6 +118,7 @@ class RecordingIface(QObject):
         return {"web_menu": dict(self.web_menu), "docks": list(self.docks), "toolbars": live_toolbars,
                 "layer_type_actions": list(self.layer_type_actions),
                 "layer_actions": {k: v for k, v in self.layer_actions.items() if v},
+                "options_factories": list(self.options_factories),
                 "dock_children": [d for d in live_docks if d.objectName() == "SafeStatsDock"]}
 
 
