@@ -5,6 +5,8 @@ What QGIS 3.22 lets a plugin see (and what it does not) — be clear with users 
 * Layer context menu "Export > Save Features As…" (the usual way): QGIS emits
   ``QgisInterface.layerSavedAs(layer, path)`` *after* the file was written. ``attach_iface``
   connects it, so such an export is always warned about and audited. It cannot be blocked.
+  (Checked in QGIS 3.22 desktop under Xvfb: ``iface.actionLayerSaveAs()`` → dialog → GPKG
+  written → warning + audit entry with dataset, destination and row count.)
 * Code that calls ``QgsVectorFileWriter`` from Python (our own Processing algorithms, other
   plugins, the Python console) is seen only if it goes through ``write_vector_layer`` here.
 * NOT seen in 3.22: Processing's C++ algorithms writing a SafeStats layer to a file, drag and
