@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 status=0
+echo "== static checks (ruff, bandit, secrets)"
+bash scripts/lint.sh || status=1
 echo "== store tests"
 (cd store && .venv/bin/python -m pytest -q -p no:cacheprovider tests) || status=1
 echo "== plugin tests"
