@@ -229,17 +229,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="259"/>
+        <location filename="../ui/presets.py" line="271"/>
         <source>Other / not recorded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="386"/>
+        <location filename="../ui/presets.py" line="398"/>
         <source>Suppressed (small number)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="488"/>
+        <location filename="../ui/presets.py" line="500"/>
         <source>Style preset {0} does not suit layer {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -299,7 +299,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="158"/>
+        <location filename="../ui/settings_page.py" line="199"/>
         <source>SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1239,95 +1239,198 @@
 <context>
     <name>SafeStatsPlugin</name>
     <message>
-        <location filename="../plugin.py" line="70"/>
+        <location filename="../plugin.py" line="75"/>
         <source>Sign in to SafeStats…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="71"/>
+        <location filename="../plugin.py" line="76"/>
         <source>Sign out of SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="75"/>
+        <location filename="../plugin.py" line="80"/>
         <source>SafeStats panel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="321"/>
+        <location filename="../plugin.py" line="370"/>
         <source>SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="119"/>
+        <location filename="../plugin.py" line="155"/>
         <source>Style preset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="121"/>
+        <location filename="../plugin.py" line="157"/>
         <source>Refresh from SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="123"/>
+        <location filename="../plugin.py" line="159"/>
         <source>Save style as my preset…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="201"/>
+        <location filename="../plugin.py" line="250"/>
         <source>Signed in as {0} ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="208"/>
+        <location filename="../plugin.py" line="257"/>
         <source>Signed out. Downloaded SafeStats data was removed from this computer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="223"/>
+        <location filename="../plugin.py" line="272"/>
         <source>Loading counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="233"/>
+        <location filename="../plugin.py" line="282"/>
         <source>Loading</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="248"/>
+        <location filename="../plugin.py" line="297"/>
         <source>Refreshing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="295"/>
+        <location filename="../plugin.py" line="344"/>
         <source>Loaded {0:,} records into “{1}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="321"/>
+        <location filename="../plugin.py" line="370"/>
         <source>Loaded counts for {0:,} areas into “{1}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="85"/>
+        <source>Print ward maps…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SafeStatsSettingsPage</name>
+    <message>
+        <location filename="../ui/settings_page.ui" line="9"/>
+        <source>SafeStats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.ui" line="15"/>
+        <source>SafeStats store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.ui" line="21"/>
+        <source>Store address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.ui" line="41"/>
+        <source>The address must start with https:// (http:// only for a store on this computer).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.ui" line="54"/>
+        <source>Your user name and password are never kept here: the sign-in dialog saves them, if you ask it to, in the QGIS password store (Settings ▸ Options ▸ Authentication).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.ui" line="67"/>
+        <source>Downloaded data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.ui" line="73"/>
+        <source>Keep downloaded files for at most</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.ui" line="83"/>
+        <source> days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.ui" line="99"/>
+        <source>Ask before loading more than</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.ui" line="109"/>
+        <source> records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.ui" line="125"/>
+        <source>Downloaded SafeStats files are also deleted when you sign out, and expired files when QGIS starts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.ui" line="138"/>
+        <source>Small numbers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.ui" line="144"/>
+        <source>Hide counts below</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.ui" line="164"/>
+        <source>Used by ward maps and counting tools. It can be raised, never lowered below 5: the store applies its own threshold to every count it sends.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.ui" line="177"/>
+        <source>Default style</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.ui" line="183"/>
+        <source>Incident records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.ui" line="196"/>
+        <source>Counts per area (aggregate-only datasets)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.ui" line="221"/>
+        <source>User guide</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.ui" line="235"/>
+        <source>Restore defaults</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../ui/signin_dialog.py" line="131"/>
+        <location filename="../ui/signin_dialog.py" line="130"/>
         <source>Sign in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/signin_dialog.py" line="86"/>
+        <location filename="../ui/signin_dialog.py" line="85"/>
         <source>Saved in the QGIS password store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/signin_dialog.py" line="128"/>
+        <location filename="../ui/signin_dialog.py" line="127"/>
         <source>Load conditions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/signin_dialog.py" line="151"/>
+        <location filename="../ui/signin_dialog.py" line="150"/>
         <source>SafeStats: reading the conditions of use</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1337,7 +1440,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/signin_dialog.py" line="172"/>
+        <location filename="../ui/signin_dialog.py" line="171"/>
         <source>The conditions of use could not be loaded. Check the store address, then press Load conditions.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1347,27 +1450,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/signin_dialog.py" line="181"/>
+        <location filename="../ui/signin_dialog.py" line="180"/>
         <source>version {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/signin_dialog.py" line="186"/>
+        <location filename="../ui/signin_dialog.py" line="185"/>
         <source>— choose the purpose of your work —</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/signin_dialog.py" line="222"/>
+        <location filename="../ui/signin_dialog.py" line="221"/>
         <source>SafeStats: signing in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/signin_dialog.py" line="228"/>
+        <location filename="../ui/signin_dialog.py" line="227"/>
         <source>QGIS&apos;s password store is not available, so &quot;remember me&quot; cannot be used. Untick it and enter your password.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/signin_dialog.py" line="234"/>
+        <location filename="../ui/signin_dialog.py" line="233"/>
         <source>The QGIS password store is locked (its master password was not entered). Enter it, or untick &quot;remember me&quot; and type your password.</source>
         <translation type="unfinished"></translation>
     </message>
