@@ -18,5 +18,10 @@ SAFESTATS_TEST_HOME="$(mktemp -d)"
 trap 'rm -rf "$SAFESTATS_TEST_HOME"' EXIT
 export HOME="$SAFESTATS_TEST_HOME" XDG_DATA_HOME="$SAFESTATS_TEST_HOME/.local/share" XDG_CONFIG_HOME="$SAFESTATS_TEST_HOME/.config"
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
-if [ $# -eq 0 ]; then set -- tests; fi
+# test files or folders given: run just those; only options (e.g. -k, -x): run tests/ with them
+named=0
+for arg in "$@"; do
+    case "$arg" in -*) ;; *) [ -e "${arg%%::*}" ] && named=1 ;; esac
+done
+if [ "$named" -eq 0 ]; then set -- tests "$@"; fi
 .venv-qgis/bin/python -m pytest -q -c tests/pytest.ini "$@"
