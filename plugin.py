@@ -16,6 +16,8 @@ from qgis.PyQt.QtWidgets import QAction, QMenu, QToolBar
 from .providers import errors
 from .providers.layers import is_safestats_layer
 from .providers.load_task import LayerLoader
+from .governance import retention
+from .governance.export_guard import ExportGuard
 from .providers.session import SessionManager
 from .ui import background, compat, messages, presets
 
@@ -58,7 +60,7 @@ class SafeStatsPlugin(QObject):
         self.processing_provider: Any = None
 
     def tr(self, text: str) -> str:  # noqa: D102
-        return QCoreApplication.translate("SafeStats", text)
+        return QCoreApplication.translate("SafeStatsPlugin", text)
 
     # ================================================================ init
 
@@ -69,7 +71,11 @@ class SafeStatsPlugin(QObject):
         from .ui.dock import SafeStatsDock
 
         self.session = SessionManager(parent=self)
+        self._optional("the cache clean-up", lambda: retention.purge_at_startup(self.session.cache))
         self.loader = LayerLoader(self.session, style_callback=self._style_new_layer, parent=self)
+        self.export_guard = ExportGuard(self.session.audit, context=self._audit_context)
+        self.export_guard.on_warning = self._on_export_warning
+        self._optional("the export guard", lambda: self.export_guard.attach_iface(self.iface))
         self.loader.guard.refetch = self._refetch_pending  # counts layers go through ui.aggregates
 
         self.sign_in_action = self._action("signin.svg", self.tr("Sign in to SafeStats…"), self.open_sign_in)
@@ -104,6 +110,7 @@ class SafeStatsPlugin(QObject):
         self._connect(self.dock.cancelRequested, self.cancel_loads)
         self._connect(self.dock.sessionEnded, self._on_session_ended)
         self._connect(self.loader.loaded, self._on_loaded)
+        self._connect(self.loader.pendingChanged, self._on_pending_changed)
         self._connect(self.loader.failed, self._on_failed)
         self._connect(QgsProject.instance().layersAdded, self._on_layers_added)
         self._on_layers_added(list(QgsProject.instance().mapLayers().values()))
@@ -166,6 +173,9 @@ class SafeStatsPlugin(QObject):
 
     def unload(self) -> None:
         background.cancel_all()
+        if getattr(self, "export_guard", None) is not None:
+            self.export_guard.detach_iface()
+            self.export_guard = None
         if getattr(self, "processing_provider", None) is not None:
             from .providers.processing import unregister_processing
 
@@ -243,6 +253,22 @@ class SafeStatsPlugin(QObject):
         except Exception as exc:  # noqa: BLE001 - shown through the one mapping place
             messages.show_error(self.iface.messageBar(), exc, "sign-out")
 
+    def _audit_context(self) -> Dict[str, Any]:
+        user = self.session.user if self.session is not None else None
+        return {"user": user.username if user else None,
+                "organisation": user.organisation_name if user else None,
+                "purpose": self.session.purpose if self.session is not None else None,
+                "store": self.session.store_url if self.session is not None else None}
+
+    def _on_export_warning(self, text: str) -> None:
+        messages.show_info(self.iface.messageBar(), self.tr("SafeStats export"), text, Qgis.Warning, 15)
+
+    def _on_pending_changed(self, count: int) -> None:
+        if count and not self.session.is_signed_in:
+            messages.show_info(self.iface.messageBar(), self.tr("SafeStats"),
+                               self.tr("This project has {0} SafeStats layer(s) without data: sign in to "
+                                       "fetch them again.").format(count), Qgis.Info, 10)
+
     def _on_signed_in(self, user: Any) -> None:
         self.dock.set_signed_in(user)
         self.dock.setUserVisible(True)
@@ -250,6 +276,8 @@ class SafeStatsPlugin(QObject):
         messages.show_info(self.iface.messageBar(), self.tr("SafeStats"),
                            self.tr("Signed in as {0} ({1}).").format(user.display_name, user.organisation_name),
                            Qgis.Success, 4)
+        if getattr(self.session, "warning", None):
+            messages.show_info(self.iface.messageBar(), self.tr("SafeStats"), self.session.warning, Qgis.Warning, 10)
 
     def _on_signed_out(self) -> None:
         self.dock.set_signed_in(None)

@@ -73,8 +73,8 @@ class ExportGuard:
     def attach_iface(self, iface: Any) -> None:
         """Connect QGIS desktop's "layer saved as" signal (Save Features As…)."""
         self.detach_iface()
-        self._iface = iface
         iface.layerSavedAs.connect(self._on_layer_saved_as)
+        self._iface = iface
 
     def detach_iface(self) -> None:
         if self._iface is not None:

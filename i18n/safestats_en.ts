@@ -1239,78 +1239,88 @@
 <context>
     <name>SafeStatsPlugin</name>
     <message>
-        <location filename="../plugin.py" line="75"/>
+        <location filename="../plugin.py" line="81"/>
         <source>Sign in to SafeStats…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="76"/>
+        <location filename="../plugin.py" line="82"/>
         <source>Sign out of SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="80"/>
+        <location filename="../plugin.py" line="86"/>
         <source>SafeStats panel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="370"/>
+        <location filename="../plugin.py" line="398"/>
         <source>SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="155"/>
+        <location filename="../plugin.py" line="162"/>
         <source>Style preset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="157"/>
+        <location filename="../plugin.py" line="164"/>
         <source>Refresh from SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="159"/>
+        <location filename="../plugin.py" line="166"/>
         <source>Save style as my preset…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="250"/>
+        <location filename="../plugin.py" line="276"/>
         <source>Signed in as {0} ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="257"/>
+        <location filename="../plugin.py" line="285"/>
         <source>Signed out. Downloaded SafeStats data was removed from this computer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="272"/>
+        <location filename="../plugin.py" line="300"/>
         <source>Loading counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="282"/>
+        <location filename="../plugin.py" line="310"/>
         <source>Loading</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="297"/>
+        <location filename="../plugin.py" line="325"/>
         <source>Refreshing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="344"/>
+        <location filename="../plugin.py" line="372"/>
         <source>Loaded {0:,} records into “{1}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="370"/>
+        <location filename="../plugin.py" line="398"/>
         <source>Loaded counts for {0:,} areas into “{1}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="85"/>
+        <location filename="../plugin.py" line="91"/>
         <source>Print ward maps…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="264"/>
+        <source>SafeStats export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="268"/>
+        <source>This project has {0} SafeStats layer(s) without data: sign in to fetch them again.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

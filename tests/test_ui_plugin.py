@@ -80,9 +80,11 @@ def test_load_and_unload_cleanly(iface: RecordingIface, log_errors: list) -> Non
     assert len(iface.docks) == 1 and iface.docks[0].objectName() == "SafeStatsDock"
     assert len(iface.layer_type_actions) == 3
     assert plugin.sign_in_action.isEnabled() and not plugin.sign_out_action.isEnabled()
+    assert iface.receivers(iface.layerSavedAs) == 1  # the export guard listens to "Save Features As…"
 
     plugin.unload()
     flush_deletes()
+    assert iface.receivers(iface.layerSavedAs) == 0
     left = iface.leftovers()
     assert left["web_menu"] == {}
     assert left["docks"] == [] and left["dock_children"] == []

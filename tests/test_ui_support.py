@@ -15,6 +15,7 @@ from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMainWindow, QToolBar
 
 class RecordingIface(QObject):
     currentLayerChanged = pyqtSignal(object)
+    layerSavedAs = pyqtSignal(object, str)  # QgisInterface: "Save Features As…" finished
 
     def __init__(self) -> None:
         super().__init__()
