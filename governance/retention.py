@@ -33,7 +33,8 @@ def retention_days() -> int:
         days = int(value)
     except (TypeError, ValueError):
         return DEFAULT_RETENTION_DAYS
-    return days if days > 0 else DEFAULT_RETENTION_DAYS
+    # never longer than the conditions of use allow, whatever a hand-edited setting says
+    return min(days, DEFAULT_RETENTION_DAYS) if days > 0 else DEFAULT_RETENTION_DAYS
 
 
 class CacheStore:

@@ -61,6 +61,8 @@ def test_retention_days_setting(qgis_app):
         assert CacheStore().days == 7
         s.setValue(SETTINGS_KEY, "nonsense")
         assert retention_days() == 28
+        s.setValue(SETTINGS_KEY, 400)  # a hand-edited setting cannot extend retention
+        assert retention_days() == 28
     finally:
         s.remove(SETTINGS_KEY)
 
