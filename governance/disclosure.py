@@ -12,6 +12,17 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 DEFAULT_THRESHOLD = 5
+THRESHOLD_SETTING = "safestats/suppression_threshold"
+
+
+def configured_threshold() -> int:
+    """The threshold set in Options ▸ SafeStats (never below DEFAULT_THRESHOLD)."""
+    try:
+        from qgis.core import QgsSettings
+        value = int(QgsSettings().value(THRESHOLD_SETTING, DEFAULT_THRESHOLD))
+    except (ImportError, TypeError, ValueError):
+        value = DEFAULT_THRESHOLD
+    return max(DEFAULT_THRESHOLD, value)
 
 
 def is_disclosive(count: Optional[int], threshold: int = DEFAULT_THRESHOLD, suppress_zero: bool = False) -> bool:

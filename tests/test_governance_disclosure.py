@@ -40,3 +40,18 @@ def test_small_total_is_suppressed_and_protected():
 
 def test_round_to_five():
     assert [d.round_to(v) for v in (0, 2, 3, 7, 8, 12, None)] == [0, 0, 5, 5, 10, 10, None]
+
+
+def test_configured_threshold_follows_the_setting_but_never_below_five(qgis_app):
+    from qgis.core import QgsSettings
+    from safestats.governance import disclosure
+    s = QgsSettings()
+    try:
+        s.setValue(disclosure.THRESHOLD_SETTING, 10)
+        assert disclosure.configured_threshold() == 10
+        s.setValue(disclosure.THRESHOLD_SETTING, 2)
+        assert disclosure.configured_threshold() == 5
+        s.setValue(disclosure.THRESHOLD_SETTING, "x")
+        assert disclosure.configured_threshold() == 5
+    finally:
+        s.remove(disclosure.THRESHOLD_SETTING)

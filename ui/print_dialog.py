@@ -54,7 +54,7 @@ class PrintWardMapsDialog(QDialog, FORM_CLASS):
         for paper in atlas.PAPERS:
             self.paperCombo.addItem(paper, paper)
         self.thresholdSpin.setMinimum(disclosure.DEFAULT_THRESHOLD)
-        self.thresholdSpin.setValue(disclosure.DEFAULT_THRESHOLD)
+        self.thresholdSpin.setValue(disclosure.configured_threshold())
         self.titleEdit.setText(tr("Community safety ward map"))
         self.outputWidget.setStorageMode(QgsFileWidget.SaveFile)
         self.outputWidget.setFilter(tr("PDF files (*.pdf)"))

@@ -41,7 +41,7 @@ GUIDE_PATH = "blob/main/docs/user-guide.md"
 STORE_URL = "safestats/store_url"
 RETENTION_DAYS = "safestats/retention_days"
 LARGE_LOAD_ROWS = "safestats/large_load_rows"
-SUPPRESSION_THRESHOLD = "safestats/suppression_threshold"
+SUPPRESSION_THRESHOLD = "safestats/suppression_threshold"  # governance.disclosure.THRESHOLD_SETTING
 DEFAULT_PRESET = "safestats/default_preset/{kind}"  # kind: "records" or "aggregate"
 KINDS = ("records", "aggregate")
 

@@ -20,7 +20,7 @@ TIME_FIELD = "occurred_at"
 def threshold_parameter(name: str = "THRESHOLD") -> QgsProcessingParameterNumber:
     return QgsProcessingParameterNumber(
         name, tr("Suppress counts below (small-number threshold; at least {0})").format(disclosure.DEFAULT_THRESHOLD),
-        QgsProcessingParameterNumber.Integer, defaultValue=disclosure.DEFAULT_THRESHOLD,
+        QgsProcessingParameterNumber.Integer, defaultValue=disclosure.configured_threshold(),
         minValue=disclosure.DEFAULT_THRESHOLD, maxValue=1000)
 
 
