@@ -1237,6 +1237,109 @@
     </message>
 </context>
 <context>
+    <name>SafeStatsErrors</name>
+    <message>
+        <location filename="../providers/errors.py" line="19"/>
+        <source>Something went wrong while talking to the SafeStats store.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/errors.py" line="37"/>
+        <source>The username or password is not right. Check both and try again; after several wrong attempts the account is locked for a while.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/errors.py" line="45"/>
+        <source>This account has a second factor. Enter the 6-digit code from your authenticator app and sign in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/errors.py" line="53"/>
+        <source>The 6-digit code was not right or has expired. Enter the current code from your authenticator app.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/errors.py" line="79"/>
+        <source>You must read and accept the current conditions of use, and choose the purpose of your work, every time you sign in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/errors.py" line="93"/>
+        <source>SafeStats data may be used only for preventing and reducing crime and harm, never for enforcement or prosecution. Choose one of the listed purposes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/errors.py" line="101"/>
+        <source>Your organisation has no active data sharing agreement with SafeStats (it has expired or been suspended), so you cannot see any data. Ask your organisation&apos;s SafeStats lead or the GLA SafeStats team to renew it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/errors.py" line="113"/>
+        <source>You are not signed in to SafeStats (or your session has ended). Sign in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/errors.py" line="120"/>
+        <source>Your SafeStats session has expired. Sign in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/errors.py" line="127"/>
+        <source>Your role does not allow this. Ask your organisation&apos;s SafeStats administrator.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/errors.py" line="137"/>
+        <source>This dataset is not available to your organisation (or no longer exists). Refresh the dataset list and pick another one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/errors.py" line="145"/>
+        <source>Your organisation&apos;s agreement allows only counts (aggregates) for this dataset, not individual records. Use the aggregate tools instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/errors.py" line="153"/>
+        <source>The store did not accept this filter. Check the dates, categories and area.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/errors.py" line="160"/>
+        <source>The SafeStats store had a problem answering. Try again in a few minutes; if it keeps happening, tell the GLA SafeStats team.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/errors.py" line="171"/>
+        <source>The SafeStats store cannot be reached. Check the store address, that you are connected to the network (or VPN), and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/errors.py" line="179"/>
+        <source>A secure (TLS) connection to the SafeStats store could not be made: its certificate is not trusted. If your organisation inspects HTTPS traffic, ask IT to add its root certificate in QGIS (Settings &gt; Options &gt; Authentication &gt; Certificate Manager); otherwise check the store address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/errors.py" line="189"/>
+        <source>The network proxy refused or failed the connection to the SafeStats store. Check the proxy settings in QGIS (Settings &gt; Options &gt; Network), including the proxy user name and password, or ask your IT team.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/errors.py" line="198"/>
+        <source>The download from the SafeStats store stopped before it was complete, so nothing was loaded. Try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/errors.py" line="206"/>
+        <source>Loading was cancelled. Nothing was added to the map.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/errors.py" line="213"/>
+        <source>The SafeStats store sent an answer the plugin does not understand. Check the store address, or update the plugin.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SafeStatsPlugin</name>
     <message>
         <location filename="../plugin.py" line="81"/>

@@ -9,16 +9,21 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
 
 class SafeStatsError(Exception):
     """Base class. ``code`` is the store's machine code (or a local one)."""
 
     code: str = "error"
-    default_message: str = "Something went wrong while talking to the SafeStats store."
+    default_message: str = QT_TRANSLATE_NOOP(
+        "SafeStatsErrors",
+        "Something went wrong while talking to the SafeStats store.")
 
     def __init__(self, user_message: Optional[str] = None, *, detail: str = "",
                  status: Optional[int] = None) -> None:
-        self.user_message: str = user_message or self.default_message
+        self.user_message: str = user_message or QCoreApplication.translate("SafeStatsErrors",
+                                                                             self.default_message)
         self.detail: str = detail
         self.status: Optional[int] = status
         super().__init__(self.user_message)
@@ -29,19 +34,25 @@ class SafeStatsError(Exception):
 
 class InvalidCredentials(SafeStatsError):
     code = "invalid_credentials"
-    default_message = ("The username or password is not right. Check both and try again; "
+    default_message = QT_TRANSLATE_NOOP(
+        "SafeStatsErrors",
+        "The username or password is not right. Check both and try again; "
                        "after several wrong attempts the account is locked for a while.")
 
 
 class SecondFactorRequired(SafeStatsError):
     code = "totp_required"
-    default_message = ("This account has a second factor. Enter the 6-digit code from your "
+    default_message = QT_TRANSLATE_NOOP(
+        "SafeStatsErrors",
+        "This account has a second factor. Enter the 6-digit code from your "
                        "authenticator app and sign in again.")
 
 
 class InvalidSecondFactor(SecondFactorRequired):
     code = "invalid_totp"
-    default_message = ("The 6-digit code was not right or has expired. Enter the current code "
+    default_message = QT_TRANSLATE_NOOP(
+        "SafeStatsErrors",
+        "The 6-digit code was not right or has expired. Enter the current code "
                        "from your authenticator app.")
 
 
@@ -65,7 +76,9 @@ class ConditionsNotAccepted(SafeStatsError):
     """The current conditions of use were not accepted (or the version changed)."""
 
     code = "conditions_required"
-    default_message = ("You must read and accept the current conditions of use, and choose the "
+    default_message = QT_TRANSLATE_NOOP(
+        "SafeStatsErrors",
+        "You must read and accept the current conditions of use, and choose the "
                        "purpose of your work, every time you sign in.")
 
     def __init__(self, user_message: Optional[str] = None, *, conditions: Any = None,
@@ -77,13 +90,17 @@ class ConditionsNotAccepted(SafeStatsError):
 
 class PurposeNotPermitted(SafeStatsError):
     code = "purpose_not_permitted"
-    default_message = ("SafeStats data may be used only for preventing and reducing crime and harm, "
+    default_message = QT_TRANSLATE_NOOP(
+        "SafeStatsErrors",
+        "SafeStats data may be used only for preventing and reducing crime and harm, "
                        "never for enforcement or prosecution. Choose one of the listed purposes.")
 
 
 class NoAgreement(SafeStatsError):
     code = "no_agreement"
-    default_message = ("Your organisation has no active data sharing agreement with SafeStats "
+    default_message = QT_TRANSLATE_NOOP(
+        "SafeStatsErrors",
+        "Your organisation has no active data sharing agreement with SafeStats "
                        "(it has expired or been suspended), so you cannot see any data. "
                        "Ask your organisation's SafeStats lead or the GLA SafeStats team to renew it.")
 
@@ -93,17 +110,23 @@ class NoAgreement(SafeStatsError):
 
 class NotSignedIn(SafeStatsError):
     code = "not_authenticated"
-    default_message = "You are not signed in to SafeStats (or your session has ended). Sign in again."
+    default_message = QT_TRANSLATE_NOOP(
+        "SafeStatsErrors",
+        "You are not signed in to SafeStats (or your session has ended). Sign in again.")
 
 
 class TokenExpired(SafeStatsError):
     code = "token_expired"
-    default_message = "Your SafeStats session has expired. Sign in again."
+    default_message = QT_TRANSLATE_NOOP(
+        "SafeStatsErrors",
+        "Your SafeStats session has expired. Sign in again.")
 
 
 class Forbidden(SafeStatsError):
     code = "forbidden"
-    default_message = "Your role does not allow this. Ask your organisation's SafeStats administrator."
+    default_message = QT_TRANSLATE_NOOP(
+        "SafeStatsErrors",
+        "Your role does not allow this. Ask your organisation's SafeStats administrator.")
 
 
 # ------------------------------------------------------------------ data
@@ -111,24 +134,32 @@ class Forbidden(SafeStatsError):
 
 class DatasetNotAvailable(SafeStatsError):
     code = "not_found"
-    default_message = ("This dataset is not available to your organisation (or no longer exists). "
+    default_message = QT_TRANSLATE_NOOP(
+        "SafeStatsErrors",
+        "This dataset is not available to your organisation (or no longer exists). "
                        "Refresh the dataset list and pick another one.")
 
 
 class AggregateOnly(SafeStatsError):
     code = "aggregate_only"
-    default_message = ("Your organisation's agreement allows only counts (aggregates) for this "
+    default_message = QT_TRANSLATE_NOOP(
+        "SafeStatsErrors",
+        "Your organisation's agreement allows only counts (aggregates) for this "
                        "dataset, not individual records. Use the aggregate tools instead.")
 
 
 class InvalidFilter(SafeStatsError):
     code = "invalid_filter"
-    default_message = "The store did not accept this filter. Check the dates, categories and area."
+    default_message = QT_TRANSLATE_NOOP(
+        "SafeStatsErrors",
+        "The store did not accept this filter. Check the dates, categories and area.")
 
 
 class StoreError(SafeStatsError):
     code = "server_error"
-    default_message = ("The SafeStats store had a problem answering. Try again in a few minutes; "
+    default_message = QT_TRANSLATE_NOOP(
+        "SafeStatsErrors",
+        "The SafeStats store had a problem answering. Try again in a few minutes; "
                        "if it keeps happening, tell the GLA SafeStats team.")
 
 
@@ -137,13 +168,17 @@ class StoreError(SafeStatsError):
 
 class StoreUnreachable(SafeStatsError):
     code = "unreachable"
-    default_message = ("The SafeStats store cannot be reached. Check the store address, that you are "
+    default_message = QT_TRANSLATE_NOOP(
+        "SafeStatsErrors",
+        "The SafeStats store cannot be reached. Check the store address, that you are "
                        "connected to the network (or VPN), and try again.")
 
 
 class TlsError(SafeStatsError):
     code = "tls_error"
-    default_message = ("A secure (TLS) connection to the SafeStats store could not be made: its "
+    default_message = QT_TRANSLATE_NOOP(
+        "SafeStatsErrors",
+        "A secure (TLS) connection to the SafeStats store could not be made: its "
                        "certificate is not trusted. If your organisation inspects HTTPS traffic, ask IT "
                        "to add its root certificate in QGIS (Settings > Options > Authentication > "
                        "Certificate Manager); otherwise check the store address.")
@@ -151,25 +186,33 @@ class TlsError(SafeStatsError):
 
 class ProxyError(SafeStatsError):
     code = "proxy_error"
-    default_message = ("The network proxy refused or failed the connection to the SafeStats store. "
+    default_message = QT_TRANSLATE_NOOP(
+        "SafeStatsErrors",
+        "The network proxy refused or failed the connection to the SafeStats store. "
                        "Check the proxy settings in QGIS (Settings > Options > Network), including the "
                        "proxy user name and password, or ask your IT team.")
 
 
 class DownloadIncomplete(SafeStatsError):
     code = "download_incomplete"
-    default_message = ("The download from the SafeStats store stopped before it was complete, so "
+    default_message = QT_TRANSLATE_NOOP(
+        "SafeStatsErrors",
+        "The download from the SafeStats store stopped before it was complete, so "
                        "nothing was loaded. Try again.")
 
 
 class LoadCancelled(SafeStatsError):
     code = "cancelled"
-    default_message = "Loading was cancelled. Nothing was added to the map."
+    default_message = QT_TRANSLATE_NOOP(
+        "SafeStatsErrors",
+        "Loading was cancelled. Nothing was added to the map.")
 
 
 class InvalidResponse(SafeStatsError):
     code = "invalid_response"
-    default_message = ("The SafeStats store sent an answer the plugin does not understand. Check the "
+    default_message = QT_TRANSLATE_NOOP(
+        "SafeStatsErrors",
+        "The SafeStats store sent an answer the plugin does not understand. Check the "
                        "store address, or update the plugin.")
 
 

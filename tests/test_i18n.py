@@ -167,3 +167,11 @@ def test_plugin_actions_are_translated(translated: Path, monkeypatch: pytest.Mon
         plugin.unload()
         iface.main_window.close()
         flush_deletes()
+
+
+def test_error_messages_are_translated(translated: Path) -> None:
+    from safestats.providers import errors
+
+    assert errors.InvalidCredentials().user_message.startswith("«")
+    assert errors.NoAgreement().user_message.startswith("«")
+    assert errors.InvalidCredentials("a message from elsewhere").user_message == "a message from elsewhere"
