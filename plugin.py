@@ -353,11 +353,7 @@ class SafeStatsPlugin(QObject):
     def _style_new_layer(self, layer: QgsVectorLayer, info: Any) -> None:
         preset_id = self._preset_for.get(info.id) or presets.preferred_preset_id(
             "aggregate" if info.aggregate_only else "records")
-        field = info.category_field
-        field_info = info.field(field) if field else None
-        presets.apply_preset(layer, preset_id, category_field=field,
-                             categories=list(field_info.categories or ()) if field_info else None,
-                             dataset_id=info.id)
+        presets.apply_dataset_preset(layer, preset_id, info)
 
     def _sync_loading(self) -> None:
         """After a task ended (its taskCompleted comes after finished()): hide the progress if idle."""
@@ -434,11 +430,8 @@ class SafeStatsPlugin(QObject):
         info = None
         if self.dock is not None:
             info = self.dock._info_for_layer(layer)
-        field = info.category_field if info else None
-        field_info = info.field(field) if info and field else None
-        ok = presets.apply_preset(layer, preset_id, category_field=field,
-                                  categories=list(field_info.categories or ()) if field_info else None,
-                                  dataset_id=layer.customProperty("safestats/dataset") or None)
+        ok = presets.apply_dataset_preset(layer, preset_id, info,
+                                          dataset_id=layer.customProperty("safestats/dataset") or None)
         if ok:
             try:
                 self.iface.layerTreeView().refreshLayerSymbology(layer.id())

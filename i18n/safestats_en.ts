@@ -971,27 +971,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="831"/>
+        <location filename="../ui/dock.py" line="829"/>
         <source>That style does not suit this layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="840"/>
+        <location filename="../ui/dock.py" line="838"/>
         <source>Save style as preset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="840"/>
+        <location filename="../ui/dock.py" line="838"/>
         <source>Name of your preset:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="850"/>
+        <location filename="../ui/dock.py" line="848"/>
         <source>Style saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="850"/>
+        <location filename="../ui/dock.py" line="848"/>
         <source>Saved as your preset “{0}” ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1357,7 +1357,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="398"/>
+        <location filename="../plugin.py" line="394"/>
         <source>SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1402,12 +1402,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="372"/>
+        <location filename="../plugin.py" line="368"/>
         <source>Loaded {0:,} records into “{1}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="398"/>
+        <location filename="../plugin.py" line="394"/>
         <source>Loaded counts for {0:,} areas into “{1}”.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -86,9 +86,7 @@ def main() -> int:
         if not isinstance(layer, QgsVectorLayer):
             print(f"load failed: {getattr(layer, 'user_message', layer)}", file=sys.stderr)
             return 1
-        field = info.field(info.category_field)
-        presets.apply_preset(layer, presets.CATEGORISED, category_field=info.category_field,
-                             categories=list(field.categories or ()), dataset_id=dataset)
+        presets.apply_dataset_preset(layer, presets.CATEGORISED, info)
         print(f"loaded {layer.featureCount()} {info.title} records for {borough}")
         job = atlas.prepare_job(wards_layer, "name", [layer], str(out), title=f"{info.title}: ward profile",
                                 selected_only=True, session=session)

@@ -825,9 +825,7 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
             return
         preset_id = self.selected_preset()
         info = self._info_for_layer(layer)
-        field, cats = _category_info(info)
-        if not presets.apply_preset(layer, preset_id, category_field=field, categories=cats,
-                                    dataset_id=info.id if info else None):
+        if not presets.apply_dataset_preset(layer, preset_id, info):
             messages.show_info(self._bar(), self.tr("Style"),
                                self.tr("That style does not suit this layer."), level=1)
         elif self.iface is not None:
@@ -910,13 +908,6 @@ def compact_wkt(geometry: QgsGeometry, max_vertices: int = MAX_WKT_VERTICES) -> 
 
 def _vertex_count(geometry: QgsGeometry) -> int:
     return sum(1 for _ in geometry.vertices())
-
-
-def _category_info(info: Optional[CollectionInfo]) -> tuple:
-    if info is None or not info.category_field:
-        return None, None
-    field = info.field(info.category_field)
-    return info.category_field, list(field.categories or ()) if field else None
 
 
 def _swatch(value: str) -> QIcon:

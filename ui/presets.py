@@ -17,7 +17,7 @@ import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence
+from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from qgis.core import (
     QgsApplication,
@@ -505,6 +505,17 @@ def apply_preset(layer: QgsVectorLayer, preset_id: str, *, category_field: Optio
     layer.triggerRepaint()
     layer.emitStyleChanged()
     return True
+
+
+def apply_dataset_preset(layer: QgsVectorLayer, preset_id: str, info: Any,
+                         dataset_id: Optional[str] = None) -> bool:
+    """``apply_preset`` with the dataset's category field and the categories the store lists for it
+    (``info`` is the dataset's ``CollectionInfo``, or None when unknown)."""
+    field = info.category_field if info is not None else None
+    field_info = info.field(field) if field else None
+    return apply_preset(layer, preset_id, category_field=field,
+                        categories=list(field_info.categories or ()) if field_info else None,
+                        dataset_id=dataset_id or (info.id if info is not None else None))
 
 
 def _load_builtin_qml(layer: QgsVectorLayer, name: str) -> bool:
