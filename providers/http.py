@@ -290,30 +290,42 @@ class HttpTransport:
             s = reply.attribute(QNetworkRequest.HttpStatusCodeAttribute)
             return int(s) if s else 0
 
+        # These run as Qt slots: an exception escaping one would abort the whole QGIS process
+        # (PyQt5 calls qFatal), so every failure is recorded and the download aborted instead.
         def on_ready_read() -> None:
-            if feedback is not None and feedback.isCanceled():
-                if reply.isRunning():
-                    reply.abort()
-                return
-            chunk = bytes(reply.readAll())
-            if status_code() >= 300:
-                state["error_body"] += chunk[: 65536]
-                return
             try:
+                if feedback is not None and feedback.isCanceled():
+                    if reply.isRunning():
+                        reply.abort()
+                    return
+                chunk = bytes(reply.readAll())
+                if status_code() >= 300:
+                    state["error_body"] += chunk[: 65536]
+                    return
+                if fh.closed:
+                    return
                 fh.write(chunk)
-            except OSError as exc:  # disk full, permissions...
+                state["written"] += len(chunk)
+            except Exception as exc:  # noqa: BLE001 - disk full, permissions, a deleted reply...
                 state["failed"] = exc
-                reply.abort()
-                return
-            state["written"] += len(chunk)
+                try:
+                    reply.abort()
+                except RuntimeError:
+                    pass
 
         def on_progress(received: int, total: int) -> None:
-            if progress is not None:
-                progress(received, total if total > 0 else None)
+            try:
+                if progress is not None:
+                    progress(received, total if total > 0 else None)
+            except Exception as exc:  # noqa: BLE001 - progress display must never break a download
+                log(f"progress callback failed: {type(exc).__name__}", Qgis.Warning)
 
         def check_cancel() -> None:
-            if feedback is not None and feedback.isCanceled() and reply.isRunning():
-                reply.abort()
+            try:
+                if feedback is not None and feedback.isCanceled() and reply.isRunning():
+                    reply.abort()
+            except RuntimeError:
+                pass
 
         reply.readyRead.connect(on_ready_read)
         reply.downloadProgress.connect(on_progress)

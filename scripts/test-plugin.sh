@@ -24,4 +24,16 @@ for arg in "$@"; do
     case "$arg" in -*) ;; *) [ -e "${arg%%::*}" ] && named=1 ;; esac
 done
 if [ "$named" -eq 0 ]; then set -- tests "$@"; fi
-.venv-qgis/bin/python -m pytest -q -c tests/pytest.ini "$@"
+set +e
+.venv-qgis/bin/python -X faulthandler -m pytest -q -c tests/pytest.ini "$@"
+rc=$?
+if [ $rc -eq 134 ] || [ $rc -eq 139 ]; then
+    # A crash of the whole QGIS test process (SIGABRT/SIGSEGV), not a test failure: seen once in
+    # about eight full runs, inside Qt's event loop of a download running in a QgsTask thread on
+    # QGIS 3.22 (see the issue notes). Run the suite once more so one native crash does not hide
+    # the results; a second crash, or any failing test, still fails the run.
+    echo "!! plugin test process crashed (exit $rc): running the plugin suite once more" >&2
+    .venv-qgis/bin/python -X faulthandler -m pytest -q -c tests/pytest.ini "$@"
+    rc=$?
+fi
+exit $rc
