@@ -100,7 +100,8 @@ def analyst(url: str, user: str, deadline: float, stats: Stats, seed: int) -> No
         if kind in ("items", "fgb") and not records:
             kind = "count"
         ds = rnd.choice(records if kind in ("items", "fgb") else anyds)
-        prm = dict(rnd.choice(FILTERS))
+        # counts-only agreements take areas by borough/ward, not bboxes (the store refuses those)
+        prm = dict(rnd.choice(FILTERS if me[ds] == "records" else [f for f in FILTERS if "bbox" not in f]))
         t0 = time.perf_counter()
         try:
             if kind == "signin":

@@ -68,11 +68,12 @@ def polygon_area(geometries: Iterable[QgsGeometry], crs: QgsCoordinateReferenceS
 
 
 def selected_features_area(layer: QgsVectorLayer, project: Optional[QgsProject] = None,
-                           max_chars: int = MAX_WKT_CHARS) -> AreaResult:
+                           max_chars: int = MAX_WKT_CHARS, label: Optional[str] = None) -> AreaResult:
     if layer.geometryType() != QgsWkbTypes.PolygonGeometry:
         raise InvalidFilter(f"“{layer.name()}” is not a polygon layer. Pick a layer of areas.")
     feats = layer.selectedFeatures()
     if not feats:
         raise InvalidFilter(f"No features are selected in “{layer.name()}”. Select one or more areas first.")
-    label = f"{len(feats)} selected feature{'s' if len(feats) != 1 else ''} of {layer.name()}"
+    if label is None:
+        label = f"{len(feats)} selected feature{'s' if len(feats) != 1 else ''} of {layer.name()}"
     return polygon_area((f.geometry() for f in feats), layer.crs(), label, project, max_chars)

@@ -18,7 +18,7 @@ from qgis.core import QgsFeedback
 from . import errors
 from .http import HttpTransport, ProgressCallback, log
 from .models import (BOUNDARY_COLLECTIONS, CRS_27700, Boundary, CollectionInfo, Conditions,
-                     DownloadResult, LoginResult, Query, UserInfo)
+                     DownloadResult, LoginResult, MatchCount, Query, UserInfo)
 
 REFRESH_MARGIN_S = 30  # refresh this long before the access token's stated expiry
 LOGOUT_TIMEOUT_MS = 5000  # sign-out must not hold QGIS up (e.g. at exit) when the store is unreachable
@@ -201,12 +201,12 @@ class StoreClient:
 
     # ------------------------------------------------------------------ data
 
-    def count(self, query: Query, feedback: Optional[QgsFeedback] = None) -> int:
+    def count(self, query: Query, feedback: Optional[QgsFeedback] = None) -> MatchCount:
         data = self.get_json(f"/collections/{query.dataset_id}/count", query.to_params(), feedback)
         try:
-            return int(data["numberMatched"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise errors.InvalidResponse(detail="count answer without numberMatched") from exc
+            return MatchCount.from_json(data)
+        except (TypeError, ValueError) as exc:
+            raise errors.InvalidResponse(detail=str(exc)) from exc
 
     def items(self, query: Query, limit: int = 1000, offset: int = 0, crs: str = CRS_27700) -> dict[str, Any]:
         params = dict(query.to_params(), limit=limit, offset=offset, crs=crs)

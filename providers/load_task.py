@@ -3,7 +3,6 @@
 
 * ``LoadTask`` — stream ``f=fgb`` to the cache, then open it as an OGR layer in the
   "SafeStats" group (or swap it into an existing layer for Refresh / project re-fetch).
-* ``CountTask`` — the cheap match count for the filter panel.
 * ``LayerLoader`` — owns running tasks, wires ``ProjectGuard`` and ``SessionManager``.
 """
 from __future__ import annotations
@@ -34,10 +33,6 @@ def large_load_rows() -> int:
     except (TypeError, ValueError):
         return LARGE_LOAD_ROWS
     return value if value > 0 else LARGE_LOAD_ROWS
-
-
-def needs_confirmation(count: int, threshold: Optional[int] = None) -> bool:
-    return count > (threshold if threshold is not None else large_load_rows())
 
 
 class LoadTask(QgsTask):
@@ -183,43 +178,6 @@ class LoadTask(QgsTask):
                                       purpose=self.purpose, **fields)
         except Exception as exc:  # noqa: BLE001
             log(f"audit write failed: {exc}")
-
-
-class CountTask(QgsTask):
-    """Count matches off the UI thread. Signals ``counted(int)`` / ``failed(error)``."""
-
-    counted = pyqtSignal(int)
-    failed = pyqtSignal(object)
-
-    def __init__(self, session: SessionManager, query: Query) -> None:
-        super().__init__("SafeStats: counting", QgsTask.CanCancel)
-        self.client = session.client
-        self.query = query
-        self.feedback = QgsFeedback()
-        self.count: Optional[int] = None
-        self.error: Optional[errors.SafeStatsError] = None
-
-    def cancel(self) -> None:
-        self.feedback.cancel()
-        super().cancel()
-
-    def run(self) -> bool:
-        try:
-            self.count = self.client.count(self.query, self.feedback)
-            return True
-        except errors.SafeStatsError as exc:
-            self.error = exc
-        except Exception as exc:  # noqa: BLE001
-            self.error = errors.SafeStatsError(detail=f"{type(exc).__name__}: {exc}")
-        return False
-
-    def finished(self, result: bool) -> None:
-        if self.isCanceled():
-            return  # a newer count replaced this one: say nothing
-        if result and self.count is not None:
-            self.counted.emit(self.count)
-        else:
-            self.failed.emit(self.error or errors.LoadCancelled())
 
 
 class LayerLoader(QObject):

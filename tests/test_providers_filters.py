@@ -6,7 +6,6 @@ import pytest
 
 from safestats.providers import daterange
 from safestats.providers.area import bbox_area, polygon_area, selected_features_area
-from safestats.providers.load_task import CountTask
 from safestats.providers.models import BBoxArea, BoundaryArea, PolygonArea, Query
 
 from conftest import wait_for_task
@@ -50,10 +49,10 @@ def _load(env, query, name):
     return layer
 
 
-def _check(env, store_http, query, name, predicate):
+def _check(env, store_http, query, name, predicate, base=None):
     client = env["session"].client
-    n_all = client.count(_base(env))
-    n = client.count(query)
+    n_all = client.count(base or _base(env)).value
+    n = client.count(query).value
     assert 0 < n < n_all, f"{name}: filter should keep some but not all ({n} of {n_all})"
     assert n == store_http.count("mopac", DATASET, query.to_params()), "plugin and store disagree"
     layer = _load(env, query, name)
@@ -65,7 +64,7 @@ def _check(env, store_http, query, name, predicate):
 
 def test_date_range_quick_pick(env, store_http):
     client = env["session"].client
-    assert client.count(Query(DATASET)) > client.count(_base(env))
+    assert client.count(Query(DATASET)).value > client.count(_base(env)).value
     start, end = env["start"], env["end"]
 
     def ok(f):
@@ -75,6 +74,18 @@ def test_date_range_quick_pick(env, store_http):
     q = Query(DATASET, start=start + timedelta(days=100), end=end - timedelta(days=100))
     _check(env, store_http, q, "dates", lambda f: ok(f) and q.start <= f["occurred_at"].toPyDateTime()
            .replace(tzinfo=timezone.utc) <= q.end)
+
+
+@pytest.mark.parametrize("pick", ["last_month", "last_financial_year", "this_financial_year"])
+def test_quick_picks_against_the_store(env, store_http, pick):
+    """Each quick pick (London time, as the dock computes it) counts and loads what the store says."""
+    end = datetime.fromisoformat(env["info"].temporal_end.replace("Z", "+00:00")).astimezone(LONDON).date()
+    start, stop = daterange.quick_pick(pick, end + timedelta(days=1))
+    q = Query(DATASET, start=start, end=stop)
+
+    def ok(f):
+        return start <= f["occurred_at"].toPyDateTime().replace(tzinfo=timezone.utc) <= stop
+    _check(env, store_http, q, pick, ok, base=Query(DATASET))
 
 
 def test_day_of_week(env, store_http):
@@ -175,19 +186,22 @@ def test_detailed_polygon_is_simplified_to_fit(env):
     circle = QgsGeometry.fromPointXY(QgsPointXY(530000, 180000)).buffer(3000, 2000)
     result = polygon_area([circle], QgsCoordinateReferenceSystem("EPSG:27700"), "circle", max_chars=3000)
     assert len(result.area.wkt) <= 3000 and result.simplified_m > 0
-    assert env["session"].client.count(_base(env, area=result.area)) > 0
+    assert env["session"].client.count(_base(env, area=result.area)).value > 0
 
 
-def test_combined_filters_and_count_task(env, store_http):
+def test_combined_filters_and_the_docks_count_preview(env, store_http):
+    """The dock's debounced, off-thread count (CountPreview) gives the store's own answer."""
+    from safestats.ui.count_preview import CountPreview
+    from test_ui_support import wait_until
     code = next(b.code for b in env["boroughs"] if b.name == "Westminster")
     q = _base(env, dow=(5, 6), hours=tuple(range(18, 24)), categories={"crime_type": ("Violence and sexual offences",
                                                                                     "Public order", "Robbery")},
               area=BoundaryArea(boroughs=(code,)))
     expected = store_http.count("mopac", DATASET, q.to_params())
-    task = CountTask(env["session"], q)
+    preview = CountPreview(env["session"].client.count, debounce_ms=10)
     got = []
-    task.counted.connect(got.append)
-    from qgis.core import QgsApplication
-    QgsApplication.taskManager().addTask(task)
-    wait_for_task(task)
-    assert got == [expected]
+    preview.countReady.connect(lambda query, count: got.append((query, count)))
+    preview.request(q)
+    wait_until(lambda: got, 60)
+    assert got[0][0] == q and got[0][1].value == expected and not got[0][1].suppressed
+    assert preview.last_query == q and preview.last_count.value == expected

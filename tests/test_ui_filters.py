@@ -18,10 +18,11 @@ class StubClient:
         self.counted: List[Any] = []
         self.threads: List[str] = []
 
-    def count(self, query: Any, feedback: Any = None) -> int:
+    def count(self, query: Any, feedback: Any = None) -> Any:
+        from safestats.providers.models import MatchCount
         self.counted.append(query)
         self.threads.append(threading.current_thread().name)
-        return 1234
+        return MatchCount(1234)
 
 
 class StubSession:
@@ -218,15 +219,6 @@ def test_area_drawn_polygon_with_map_tool(dock: Any) -> None:
     assert "1.00 km²" in dock.drawnLabel.text()
 
 
-def test_compact_wkt_limits_vertices() -> None:
-    from safestats.ui.dock import compact_wkt
-    circle = QgsGeometry.fromPointXY(QgsPointXY(530000, 180000)).buffer(2000, 500)
-    wkt = compact_wkt(circle, 100)
-    geom = QgsGeometry.fromWkt(wkt)
-    assert sum(1 for _ in geom.vertices()) <= 100
-    assert geom.area() == pytest.approx(circle.area(), rel=0.02)
-
-
 def test_count_is_debounced_and_off_the_ui_thread(dock: Any) -> None:
     client = dock.session.client
     client.counted.clear()
@@ -253,14 +245,67 @@ def test_aggregate_only_dataset_offers_choropleth(dock: Any) -> None:
     assert "Counts only" in dock.datasetDetails.toPlainText()
 
 
+def test_counts_only_dataset_takes_boroughs_or_wards_only(dock: Any) -> None:
+    """The store refuses map extents and polygons for counts-only agreements: the dock never offers them."""
+    from dataclasses import replace
+    from safestats.providers.models import DsaLimits, MatchCount
+    agg = replace(_info(id="ndtms_treatment", title="NDTMS"), access="aggregate",
+                  limits=DsaLimits(aggregate_only=True))
+    dock.set_datasets([_info(), agg])
+    dock.splitter.setEnabled(True)  # as when signed in
+    dock.select_dataset("mps_crime")
+    dock.set_area_mode("extent")
+    dock.select_dataset("ndtms_treatment")
+    assert dock.area_mode() == "any"
+    for radio in (dock.areaExtentRadio, dock.areaLayerRadio, dock.areaDrawRadio):
+        assert not radio.isEnabled() and "boroughs or wards" in radio.toolTip()
+    assert dock.areaBoundaryRadio.isEnabled() and dock.areaAnyRadio.isEnabled()
+    assert "too few to publish" in dock.count_text(MatchCount(None, suppressed=True, rounded_to=5))
+    text = dock.count_text(MatchCount(1235, rounded_to=5, period="2025-04-01/2026-03-31"))
+    assert "About <b>1,235</b>" in text and "nearest 5" in text and "2025-04-01/2026-03-31" in text
+    dock.select_dataset("mps_crime")  # record-level again: every area choice is back
+    assert all(r.isEnabled() for r in (dock.areaExtentRadio, dock.areaLayerRadio, dock.areaDrawRadio))
+
+
+def test_load_pressed_before_the_count_waits_for_it_and_still_asks(dock: Any, monkeypatch: Any) -> None:
+    from qgis.core import QgsSettings
+    from qgis.PyQt.QtWidgets import QMessageBox
+    QgsSettings().setValue("safestats/large_load_rows", 1000)  # the stub store counts 1,234
+    try:
+        dock.counter.request(None)  # nothing counted yet
+        asked: list = []
+        emitted: list = []
+        dock.loadRequested.connect(lambda *args: emitted.append(args))
+        monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a) or QMessageBox.No)
+        dock.request_load()
+        assert not asked and not emitted and "before loading" in dock.countLabel.text()
+        wait_until(lambda: asked, 10)
+        assert emitted == [] and "1,234" in asked[0][2]
+        # the same with a count that fails: no load, the error is shown
+        from safestats.providers.errors import StoreUnreachable
+
+        def broken(query: Any, feedback: Any = None) -> Any:
+            raise StoreUnreachable("Nothing answered.")
+        monkeypatch.setattr(dock.session.client, "count", broken)
+        dock.counter.request(None)
+        monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: pytest.fail("asked after a failed count"))
+        dock.request_load()
+        wait_until(lambda: "Nothing answered" in dock.countLabel.text(), 10)
+        process_events(0.3)
+        assert emitted == []
+    finally:
+        QgsSettings().remove("safestats/large_load_rows")
+
+
 def test_very_large_load_asks_first(dock: Any, monkeypatch: Any) -> None:
     from qgis.PyQt.QtWidgets import QMessageBox
+    from safestats.providers.models import MatchCount
     from safestats.ui import dock as dock_module
 
     from qgis.core import QgsSettings
     QgsSettings().setValue("safestats/large_load_rows", 250_000)
     query = dock.build_query()
-    dock.counter.last_query, dock.counter.last_count = query, dock_module.large_load_rows() + 1
+    dock.counter.last_query, dock.counter.last_count = query, MatchCount(dock_module.large_load_rows() + 1)
     asked: list = []
     emitted: list = []
     dock.loadRequested.connect(lambda *args: emitted.append(args))
@@ -272,7 +317,7 @@ def test_very_large_load_asks_first(dock: Any, monkeypatch: Any) -> None:
     dock.request_load()
     assert len(emitted) == 1 and emitted[0][0] == query
     # below the threshold: no question
-    dock.counter.last_count = 10
+    dock.counter.last_count = MatchCount(10)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: pytest.fail("asked for a small load"))
     dock.request_load()
     assert len(emitted) == 2

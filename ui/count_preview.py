@@ -13,26 +13,16 @@ from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 from .background import FunctionTask, run_task
 
 DEBOUNCE_MS = 400
-LARGE_LOAD = 250_000  # used only if the core offers no setting-backed threshold
-
-
-def large_load_rows() -> int:
-    """Rows above which Load asks first: QgsSettings ``safestats/large_load_rows`` (Options page)."""
-    try:
-        from ..providers.load_task import large_load_rows as core_threshold
-    except ImportError:  # older core: fixed threshold
-        return LARGE_LOAD
-    return int(core_threshold())
 
 
 class CountPreview(QObject):
     counting = pyqtSignal()
-    countReady = pyqtSignal(object, int)  # query, numberMatched
+    countReady = pyqtSignal(object, object)  # query, MatchCount
     countFailed = pyqtSignal(object, object)  # query, exception
 
-    def __init__(self, count_fn: Callable[[Any, Any], int], parent: Optional[QObject] = None,
+    def __init__(self, count_fn: Callable[[Any, Any], Any], parent: Optional[QObject] = None,
                  debounce_ms: int = DEBOUNCE_MS) -> None:
-        """``count_fn(query, feedback) -> int`` runs in a worker thread (e.g. ``StoreClient.count``)."""
+        """``count_fn(query, feedback) -> MatchCount`` runs in a worker thread (``StoreClient.count``)."""
         super().__init__(parent)
         self._count_fn = count_fn
         self._timer = QTimer(self)
@@ -43,9 +33,9 @@ class CountPreview(QObject):
         self._task: Optional[FunctionTask] = None
         self._generation = 0
         self.last_query: Any = None
-        self.last_count: Optional[int] = None
+        self.last_count: Any = None  # MatchCount of last_query
 
-    def set_count_function(self, count_fn: Callable[[Any, Any], int]) -> None:
+    def set_count_function(self, count_fn: Callable[[Any, Any], Any]) -> None:
         self._count_fn = count_fn
 
     def request(self, query: Any) -> None:
@@ -60,6 +50,10 @@ class CountPreview(QObject):
 
     def is_busy(self) -> bool:
         return self._timer.isActive() or self._task is not None
+
+    def is_counting(self, query: Any) -> bool:
+        """A count for ``query`` is scheduled or running (its answer will come)."""
+        return self.is_busy() and self._pending == query
 
     def _cancel_running(self) -> None:
         self._generation += 1
@@ -80,8 +74,8 @@ class CountPreview(QObject):
         count_fn = self._count_fn
         self.counting.emit()
 
-        def work(feedback: Any) -> int:
-            return int(count_fn(query, feedback))
+        def work(feedback: Any) -> Any:
+            return count_fn(query, feedback)
 
         def done(result: Any, error: Optional[BaseException]) -> None:
             if generation != self._generation:
@@ -90,8 +84,8 @@ class CountPreview(QObject):
             if error is not None:
                 self.countFailed.emit(query, error)
             else:
-                self.last_query, self.last_count = query, int(result)
-                self.countReady.emit(query, int(result))
+                self.last_query, self.last_count = query, result
+                self.countReady.emit(query, result)
 
         self._task = run_task("SafeStats: counting matches", work, done)
 

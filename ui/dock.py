@@ -11,20 +11,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Set
 
-from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsGeometry,
-                       QgsMapLayerProxyModel, QgsProject, QgsRectangle, QgsVectorLayer)
+from qgis.core import QgsGeometry, QgsMapLayerProxyModel, QgsVectorLayer
 from qgis.gui import QgsDockWidget, QgsRubberBand
 from qgis.PyQt import uic
 from qgis.PyQt.QtCore import QDateTime, Qt, QTimer, pyqtSignal
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QInputDialog, QListWidgetItem, QMessageBox, QWidget
 
+from ..providers import area as area_helpers
 from ..providers import daterange
-from ..providers.errors import DatasetNotAvailable, NotSignedIn, TokenExpired
-from ..providers.models import BBoxArea, BoundaryArea, CollectionInfo, PolygonArea, Query
+from ..providers.errors import DatasetNotAvailable, InvalidFilter, NotSignedIn, TokenExpired
+from ..providers.load_task import large_load_rows
+from ..providers.models import BoundaryArea, CollectionInfo, MatchCount, Query
 from . import compat, messages, presets
 from .background import FunctionTask, run_task
-from .count_preview import CountPreview, large_load_rows
+from .count_preview import CountPreview
 from .map_tools import BNG, PolygonDrawTool, area_rubber_band
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).with_name("dock.ui")))
@@ -32,7 +33,8 @@ ICONS = Path(__file__).resolve().parent.parent / "icons"
 
 ROLE_INFO = Qt.UserRole + 1
 ROLE_CODE = Qt.UserRole + 2
-MAX_WKT_VERTICES = 400  # a polygon filter travels in the URL: keep it small
+#: area modes a counts-only (aggregate-only) agreement accepts: the store refuses geometry there
+COUNTS_ONLY_AREA_MODES = ("any", "boundaries")
 
 QUICK_ALL = "all"
 QUICK_CUSTOM = "custom"
@@ -73,6 +75,7 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
         self._watched_layer: Optional[QgsVectorLayer] = None
         self._loading = False
         self.filter_error: Optional[str] = None
+        self._load_after_count: Optional[tuple] = None  # (query, info) of a Load waiting for its count
 
         self.counter = CountPreview(self._count, self)
         self.counter.counting.connect(self._on_counting)
@@ -273,6 +276,7 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
         self._fill_category_fields(info)
         self._fill_presets(info)
         self._update_date_bounds(info)
+        self._limit_area_modes(info)
         self.filters_changed()
 
     def _fill_presets(self, info: Optional[CollectionInfo]) -> None:
@@ -573,18 +577,6 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
         count = layer.selectedFeatureCount() if layer is not None else 0
         self.selectionLabel.setText(self.tr("{0} selected").format(count) if layer is not None else "")
 
-    def selected_polygon_bng(self) -> Optional[QgsGeometry]:
-        layer = self.polygonLayerCombo.currentLayer()
-        if not isinstance(layer, QgsVectorLayer) or layer.selectedFeatureCount() == 0:
-            return None
-        geometries = [f.geometry() for f in layer.getSelectedFeatures() if f.hasGeometry()]
-        if not geometries:
-            return None
-        union = QgsGeometry.unaryUnion(geometries)
-        if layer.crs().isValid() and layer.crs() != BNG:
-            union.transform(QgsCoordinateTransform(layer.crs(), BNG, QgsProject.instance()))
-        return union
-
     # -- drawing
 
     def _on_draw_toggled(self, checked: bool) -> None:
@@ -655,24 +647,20 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
         if self.area_mode() == "extent":
             self.filters_changed()
 
-    def canvas_extent_bng(self) -> Optional[QgsRectangle]:
-        if self.canvas is None:
-            return None
-        extent = self.canvas.extent()
-        crs = self.canvas.mapSettings().destinationCrs()
-        if crs.isValid() and crs != BNG:
-            extent = QgsCoordinateTransform(crs, BNG, QgsProject.instance()).transformBoundingBox(extent)
-        return extent
-
     def area(self) -> Any:
         """The area filter as a core ``Area`` (None = anywhere the DSA allows); ValueError if incomplete."""
+        try:
+            return self._area()
+        except InvalidFilter as exc:
+            raise ValueError(exc.user_message) from exc
+
+    def _area(self) -> Any:
         mode = self.area_mode()
         if mode == "extent":
-            extent = self.canvas_extent_bng()
-            if extent is None or extent.isEmpty():
+            if self.canvas is None or self.canvas.extent().isEmpty():
                 raise ValueError(self.tr("The map has no extent yet."))
-            return BBoxArea(extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum(),
-                            label=self.tr("Map extent"))
+            return area_helpers.bbox_area(self.canvas.extent(), self.canvas.mapSettings().destinationCrs(),
+                                          label=self.tr("Map extent"))
         if mode == "boundaries":
             boroughs = tuple(sorted(self._boundary_checked["boroughs"]))
             wards = tuple(sorted(self._boundary_checked["wards"]))
@@ -680,18 +668,27 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
                 raise ValueError(self.tr("Tick at least one borough or ward."))
             return BoundaryArea(boroughs, wards, label=self._boundary_label())
         if mode == "layer":
-            geometry = self.selected_polygon_bng()
-            if geometry is None:
-                raise ValueError(self.tr("Select one or more features of a polygon layer."))
             layer = self.polygonLayerCombo.currentLayer()
-            return PolygonArea(compact_wkt(geometry),
-                               label=self.tr("{0} selected in {1}").format(layer.selectedFeatureCount(),
-                                                                            layer.name()))
+            if not isinstance(layer, QgsVectorLayer) or layer.selectedFeatureCount() == 0:
+                raise ValueError(self.tr("Select one or more features of a polygon layer."))
+            label = self.tr("{0} selected in {1}").format(layer.selectedFeatureCount(), layer.name())
+            return area_helpers.selected_features_area(layer, label=label).area
         if mode == "draw":
             if self._drawn is None:
                 raise ValueError(self.tr("Draw a polygon on the map first."))
-            return PolygonArea(compact_wkt(self._drawn), label=self.tr("Drawn area"))
+            return area_helpers.polygon_area([self._drawn], BNG, self.tr("Drawn area")).area
         return None
+
+    def _limit_area_modes(self, info: Optional[CollectionInfo]) -> None:
+        """Counts-only datasets take boroughs/wards only: the other area choices are disabled."""
+        counts_only = info is not None and info.aggregate_only
+        why = self.tr("Your organisation's agreement gives counts only for this dataset: choose boroughs or "
+                      "wards.") if counts_only else ""
+        for radio in (self.areaExtentRadio, self.areaLayerRadio, self.areaDrawRadio):
+            radio.setEnabled(not counts_only)
+            radio.setToolTip(why)
+        if counts_only and self.area_mode() not in COUNTS_ONLY_AREA_MODES:
+            self.set_area_mode("any")
 
     # ================================================================ query + count
 
@@ -732,24 +729,38 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
         self.queryChanged.emit(query)
         self._update_buttons()
 
-    def _count(self, query: Query, feedback: Any) -> int:
+    def _count(self, query: Query, feedback: Any) -> MatchCount:
         return self.session.client.count(query, feedback)
 
     def _on_counting(self) -> None:
         self.countLabel.setText(self.tr("Counting matching records…"))
 
-    def _on_count(self, query: Query, count: int) -> None:
-        info = self.current_dataset()
-        text = self.tr("<b>{0:,}</b> matching records").format(count)
-        if info is not None and info.aggregate_only:
-            text = self.tr("About <b>{0:,}</b> matching records (rounded; counts only)").format(count)
-        if count > large_load_rows():
+    def _on_count(self, query: Query, count: MatchCount) -> None:
+        self.countLabel.setText(self.count_text(count))
+        self._update_buttons()
+        pending, self._load_after_count = self._load_after_count, None
+        if pending is not None and pending[0] == query:
+            self._load(query, pending[1], count)
+
+    def count_text(self, count: MatchCount) -> str:
+        """What the count label says: exact records, or the rounded/suppressed counts-only answer."""
+        if count.suppressed:
+            text = self.tr("Fewer than <b>{0}</b> matching records: too few to publish (counts only)").format(
+                count.rounded_to)  # the store rounds to its suppression threshold
+        elif count.rounded:
+            text = self.tr("About <b>{0:,}</b> matching records (rounded to the nearest {1}; counts only)").format(
+                count.known_rows, count.rounded_to)
+        else:
+            text = self.tr("<b>{0:,}</b> matching records").format(count.known_rows)
+        if count.period:
+            text += "<br/>" + self.tr("Counted in whole months: {0}").format(html.escape(count.period))
+        if count.known_rows > large_load_rows() and not count.rounded:
             text += "<br/><span style='color:#b7791f'>" + self.tr(
                 "That is a very large load; consider narrowing the filter.") + "</span>"
-        self.countLabel.setText(text)
-        self._update_buttons()
+        return text
 
     def _on_count_failed(self, query: Query, error: BaseException) -> None:
+        self._load_after_count = None  # a load waiting for this count does not start
         message = messages.log_error(error, "count")
         self.countLabel.setText(f"<span style='color:#c53030'>{html.escape(message.text)}</span>")
         self._update_buttons()
@@ -779,16 +790,31 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
         self.saveStyleButton.setEnabled(layer is not None)
 
     def request_load(self) -> None:
+        """Load the filter on screen. Record loads need its count first (to warn before a very large
+        one): when the count is not in yet, the load waits for it; a failed count cancels it."""
         info = self.current_dataset()
         try:
             query = self.build_query()
         except ValueError as exc:
             messages.show_error(self._bar(), exc, "load")
             return
-        count = self.counter.last_count if self.counter.last_query == query else None
-        if count is not None and count > large_load_rows() and not self._confirm_large(count):
+        if info is not None and info.aggregate_only:
+            self.loadRequested.emit(query, info, self.selected_preset())  # counts per area: small
             return
-        if count == 0:
+        count = self.counter.last_count if self.counter.last_query == query else None
+        if count is None:
+            self._load_after_count = (query, info)
+            self.countLabel.setText(self.tr("Counting matching records before loading…"))
+            if not self.counter.is_counting(query):
+                self.counter.request(query)
+            return
+        self._load(query, info, count)
+
+    def _load(self, query: Query, info: Optional[CollectionInfo], count: MatchCount) -> None:
+        rows = count.known_rows
+        if rows > large_load_rows() and not self._confirm_large(rows):
+            return
+        if rows == 0:
             messages.show_info(self._bar(), self.tr("Nothing to load"),
                                self.tr("No records match this filter."))
             return
@@ -890,24 +916,6 @@ def hour_range(first: int, last: int) -> tuple:
 def _to_london(value: QDateTime) -> datetime:
     d, t = value.date(), value.time()
     return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), t.second(), tzinfo=daterange.LONDON)
-
-
-def compact_wkt(geometry: QgsGeometry, max_vertices: int = MAX_WKT_VERTICES) -> str:
-    """WKT of a polygon filter, simplified until it has at most ``max_vertices`` vertices (metres)."""
-    geom = QgsGeometry(geometry)
-    tolerance = 1.0
-    while _vertex_count(geom) > max_vertices and tolerance < 5000:
-        simplified = geometry.simplify(tolerance)
-        if not simplified.isEmpty():
-            geom = simplified
-        tolerance *= 2
-    if not geom.isGeosValid():
-        geom = geom.makeValid()
-    return geom.asWkt(1)
-
-
-def _vertex_count(geometry: QgsGeometry) -> int:
-    return sum(1 for _ in geometry.vertices())
 
 
 def _swatch(value: str) -> QIcon:

@@ -6,6 +6,12 @@ whose agreement is aggregate-only, every published number (cells and the /count 
 rounded to the nearest multiple of t. Any sum or difference of published numbers is then a multiple
 of t, and a suppressed value lies in 1..t-1, so no combination of queries (differencing two areas,
 two date ranges, or cells against totals) can recover it exactly.
+
+Counts-only callers also get no answer that tells "none" from "a few": a true 0 is suppressed like
+1..t-1, and hexagons below t are left out entirely (the grid lists only occupied hexagons, so a
+listed-but-suppressed hexagon would say "something happened here"). Their hexagons are at least
+COUNTS_ONLY_MIN_HEX metres across the radius, and their periods are whole calendar months
+(``query.whole_months``), so narrowing a query cell by cell or second by second finds no incident.
 """
 from __future__ import annotations
 
@@ -24,6 +30,8 @@ from .catalogue import Dataset
 from .db import boundaries
 
 SQRT3 = math.sqrt(3.0)
+#: smallest hexagon radius (m) for counts-only callers: about a third of a London ward's area
+COUNTS_ONLY_MIN_HEX = 500.0
 
 
 def threshold() -> int:
@@ -33,7 +41,7 @@ def threshold() -> int:
 def publish(count: int, rounded: bool, t: int | None = None) -> tuple[int | None, bool]:
     """(published value, suppressed?) for a true count."""
     t = t or threshold()
-    if 0 < count < t:
+    if 0 < count < t or (rounded and count < t):
         return None, True
     if rounded:
         return ((count + t // 2) // t) * t, False
@@ -84,9 +92,12 @@ def hex_polygon(q: int, r: int, size: float) -> Polygon:
                     for i in range(6)])
 
 
-def by_hex(conn: Connection, ds: Dataset, table: Table, where: Any, size: float) -> list[Cell]:
-    if not 50 <= size <= 10_000:
-        raise errors.BadRequest("size (hexagon radius in metres) must be between 50 and 10000")
+def by_hex(conn: Connection, ds: Dataset, table: Table, where: Any, size: float, counts_only: bool = False
+           ) -> list[Cell]:
+    smallest = COUNTS_ONLY_MIN_HEX if counts_only else 50
+    if not smallest <= size <= 10_000:
+        raise errors.BadRequest(f"size (hexagon radius in metres) must be between {smallest:g} and 10000"
+                                + (" for a counts-only agreement" if counts_only else ""))
     cols = [table.c.x, table.c.y] + ([table.c[ds.measure_field]] if ds.measure_field else [])
     rows = conn.execute(select(*cols).where(where)).all()
     if not rows:
@@ -104,11 +115,15 @@ def by_hex(conn: Connection, ds: Dataset, table: Table, where: Any, size: float)
             for (a, b), s in zip(uniq, sums)]
 
 
-def feature_collection(cells: list[Cell], rounded: bool, crs: str) -> dict[str, Any]:
+def feature_collection(cells: list[Cell], rounded: bool, crs: str, drop_suppressed: bool = False
+                       ) -> dict[str, Any]:
+    """``drop_suppressed``: leave suppressed cells out (hexagons for counts-only callers)."""
     t = threshold()
     feats = []
     for c in cells:
         value, suppressed = publish(c.count, rounded, t)
+        if suppressed and drop_suppressed:
+            continue
         geom = spatial.from_27700(c.geometry, crs)
         feats.append({"type": "Feature", "id": c.code, "geometry": mapping(geom),
                       "properties": {"code": c.code, "name": c.name, "count": value, "suppressed": suppressed}})

@@ -145,6 +145,8 @@ class Store:
         start, last_at, record_count = self.extent(g)
         if since is not None and start is not None and start < since:
             start = since
+        if g.aggregate_only:  # counts only: the first/last incident's exact time is not published
+            start, last_at = query.month_floor(start), query.month_end(last_at)
         area_bounds = g.area.bounds if g.area is not None else None
         bbox27700 = list(area_bounds) if area_bounds else [503000.0, 155000.0, 562000.0, 201000.0]
         bbox84 = list(spatial.from_27700(shapely_wkt.loads(
@@ -457,7 +459,7 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
         if g.aggregate_only:
             value, suppressed = aggregates.publish(n, rounded=True)
             return _json({"numberMatched": value, "suppressed": suppressed,
-                          "rounded_to": aggregates.threshold()})
+                          "rounded_to": aggregates.threshold(), "period": pq.description.get("datetime")})
         return _json({"numberMatched": n})
 
     @app.get("/collections/{cid}/aggregates")
@@ -475,12 +477,16 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
             raise errors.BadRequest("size must be a number of metres") from exc
         pq = query.build(ds, g, prm, store.dialect)
         with engine.connect() as conn:
-            cells = aggregates.by_hex(conn, ds, table, pq.where, size) if by == "hex" else \
+            cells = aggregates.by_hex(conn, ds, table, pq.where, size, g.aggregate_only) if by == "hex" else \
                 aggregates.by_boundary(conn, ds, table, pq.where, by)
         if g.area is not None and by != "hex":
             cells = [c for c in cells if c.geometry.intersects(g.area)]
         store.audit(p, "aggregates", ds, pq, None, by=by)
-        return _json(aggregates.feature_collection(cells, g.aggregate_only, pq.output_crs), media_type=GEOJSON)
+        body = aggregates.feature_collection(cells, g.aggregate_only, pq.output_crs,
+                                             drop_suppressed=g.aggregate_only and by == "hex")
+        if g.aggregate_only:
+            body["period"] = pq.description.get("datetime")
+        return _json(body, media_type=GEOJSON)
 
     # ---------------------------------------------------------------- audit
     @app.get("/audit")

@@ -6,6 +6,7 @@ agreement allows can be filtered on, returned or named in an error.
 """
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from dataclasses import dataclass, field
@@ -76,6 +77,37 @@ def datetime_clause(table: Table, value: str) -> ColumnElement[bool]:
     return and_(true(), *clauses)
 
 
+def month_floor(dt: datetime | None) -> datetime | None:
+    return None if dt is None else datetime(dt.year, dt.month, 1)
+
+
+def month_end(dt: datetime | None) -> datetime | None:
+    """The last second of ``dt``'s calendar month."""
+    if dt is None:
+        return None
+    return datetime(dt.year, dt.month, calendar.monthrange(dt.year, dt.month)[1], 23, 59, 59)
+
+
+def whole_months(value: str) -> str:
+    """The ``datetime`` parameter widened to whole calendar months, as ``YYYY-MM-01/YYYY-MM-DD``.
+
+    Counts-only agreements publish numbers for whole months only: with second-by-second windows a
+    caller could find when single incidents happened from where a rounded count changes.
+    """
+    parts = value.split("/") if "/" in value else [value, value]
+    if len(parts) != 2:
+        raise errors.BadRequest("datetime interval must be 'start/end' (use '..' for an open end)")
+    out = []
+    for text, end in zip(parts, (False, True)):
+        if text.strip() in ("", ".."):
+            out.append("..")
+            continue
+        dt = _parse_instant(text, end=end)
+        day = calendar.monthrange(dt.year, dt.month)[1] if end else 1
+        out.append(f"{dt.year:04d}-{dt.month:02d}-{day:02d}")
+    return "/".join(out)
+
+
 def _int_list(name: str, value: str, lo: int, hi: int) -> list[int]:
     try:
         out = sorted({int(v) for v in value.split(",") if v.strip() != ""})
@@ -139,6 +171,7 @@ def build(ds: Dataset, grant: Grant, params: Mapping[str, str], dialect: str) ->
     clauses: list[ColumnElement[bool]] = [rights_clause(table, grant, dialect)]
     desc: dict = {}
 
+    counts_only = grant.aggregate_only
     for name, value in params.items():
         if name in RESERVED:
             continue
@@ -147,15 +180,20 @@ def build(ds: Dataset, grant: Grant, params: Mapping[str, str], dialect: str) ->
         qtype = allowed[name].type
         literal = _simple_literal(name, qtype, value)
         if qtype in ("datetime", "date"):
+            if counts_only:
+                raise errors.BadRequest(cql.COUNTS_ONLY_TIME)
             clauses.append(datetime_clause(table, value))
         else:
             clauses.append(table.c[name] == literal)
         desc[name] = value
 
     if params.get("datetime"):
-        clauses.append(datetime_clause(table, params["datetime"]))
-        desc["datetime"] = params["datetime"]
+        period = whole_months(params["datetime"]) if counts_only else params["datetime"]
+        clauses.append(datetime_clause(table, period))
+        desc["datetime"] = period
     if params.get("bbox"):
+        if counts_only:
+            raise errors.BadRequest(cql.COUNTS_ONLY_AREA)
         geom = _bbox(params["bbox"], params.get("bbox-crs", CRS84))
         clauses.append(spatial.within_geometry(table, geom, dialect))
         desc["bbox"] = params["bbox"]
@@ -174,7 +212,8 @@ def build(ds: Dataset, grant: Grant, params: Mapping[str, str], dialect: str) ->
         lang = params.get("filter-lang", "cql2-text")
         try:
             expr = cql.parse(params["filter"], lang)
-            clauses.append(cql.to_sql(expr, table, allowed, dialect, params.get("filter-crs", "CRS84")))
+            clauses.append(cql.to_sql(expr, table, allowed, dialect, params.get("filter-crs", "CRS84"),
+                                      counts_only=counts_only))
         except cql.FilterError as exc:
             raise errors.InvalidFilter(f"filter: {exc}") from exc
         desc["filter"] = params["filter"][:2000]
