@@ -3,19 +3,24 @@
 - Passwords: Argon2id (argon2-cffi), rehashed on login when parameters change.
 - Lockout: after MAX_FAILURES consecutive failures the account locks; each further lock doubles
   the lock time (back-off), capped at a day. Unknown users and wrong passwords get the same answer.
-- Optional TOTP second factor (pyotp).
+- Optional TOTP second factor (pyotp); each code is accepted once (no replay within its window).
 - Sign-in requires accepting the *current* conditions version with a permitted purpose, every time.
 - Tokens are opaque random strings; only their SHA-256 is stored, so a database leak does not leak
   usable tokens. Access tokens are short-lived; refresh tokens rotate, and presenting a rotated
   (already used) refresh token revokes its whole family (reuse detection).
+- A session (one token family) ends SAFESTATS_REFRESH_TTL after sign-in, however often it is
+  refreshed, and as soon as new conditions of use are published: the user signs in again and
+  accepts them. Changing a password ends every session of that user.
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import secrets
+import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pyotp
 from argon2 import PasswordHasher
@@ -80,10 +85,23 @@ def create_user(conn: Connection, username: str, display_name: str, org_id: str,
 
 
 def set_password(conn: Connection, username: str, password: str) -> None:
+    """New password; every session of the user ends (a stolen session dies with the old password)."""
     n = conn.execute(update(db.users).where(db.users.c.username == username).values(
         password_hash=hash_password(password), failed_attempts=0, locked_until=None)).rowcount
     if not n:
         raise KeyError(username)
+    ids = select(db.users.c.id).where(db.users.c.username == username)
+    conn.execute(update(db.tokens).where(db.tokens.c.user_id.in_(ids)).values(revoked=True))
+
+
+def _totp_step(secret: str, code: str, last_step: int | None) -> int | None:
+    """The time step ``code`` belongs to (now, or one step either side), if not used already."""
+    totp = pyotp.TOTP(secret)
+    now = totp.timecode(time.time())  # a Unix time: pyotp reads naive datetimes as local time
+    for step in (now, now - 1, now + 1):
+        if (last_step is None or step > last_step) and hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
 
 
 def unlock(conn: Connection, username: str) -> None:
@@ -91,17 +109,23 @@ def unlock(conn: Connection, username: str) -> None:
         failed_attempts=0, lock_count=0, locked_until=None))
 
 
-def _issue(conn: Connection, user_id: int, family: str, purpose: str, version: str) -> dict:
+def _issue(conn: Connection, user_id: int, family: str, purpose: str, version: str,
+           session_end: datetime | None = None) -> dict:
+    """New access + refresh tokens. ``session_end``: when the session (family) ends; a sign-in starts
+    one of SAFESTATS_REFRESH_TTL, a refresh keeps it (tokens never outlive it)."""
     now = utcnow()
+    session_end = session_end or now + refresh_ttl()
     access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     conn.execute(insert(db.tokens), [
         dict(token_hash=_token_hash(access), kind="access", user_id=user_id, family=family, purpose=purpose,
-             conditions_version=version, created_at=now, expires_at=now + access_ttl(), revoked=False),
+             conditions_version=version, created_at=now, expires_at=min(now + access_ttl(), session_end),
+             revoked=False),
         dict(token_hash=_token_hash(refresh), kind="refresh", user_id=user_id, family=family, purpose=purpose,
-             conditions_version=version, created_at=now, expires_at=now + refresh_ttl(), revoked=False),
+             conditions_version=version, created_at=now, expires_at=session_end, revoked=False),
     ])
     return {"access_token": access, "refresh_token": refresh, "token_type": "Bearer",
-            "expires_in": int(access_ttl().total_seconds()), "refresh_expires_in": int(refresh_ttl().total_seconds())}
+            "expires_in": int((min(now + access_ttl(), session_end) - now).total_seconds()),
+            "refresh_expires_in": int((session_end - now).total_seconds())}
 
 
 def _user_json(conn: Connection, user: object) -> dict:
@@ -136,8 +160,11 @@ def login(engine: Engine, username: str, password: str, conditions_version: str 
         if ok and user.totp_secret:
             if not totp:
                 raise errors.TotpRequired("Enter the six-digit code from your authenticator app.")
-            if not pyotp.TOTP(user.totp_secret).verify(totp, valid_window=1):
-                ok = False
+            step = _totp_step(user.totp_secret, str(totp), user.totp_last_step)
+            if step is None:
+                ok = False  # wrong, expired or already used
+            else:
+                conn.execute(update(db.users).where(db.users.c.id == user.id).values(totp_last_step=step))
         if not ok:
             failures = user.failed_attempts + 1
             values: dict = {"failed_attempts": failures}
@@ -185,6 +212,8 @@ def login(engine: Engine, username: str, password: str, conditions_version: str 
 
 
 def refresh(engine: Engine, refresh_token: str, has_active_agreement: callable | None = None) -> dict:  # type: ignore[valid-type]
+    """Rotate a refresh token. The presented token is used up whatever the outcome (committed before
+    any check that can refuse), and the new tokens end when the session does."""
     now = utcnow()
     with engine.begin() as conn:
         tok = conn.execute(select(db.tokens).where(db.tokens.c.token_hash == _token_hash(refresh_token),
@@ -194,18 +223,16 @@ def refresh(engine: Engine, refresh_token: str, has_active_agreement: callable |
         if tok.revoked:
             # A rotated refresh token presented again: assume theft, revoke the whole family.
             conn.execute(update(db.tokens).where(db.tokens.c.family == tok.family).values(revoked=True))
-            reuse = True
-        else:
-            reuse = False
-    if reuse:
+        elif tok.expires_at > now:
+            conn.execute(update(db.tokens).where(db.tokens.c.family == tok.family, db.tokens.c.kind == "access")
+                         .values(revoked=True))
+            conn.execute(update(db.tokens).where(db.tokens.c.id == tok.id).values(revoked=True))
+    if tok.revoked:
         audit.append(engine, "refresh_reuse_detected", detail={"family": tok.family})
         raise errors.NotAuthenticated("Your session is no longer valid. Please sign in again.")
     if tok.expires_at <= now:
         raise errors.TokenExpired("Your session has expired. Please sign in again.")
     with engine.begin() as conn:
-        conn.execute(update(db.tokens).where(db.tokens.c.family == tok.family, db.tokens.c.kind == "access")
-                     .values(revoked=True))
-        conn.execute(update(db.tokens).where(db.tokens.c.id == tok.id).values(revoked=True))
         user = conn.execute(select(db.users).where(db.users.c.id == tok.user_id)).one()
         if not user.active:
             raise errors.NotAuthenticated("Your account is disabled.")
@@ -214,7 +241,11 @@ def refresh(engine: Engine, refresh_token: str, has_active_agreement: callable |
         if has_active_agreement is not None and not has_active_agreement(conn, user.org_id):
             raise errors.NoAgreement("Your organisation's Data Sharing Agreement is not active (expired or "
                                      "suspended), so your session cannot be renewed.")
-        body = _issue(conn, user.id, tok.family, tok.purpose, tok.conditions_version)
+        current = conditions.current(conn)
+        if current is None or current.version != tok.conditions_version:
+            raise errors.TokenExpired("New conditions of use have been published. Sign in again to read and "
+                                      "accept them.")
+        body = _issue(conn, user.id, tok.family, tok.purpose, tok.conditions_version, session_end=tok.expires_at)
         body.update(user=_user_json(conn, user), purpose=tok.purpose, conditions_version=tok.conditions_version)
     return body
 

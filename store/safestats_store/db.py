@@ -62,6 +62,7 @@ users = Table(
     Column("lock_count", Integer, nullable=False, default=0),
     Column("locked_until", DateTime),
     Column("totp_secret", String(64)),
+    Column("totp_last_step", Integer),  # last TOTP time step used: a code is accepted once
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", DateTime, nullable=False),
 )

@@ -10,9 +10,11 @@ for non-loopback clients, and security headers on every kind of response.
 from __future__ import annotations
 
 import base64
+import shutil
 import sqlite3
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pyotp
 import pytest
@@ -85,6 +87,87 @@ def test_refresh_token_expires(short_tokens: Server) -> None:
                       timeout=10)
     assert r.status_code == 401 and r.json()["code"] == "token_expired"
     assert api.get("/collections").json()["code"] == "token_expired"
+
+
+def test_refreshing_never_extends_a_session(short_tokens: Server) -> None:
+    """A client that refreshes diligently still has to sign in (and accept the conditions) again
+    when the session's lifetime (SAFESTATS_REFRESH_TTL from sign-in, 4 s here) is over."""
+    api = short_tokens.session("mopac.analyst")
+    started = time.monotonic()
+    refresh = api.tokens["refresh_token"]
+    refreshed = 0
+    while time.monotonic() - started < 6:
+        r = requests.post(f"{short_tokens.url}/auth/refresh", json={"refresh_token": refresh}, timeout=10)
+        if r.status_code != 200:
+            break
+        body = r.json()
+        assert body["refresh_expires_in"] <= 4 - int(time.monotonic() - started) + 1, body["refresh_expires_in"]
+        assert body["expires_in"] <= body["refresh_expires_in"]
+        refresh, refreshed = body["refresh_token"], refreshed + 1
+        time.sleep(1)
+    assert refreshed >= 2, "refresh worked within the session"
+    assert 3.5 < time.monotonic() - started < 6, "the session ended at its lifetime, not later"
+    assert r.status_code == 401 and r.json()["code"] == "token_expired"
+
+
+def _private_store(demo_db: str, tmp: Path) -> Server:
+    """A store on a copy of the demo database (for tests that change conditions or passwords)."""
+    copy = tmp / "private.sqlite"
+    shutil.copy(demo_db, copy)
+    return start_store(str(copy), tmp)
+
+
+def test_new_conditions_end_sessions_at_the_next_refresh(demo_db: str, tmp_path: Path) -> None:
+    srv = _private_store(demo_db, tmp_path)
+    try:
+        api = srv.session("hackney.analyst")
+        text = tmp_path / "c.txt"
+        text.write_text("Revised conditions: prevention and reduction only; never enforcement.")
+        run_cli("conditions", "publish", "2099-07", str(text), "--db", srv.db)
+        r = requests.post(f"{srv.url}/auth/refresh", json={"refresh_token": api.tokens["refresh_token"]}, timeout=10)
+        assert r.status_code == 401 and r.json()["code"] == "token_expired" and "access_token" not in r.text
+        assert "conditions" in r.json()["description"]
+        # the refused refresh used the token up: presenting it again is reuse, not another try
+        again = requests.post(f"{srv.url}/auth/refresh", json={"refresh_token": api.tokens["refresh_token"]},
+                              timeout=10)
+        assert again.status_code == 401 and again.json()["code"] == "not_authenticated"
+        fresh = srv.login("hackney.analyst")  # signing in with the new version works
+        assert fresh.status_code == 200 and fresh.json()["conditions_version"] == "2099-07"
+    finally:
+        stop_store(srv)
+
+
+def test_a_new_password_ends_every_session_of_the_user(demo_db: str, tmp_path: Path) -> None:
+    srv = _private_store(demo_db, tmp_path)
+    try:
+        first, second = srv.session("camden.analyst"), srv.session("camden.analyst", purpose="evaluation")
+        bystander = srv.session("hackney.analyst")
+        run_cli("user", "passwd", "camden.analyst", "--password-env", "PW", "--db", srv.db,
+                env={"PW": "another-Password-2026"})
+        for api in (first, second):
+            assert api.get("/collections").status_code == 401
+            r = requests.post(f"{srv.url}/auth/refresh", json={"refresh_token": api.tokens["refresh_token"]},
+                              timeout=10)
+            assert r.status_code == 401 and "access_token" not in r.text
+        assert bystander.get("/collections").status_code == 200  # other users are not affected
+        assert srv.login("camden.analyst").status_code == 401  # the old password no longer works
+        assert srv.login("camden.analyst", password="another-Password-2026").status_code == 200
+    finally:
+        stop_store(srv)
+
+
+def test_a_totp_code_is_accepted_once(server: Server) -> None:
+    out = _add_user(server, "totp.replay", "camden", "--totp")
+    secret = out.split("TOTP secret (add to an authenticator app): ")[1].split()[0]
+    totp = pyotp.TOTP(secret)
+    code = totp.now()
+    assert server.login("totp.replay", totp=code).status_code == 200
+    replay = server.login("totp.replay", totp=code)  # e.g. read over the user's shoulder
+    assert replay.status_code == 401 and replay.json()["code"] in ("invalid_credentials", "invalid_totp")
+    earlier = totp.at(datetime.now() - timedelta(seconds=30))  # a step before the one used: also spent
+    assert server.login("totp.replay", totp=earlier).status_code == 401
+    following = totp.at(datetime.now() + timedelta(seconds=30))  # a later step's code still works (clock drift)
+    assert following != code and server.login("totp.replay", totp=following).status_code == 200
 
 
 def test_access_and_refresh_tokens_are_not_interchangeable(server: Server) -> None:
