@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsProject, QgsVectorLayer
+from qgis.core import Qgis, QgsMessageLog, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QCoreApplication, QObject, Qt, QTimer
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QMenu, QToolBar
@@ -42,9 +42,11 @@ def _vector_layer_type() -> Any:
 
 
 class SafeStatsPlugin(QObject):
-    def __init__(self, iface: Any) -> None:
+    def __init__(self, iface: Any, session: Optional[SessionManager] = None) -> None:
+        """``session``: an existing SessionManager (tests give one with a temporary cache and audit log)."""
         super().__init__()
         self.iface = iface
+        self._given_session = session
         self.session: Optional[SessionManager] = None
         self.loader: Optional[LayerLoader] = None
         self.dock: Any = None
@@ -70,7 +72,7 @@ class SafeStatsPlugin(QObject):
         i18n.install_translator()  # before any text is created
         from .ui.dock import SafeStatsDock
 
-        self.session = SessionManager(parent=self)
+        self.session = self._given_session or SessionManager(parent=self)
         self._optional("the cache clean-up", lambda: retention.purge_at_startup(self.session.cache))
         self.loader = LayerLoader(self.session, style_callback=self._style_new_layer, parent=self)
         self.export_guard = ExportGuard(self.session.audit, context=self._audit_context)
@@ -192,14 +194,16 @@ class SafeStatsPlugin(QObject):
             except (TypeError, RuntimeError):
                 pass
         self._connections.clear()
-        if self.loader is not None:
-            self.cancel_loads()
-            self.loader.unload()
+        # sign out while the loader still listens: its before-sign-out hook turns every SafeStats layer
+        # into a placeholder before the cache is purged (no layer is left pointing at a deleted file)
         if self.session is not None and self.session.is_signed_in:
             try:
                 self.session.sign_out()
             except Exception as exc:  # noqa: BLE001 - unloading must finish
                 messages.log_error(exc, "sign-out at unload")
+        if self.loader is not None:
+            self.cancel_loads()
+            self.loader.unload()
         for action in self.layer_actions:
             self.iface.removeCustomActionForLayerType(action)
             action.setParent(None)
@@ -445,4 +449,4 @@ class SafeStatsPlugin(QObject):
             self.dock.save_style_of_current_layer()
 
 
-__all__ = ["SafeStatsPlugin", "QgsApplication"]
+__all__ = ["SafeStatsPlugin"]
