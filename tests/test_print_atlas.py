@@ -4,6 +4,7 @@ The per-ward count printed on each page is checked against an independent shapel
 the store's own GeoJSON, with small-number suppression ("<5")."""
 from __future__ import annotations
 
+import copy
 import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -138,3 +139,14 @@ def test_one_pdf_per_ward_in_27700(loaded, store_http, signed_in, tmp_path):
     assert all(n.startswith("ward_") for n in names)
     info = subprocess.run(["pdfinfo", paths[0]], capture_output=True, text=True, check=True).stdout
     assert "1191 x 842" in info or "1190 x 842" in info, info  # A3 landscape in points
+    # a second run into the same folder, with a stray PDF of an earlier run and two wards sharing a
+    # name: it returns (and audits) its own three files, one per ward, none overwriting another
+    (tmp_path / "pdfs" / "ward_Old_print.pdf").write_bytes(b"%PDF-1.4 earlier run")
+    twin = copy.deepcopy(wards)
+    twin[1]["properties"]["name"] = twin[0]["properties"]["name"]
+    job = atlas.prepare_job(boundary_layer(twin, "EPSG:27700", name="Wards"), "name", [layer], str(tmp_path / "pdfs"),
+                            per_ward=True, dpi=72, session=signed_in)
+    again = atlas.export_job(job)
+    assert len(again) == len(set(again)) == 3 and str(tmp_path / "pdfs" / "ward_Old_print.pdf") not in again
+    assert all(Path(p).stat().st_size > 5_000 for p in again)
+    assert not [p for p in (tmp_path / "pdfs").iterdir() if p.name.startswith(".printing")]

@@ -15,6 +15,9 @@
 from __future__ import annotations
 
 import math
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -510,8 +513,15 @@ def build_layout(job: PrintJob, project: QgsProject, feedback: Optional[QgsFeedb
     atlas.setPageNameExpression(f'"{job.name_field}"')
     atlas.setSortFeatures(True)
     atlas.setSortExpression(f'"{job.name_field}"')
-    atlas.setFilenameExpression(f"'ward_' || regexp_replace(\"{job.name_field}\", '[^A-Za-z0-9]+', '_')")
+    atlas.setFilenameExpression(ward_filename_expression(job))
     return layout, coverage, incidents, table
+
+
+def ward_filename_expression(job: PrintJob) -> str:
+    """``ward_<name>`` per page; with the page number as well when two wards share a name."""
+    name = f"'ward_' || regexp_replace(\"{job.name_field}\", '[^A-Za-z0-9]+', '_')"
+    names = [str(f[job.name_field]) for f in job.boundary_features]
+    return name if len(set(names)) == len(names) else f"{name} || '_' || @atlas_featurenumber"
 
 
 def export_job(job: PrintJob, feedback: Optional[QgsFeedback] = None) -> list[str]:
@@ -526,9 +536,19 @@ def export_job(job: PrintJob, feedback: Optional[QgsFeedback] = None) -> list[st
     atlas = layout.atlas()
     out = Path(job.output)
     if job.per_ward:
+        # printed into a fresh folder first: the paths returned (and audited) are exactly this run's,
+        # never PDFs an earlier run left in the folder
         out.mkdir(parents=True, exist_ok=True)
-        result, error = QgsLayoutExporter.exportToPdfs(atlas, str(out / "ward.pdf"), settings, feedback)
-        paths = sorted(str(p) for p in out.glob("ward_*.pdf"))
+        staging = Path(tempfile.mkdtemp(prefix=".printing-", dir=out))
+        try:
+            result, error = QgsLayoutExporter.exportToPdfs(atlas, str(staging / "ward.pdf"), settings, feedback)
+            paths = []
+            for printed in sorted(staging.glob("*.pdf")):
+                target = out / printed.name
+                os.replace(printed, target)
+                paths.append(str(target))
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     else:
         out.parent.mkdir(parents=True, exist_ok=True)
         result, error = QgsLayoutExporter.exportToPdf(atlas, str(out), settings, feedback)
