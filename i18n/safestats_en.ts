@@ -39,47 +39,47 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="37"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="38"/>
         <source>QGIS's “Heatmap (Kernel Density Estimation)” algorithm is not available. Enable the Processing plugin (Plugins &gt; Manage and Install Plugins) and try again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="47"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="48"/>
         <source>The density raster could not be opened for disclosure control.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="128"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="131"/>
         <source>{0} polygon(s) of {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="128"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="131"/>
         <source>the area layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="134"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="137"/>
         <source>Extent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="138"/>
+        <location filename="../ui/atlas.py" line="141"/>
         <source>start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="139"/>
+        <location filename="../ui/atlas.py" line="142"/>
         <source>now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="159"/>
+        <location filename="../ui/atlas.py" line="162"/>
         <source>The boundary layer has no field “{0}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="165"/>
+        <location filename="../ui/atlas.py" line="168"/>
         <source>The boundary layer has no areas to print.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -89,97 +89,97 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="230"/>
+        <location filename="../ui/atlas.py" line="233"/>
         <source>The incident layer “{0}” could not be opened for printing.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="254"/>
+        <location filename="../ui/atlas.py" line="257"/>
         <source>(not mapped)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="266"/>
+        <location filename="../ui/atlas.py" line="269"/>
         <source>This ward</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="267"/>
+        <location filename="../ui/atlas.py" line="270"/>
         <source>Neighbouring wards</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="295"/>
+        <location filename="../ui/atlas.py" line="298"/>
         <source>In this ward</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="411"/>
+        <location filename="../ui/atlas.py" line="414"/>
         <source>The ward map template {0} cannot be read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="414"/>
+        <location filename="../ui/atlas.py" line="417"/>
         <source>The ward map template lacks items: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="448"/>
+        <location filename="../ui/atlas.py" line="451"/>
         <source>all dates loaded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="449"/>
+        <location filename="../ui/atlas.py" line="452"/>
         <source>Period</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="451"/>
+        <location filename="../ui/atlas.py" line="454"/>
         <source>Data extracted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="452"/>
+        <location filename="../ui/atlas.py" line="455"/>
         <source>Incidents in this ward</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="453"/>
+        <location filename="../ui/atlas.py" line="456"/>
         <source>Boundaries: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="454"/>
+        <location filename="../ui/atlas.py" line="457"/>
         <source>Counts below {0} are shown as “&lt;{0}”; “*” hides a further count so that none can be worked out from a total.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="505"/>
+        <location filename="../ui/atlas.py" line="508"/>
         <source>Legend</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="597"/>
+        <location filename="../ui/atlas.py" line="617"/>
         <source>Printing was cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="539"/>
+        <location filename="../ui/atlas.py" line="559"/>
         <source>The ward maps could not be written: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="571"/>
+        <location filename="../ui/atlas.py" line="591"/>
         <source>SafeStats: printing ward maps</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="79"/>
+        <location filename="../ui/messages.py" line="80"/>
         <source>SafeStats error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="79"/>
+        <location filename="../ui/messages.py" line="80"/>
         <source>Something unexpected went wrong in the SafeStats plugin. Details are in the SafeStats tab of the Log Messages panel; please report them to the SafeStats team.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -313,76 +313,146 @@
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../ui/dock.py" line="945"/>
+        <source>Agency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="946"/>
+        <source>Coverage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="947"/>
+        <source>Last refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="949"/>
+        <source>Records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="951"/>
+        <source>&lt;b&gt;Counts only&lt;/b&gt; — no individual records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="951"/>
+        <source>Individual records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="953"/>
+        <source>Area: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="953"/>
+        <source>Area: restricted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="953"/>
+        <source>Area: London-wide</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="955"/>
+        <source>History from {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="955"/>
+        <source>Full history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="959"/>
+        <source>Some fields withheld (you get: {0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="961"/>
+        <source>All fields</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="965"/>
+        <source>Your agreement:</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ComparePeriods</name>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="35"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="36"/>
         <source>&lt;p&gt;Counts incidents in each polygon in two periods — A (e.g. last year) and B (e.g. this year) — and the change from A to B. Periods are whole days in London time, both ends included; the incidents layer must cover both (load it with a date range spanning them).&lt;/p&gt;&lt;p&gt;Output fields: &lt;i&gt;count_a&lt;/i&gt;, &lt;i&gt;count_b&lt;/i&gt; and their printed labels, &lt;i&gt;change&lt;/i&gt;, &lt;i&gt;change_pct&lt;/i&gt; (percent of A), &lt;i&gt;change_label&lt;/i&gt; and &lt;i&gt;suppressed&lt;/i&gt;.&lt;/p&gt;&lt;p&gt;The change is withheld whenever either count is suppressed: otherwise the change and the shown count would give the hidden count back.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="52"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="55"/>
         <source>Change between periods</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="58"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="61"/>
         <source>Enter a date for “{0}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="72"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="75"/>
         <source>A period's “from” date ({0}) is after its “to” date ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="74"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="77"/>
         <source>date/time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="93"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="96"/>
         <source>Incidents in period A ({0} to {1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="94"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="97"/>
         <source>Period A (as printed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="95"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="98"/>
         <source>Incidents in period B ({0} to {1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="96"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="99"/>
         <source>Period B (as printed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="97"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="100"/>
         <source>Change A to B</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="98"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="101"/>
         <source>Change A to B (% of A)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="99"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="102"/>
         <source>Change (as printed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="100"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="103"/>
         <source>Suppressed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="118"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="121"/>
         <source>{0} areas; period A {1} to {2}; period B {3} to {4}; threshold {5}; {6} primary and {7} secondary suppressed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -390,92 +460,92 @@
 <context>
     <name>CountInPolygons</name>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="36"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="37"/>
         <source>&lt;p&gt;Counts incidents (points) in each polygon of any area layer — wards, LSOAs, estates, patrol areas — in any CRS. A point on a shared boundary counts in every area it touches.&lt;/p&gt;&lt;p&gt;Optionally split the counts by category (e.g. crime type) and/or by calendar month (London time). The output has one feature per area, or, when split, one per area and category/month plus an “All” feature with the area's total. Fields: &lt;i&gt;category&lt;/i&gt;, &lt;i&gt;month&lt;/i&gt;, &lt;i&gt;incidents&lt;/i&gt; (the count), &lt;i&gt;incidents_label&lt;/i&gt; (what to print), &lt;i&gt;suppressed&lt;/i&gt; (“primary”, “secondary” or empty).&lt;/p&gt;&lt;p&gt;With a &lt;b&gt;population field&lt;/b&gt; of the area layer, &lt;i&gt;rate_per_1000&lt;/i&gt; is incidents per 1,000 people.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="50"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="51"/>
         <source>Split by category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="51"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="52"/>
         <source>Category field (default: the dataset&apos;s category field)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="54"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="55"/>
         <source>Split by month</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="56"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="57"/>
         <source>Population field of the areas (for a rate per 1,000)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="60"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="61"/>
         <source>Counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="149"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="150"/>
         <source>category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="78"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="79"/>
         <source>date/time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="110"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="111"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="112"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="113"/>
         <source>Month</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="113"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="114"/>
         <source>Incidents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="114"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="115"/>
         <source>Incidents (as printed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="115"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="116"/>
         <source>Suppressed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="117"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="118"/>
         <source>Incidents per 1,000 people</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="147"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="148"/>
         <source>{0} incidents read; {1} cells suppressed below {2} and {3} more to protect them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="149"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="150"/>
         <source>month</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="150"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="151"/>
         <source>{0} areas; split: {1}; threshold {2}; {3} primary and {4} secondary suppressed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="150"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="151"/>
         <source>none</source>
         <translation type="unfinished"></translation>
     </message>
@@ -483,47 +553,47 @@
 <context>
     <name>HotspotsHexagons</name>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="161"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="162"/>
         <source>&lt;p&gt;Counts incidents in a regular grid of hexagons (EPSG:27700) — an even-handed alternative to a heatmap for printed maps. &lt;b&gt;Size&lt;/b&gt; is the hexagon's width across flats in metres. Only hexagons with incidents are written; an optional &lt;b&gt;extent&lt;/b&gt; limits the grid.&lt;/p&gt;&lt;p&gt;Fields: &lt;i&gt;incidents&lt;/i&gt;, &lt;i&gt;incidents_label&lt;/i&gt;, &lt;i&gt;suppressed&lt;/i&gt;.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="169"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="170"/>
         <source>Hexagon size (metres across)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="171"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="172"/>
         <source>Only this extent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="173"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="174"/>
         <source>Hexagon counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="201"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="202"/>
         <source>Incidents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="201"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="202"/>
         <source>Incidents (as printed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="201"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="202"/>
         <source>Suppressed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="213"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="214"/>
         <source>{0} incidents in {1} hexagons; {2} suppressed below {3} and {4} more to protect them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="215"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="216"/>
         <source>hexagons {0} m, threshold {1}; {2} primary and {3} secondary suppressed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -531,47 +601,47 @@
 <context>
     <name>HotspotsKernelDensity</name>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="102"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="103"/>
         <source>&lt;p&gt;A kernel density (heatmap) raster of incidents in British National Grid metres, for a printed hotspot map. Uses QGIS's “Heatmap (Kernel Density Estimation)” with a quartic kernel and raw values, so a cell's value is a weighted number of incidents within the radius.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control&lt;/b&gt;: each incident adds at most 1 to a cell, so cells below the threshold (default 5) are set to no-data. Every visible cell has at least that many incidents within the radius; a single incident never shows as its own hotspot.&lt;/p&gt;&lt;p&gt;Radius 250–500 m and pixels of 10–25 m suit a ward or borough map.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="113"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="114"/>
         <source>Radius (metres)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="115"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="116"/>
         <source>Pixel size (metres)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="118"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="119"/>
         <source>Hotspot density</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="130"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="131"/>
         <source>Fewer than {0} incidents: there is no hotspot map that would not show individual incidents.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="134"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="135"/>
         <source>Reprojecting incidents to EPSG:27700</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="139"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="140"/>
         <source>Kernel density</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="145"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="146"/>
         <source>{0} cells kept; {1} cells with fewer than {2} incidents in reach left blank.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="147"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="148"/>
         <source>kernel density, radius {0} m, pixel {1} m, threshold {2}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -579,67 +649,67 @@
 <context>
     <name>LoadIncidents</name>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="69"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="72"/>
         <source>&lt;p&gt;Loads incident records from the SafeStats store you are signed in to, with the same filters as the SafeStats panel, as a point layer in British National Grid (EPSG:27700).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Dataset&lt;/b&gt;: one of the SafeStats datasets (mps_crime, colp_crime, btp_crime, las_incidents, lfb_incidents, istv_assaults, tfl_bus_incidents, rnli_launches); your organisation's data sharing agreement decides which you may load, which fields you see, the area and how far back.&lt;/p&gt;&lt;p&gt;&lt;b&gt;From / to date&lt;/b&gt;: whole days in London time, both included; leave empty for all dates.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Categories&lt;/b&gt;: values of the dataset's category field (e.g. crime type), one per line or separated by “|”; empty for all.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Area layer&lt;/b&gt; (any polygon layer, any CRS; tick “Selected features only” to use a selection) and/or &lt;b&gt;extent&lt;/b&gt;: only incidents inside.&lt;/p&gt;&lt;p&gt;You must be signed in: the algorithm is refused otherwise. Each run is recorded in your client audit log (dataset, filter, purpose and row count — never the records). If you save the output to a file, keep it only as long as your work needs it.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="85"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="88"/>
         <source>Dataset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="88"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="91"/>
         <source>From date (London time, included)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="91"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="94"/>
         <source>To date (London time, included)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="94"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="97"/>
         <source>Categories (one per line, or separated by |)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="97"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="100"/>
         <source>Only incidents inside these polygons</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="100"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="103"/>
         <source>Only incidents inside this extent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="102"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="105"/>
         <source>Incidents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="104"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="107"/>
         <source>Number of incidents loaded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="146"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="149"/>
         <source>The “from” date is after the “to” date.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="157"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="160"/>
         <source>The dataset {0} has no category field to filter on.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="160"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="163"/>
         <source>Not categories of {0} ({1}): {2}. Choose from: {3}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="167"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="170"/>
         <source>Loading {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -749,11 +819,86 @@
         <source>SafeStats community safety data</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../providers/processing/algorithms/base.py" line="20"/>
+        <source>SafeStats data is for crime prevention and reduction only; not for enforcement or prosecution.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/base.py" line="43"/>
+        <source>Analysis</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="22"/>
+        <source>Compare periods</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="49"/>
+        <source>Period A: from date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="49"/>
+        <source>Period A: to date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="49"/>
+        <source>Period B: from date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="49"/>
+        <source>Period B: to date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="20"/>
+        <source>Count incidents in polygons</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="66"/>
+        <source>Hotspots</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="97"/>
+        <source>Hotspots (kernel density)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="157"/>
+        <source>Hotspots (hexagon counts)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="26"/>
+        <source>You are not signed in to SafeStats. Sign in from the SafeStats toolbar (accepting the conditions of use and choosing your purpose), then run this algorithm again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="54"/>
+        <source>Load incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="55"/>
+        <source>Data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="45"/>
+        <source>For crime prevention and reduction only; not for enforcement.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SafeStatsAlgorithm</name>
     <message>
-        <location filename="../providers/processing/algorithms/base.py" line="109"/>
+        <location filename="../providers/processing/algorithms/base.py" line="117"/>
         <source>The client audit log could not be written: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -761,27 +906,27 @@
 <context>
     <name>SafeStatsDock</name>
     <message>
-        <location filename="../ui/dock.py" line="97"/>
+        <location filename="../ui/dock.py" line="105"/>
         <source>All available dates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="100"/>
+        <location filename="../ui/dock.py" line="108"/>
         <source>Custom range</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="103"/>
+        <location filename="../ui/dock.py" line="111"/>
         <source>Boroughs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="104"/>
+        <location filename="../ui/dock.py" line="112"/>
         <source>Wards</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="188"/>
+        <location filename="../ui/dock.py" line="196"/>
         <source>&lt;b&gt;{0}&lt;/b&gt; · {1}&lt;br/&gt;&lt;span style='color:#555'&gt;Purpose: {2}&lt;/span&gt;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -791,37 +936,37 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="204"/>
+        <location filename="../ui/dock.py" line="212"/>
         <source>Loading the datasets your organisation may see…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="204"/>
+        <location filename="../ui/dock.py" line="212"/>
         <source>Sign in to see the datasets your organisation may see.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="218"/>
+        <location filename="../ui/dock.py" line="226"/>
         <source>SafeStats: listing datasets</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="238"/>
+        <location filename="../ui/dock.py" line="246"/>
         <source>{0}  (counts only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="246"/>
+        <location filename="../ui/dock.py" line="254"/>
         <source>Your organisation&apos;s agreement does not include any dataset.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="337"/>
+        <location filename="../ui/dock.py" line="346"/>
         <source>Data covers {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="339"/>
+        <location filename="../ui/dock.py" line="348"/>
         <source>Your agreement allows records from {0}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -831,32 +976,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="439"/>
+        <location filename="../ui/dock.py" line="448"/>
         <source>{0} of {1} ticked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="443"/>
+        <location filename="../ui/dock.py" line="452"/>
         <source> (+ {0} other field filter)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="494"/>
+        <location filename="../ui/dock.py" line="503"/>
         <source>SafeStats: reading boroughs and wards</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="549"/>
+        <location filename="../ui/dock.py" line="558"/>
         <source> and {0} more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="574"/>
+        <location filename="../ui/dock.py" line="583"/>
         <source>{0} selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="605"/>
+        <location filename="../ui/dock.py" line="602"/>
         <source>Click to add corners; right-click or double-click to finish, Esc to cancel.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -866,102 +1011,97 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="636"/>
+        <location filename="../ui/dock.py" line="633"/>
         <source>Polygon of {0:.2f} km²</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="673"/>
+        <location filename="../ui/dock.py" line="666"/>
         <source>The map has no extent yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="674"/>
+        <location filename="../ui/dock.py" line="667"/>
         <source>Map extent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="680"/>
+        <location filename="../ui/dock.py" line="673"/>
         <source>Tick at least one borough or ward.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="685"/>
+        <location filename="../ui/dock.py" line="678"/>
         <source>Select one or more features of a polygon layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="687"/>
+        <location filename="../ui/dock.py" line="679"/>
         <source>{0} selected in {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="692"/>
+        <location filename="../ui/dock.py" line="683"/>
         <source>Draw a polygon on the map first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="693"/>
+        <location filename="../ui/dock.py" line="684"/>
         <source>Drawn area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="702"/>
+        <location filename="../ui/dock.py" line="704"/>
         <source>Choose a dataset.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="705"/>
+        <location filename="../ui/dock.py" line="707"/>
         <source>Tick at least one day of the week.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="708"/>
+        <location filename="../ui/dock.py" line="710"/>
         <source>The start date is after the end date.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="730"/>
+        <location filename="../ui/dock.py" line="732"/>
         <source>Updating the count…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="739"/>
+        <location filename="../ui/dock.py" line="741"/>
         <source>Counting matching records…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="743"/>
+        <location filename="../ui/dock.py" line="759"/>
         <source>&lt;b&gt;{0:,}&lt;/b&gt; matching records</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="745"/>
-        <source>About &lt;b&gt;{0:,}&lt;/b&gt; matching records (rounded; counts only)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="747"/>
+        <location filename="../ui/dock.py" line="763"/>
         <source>That is a very large load; consider narrowing the filter.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="792"/>
+        <location filename="../ui/dock.py" line="823"/>
         <source>Nothing to load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="792"/>
+        <location filename="../ui/dock.py" line="823"/>
         <source>No records match this filter.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="798"/>
+        <location filename="../ui/dock.py" line="829"/>
         <source>Large load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="798"/>
+        <location filename="../ui/dock.py" line="829"/>
         <source>This filter matches {0:,} records (more than {1:,}). Loading that many takes a while and uses a lot of memory. Load anyway?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -971,27 +1111,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="829"/>
+        <location filename="../ui/dock.py" line="860"/>
         <source>That style does not suit this layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="838"/>
+        <location filename="../ui/dock.py" line="869"/>
         <source>Save style as preset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="838"/>
+        <location filename="../ui/dock.py" line="869"/>
         <source>Name of your preset:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="848"/>
+        <location filename="../ui/dock.py" line="879"/>
         <source>Style saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="848"/>
+        <location filename="../ui/dock.py" line="879"/>
         <source>Saved as your preset “{0}” ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1235,6 +1375,51 @@
         <source>Ask the store again which datasets your organisation may see</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../providers/daterange.py" line="72"/>
+        <source>Last month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/daterange.py" line="73"/>
+        <source>Last 12 months</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/daterange.py" line="74"/>
+        <source>This financial year</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/daterange.py" line="75"/>
+        <source>Last financial year</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="690"/>
+        <source>Your organisation&apos;s agreement gives counts only for this dataset: choose boroughs or wards.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="753"/>
+        <source>Fewer than &lt;b&gt;{0}&lt;/b&gt; matching records: too few to publish (counts only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="756"/>
+        <source>About &lt;b&gt;{0:,}&lt;/b&gt; matching records (rounded to the nearest {1}; counts only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="761"/>
+        <source>Counted in whole months: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="812"/>
+        <source>Counting matching records before loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SafeStatsErrors</name>
@@ -1340,89 +1525,207 @@
     </message>
 </context>
 <context>
-    <name>SafeStatsPlugin</name>
+    <name>SafeStatsMessages</name>
     <message>
-        <location filename="../plugin.py" line="81"/>
-        <source>Sign in to SafeStats…</source>
+        <location filename="../ui/messages.py" line="38"/>
+        <source>Sign-in failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="82"/>
-        <source>Sign out of SafeStats</source>
+        <location filename="../ui/messages.py" line="38"/>
+        <source>Second factor needed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="86"/>
-        <source>SafeStats panel</source>
+        <location filename="../ui/messages.py" line="38"/>
+        <source>Account locked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="394"/>
+        <location filename="../ui/messages.py" line="38"/>
+        <source>Conditions of use</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="38"/>
+        <source>Purpose not permitted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="38"/>
+        <source>No data sharing agreement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="38"/>
+        <source>Session expired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="38"/>
+        <source>Not signed in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="38"/>
+        <source>Not allowed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="38"/>
+        <source>Dataset not available</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="38"/>
+        <source>Counts only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="38"/>
+        <source>Filter not accepted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="38"/>
+        <source>Secure connection failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="38"/>
+        <source>Proxy problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="38"/>
+        <source>Store unreachable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="38"/>
+        <source>Download incomplete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="38"/>
+        <source>Cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="38"/>
+        <source>Unexpected answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="38"/>
+        <source>Store problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="38"/>
         <source>SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="162"/>
-        <source>Style preset</source>
+        <location filename="../ui/messages.py" line="64"/>
+        <source>Check the filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="65"/>
+        <source>File problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="65"/>
+        <source>SafeStats could not read or write a file: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SafeStatsPlugin</name>
+    <message>
+        <location filename="../plugin.py" line="83"/>
+        <source>Sign in to SafeStats…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="84"/>
+        <source>Sign out of SafeStats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="88"/>
+        <source>SafeStats panel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="398"/>
+        <source>SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../plugin.py" line="164"/>
-        <source>Refresh from SafeStats</source>
+        <source>Style preset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../plugin.py" line="166"/>
+        <source>Refresh from SafeStats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="168"/>
         <source>Save style as my preset…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="276"/>
+        <location filename="../plugin.py" line="280"/>
         <source>Signed in as {0} ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="285"/>
+        <location filename="../plugin.py" line="289"/>
         <source>Signed out. Downloaded SafeStats data was removed from this computer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="300"/>
+        <location filename="../plugin.py" line="304"/>
         <source>Loading counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="310"/>
+        <location filename="../plugin.py" line="314"/>
         <source>Loading</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="325"/>
+        <location filename="../plugin.py" line="329"/>
         <source>Refreshing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="368"/>
+        <location filename="../plugin.py" line="372"/>
         <source>Loaded {0:,} records into “{1}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="394"/>
+        <location filename="../plugin.py" line="398"/>
         <source>Loaded counts for {0:,} areas into “{1}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="91"/>
+        <location filename="../plugin.py" line="93"/>
         <source>Print ward maps…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="264"/>
+        <location filename="../plugin.py" line="268"/>
         <source>SafeStats export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="268"/>
+        <location filename="../plugin.py" line="272"/>
         <source>This project has {0} SafeStats layer(s) without data: sign in to fetch them again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1671,7 +1974,7 @@
 <context>
     <name>_Hotspots</name>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="79"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="80"/>
         <source>Choose an incidents layer.</source>
         <translation type="unfinished"></translation>
     </message>

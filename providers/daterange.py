@@ -9,6 +9,8 @@ from datetime import date, datetime, timedelta
 from typing import Callable, Optional
 from zoneinfo import ZoneInfo
 
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP  # marks the labels for the dock's catalogue (identity)
+
 LONDON = ZoneInfo("Europe/London")
 DateRange = tuple[datetime, datetime]
 
@@ -67,10 +69,10 @@ def last_financial_year(today: Optional[date] = None) -> DateRange:
 
 
 QUICK_PICKS: dict[str, tuple[str, Callable[[Optional[date]], DateRange]]] = {
-    "last_month": ("Last month", last_month),
-    "last_12_months": ("Last 12 months", last_12_months),
-    "this_financial_year": ("This financial year", this_financial_year),
-    "last_financial_year": ("Last financial year", last_financial_year),
+    "last_month": (QT_TRANSLATE_NOOP("SafeStatsDock", "Last month"), last_month),
+    "last_12_months": (QT_TRANSLATE_NOOP("SafeStatsDock", "Last 12 months"), last_12_months),
+    "this_financial_year": (QT_TRANSLATE_NOOP("SafeStatsDock", "This financial year"), this_financial_year),
+    "last_financial_year": (QT_TRANSLATE_NOOP("SafeStatsDock", "Last financial year"), last_financial_year),
 }
 
 

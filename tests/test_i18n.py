@@ -121,6 +121,9 @@ def test_translation_reaches_each_kind_of_string(translated: Path) -> None:
     # pylupdate5 filed their strings under @default: the translator's fallback finds them
     default_string = next(s for c, s, f in messages if c == "@default" and f == "../ui/presets.py")
     assert QCoreApplication.translate("SafeStatsPresets", default_string) == pseudo(default_string)
+    # a text the catalogue does not hold stays as it is (it must not come back empty)
+    assert QCoreApplication.translate("NoSuchContext", "not in the catalogue 123") == "not in the catalogue 123"
+    assert QCoreApplication.translate("SafeStatsDock", "not in the catalogue 456") == "not in the catalogue 456"
     # non-ASCII source text (… “ ” —) goes through the translator's UTF-8 path
     context, wide = next((c, s) for c, s, f in messages if c == "SafeStatsDock" and any(ord(ch) > 127 for ch in s))
     assert QCoreApplication.translate(context, wide) == pseudo(wide)
@@ -175,3 +178,33 @@ def test_error_messages_are_translated(translated: Path) -> None:
     assert errors.InvalidCredentials().user_message.startswith("«")
     assert errors.NoAgreement().user_message.startswith("«")
     assert errors.InvalidCredentials("a message from elsewhere").user_message == "a message from elsewhere"
+
+
+def test_translation_reaches_processing_messages_and_constants(translated: Path) -> None:
+    """Strings kept in constants (QT_TRANSLATE_NOOP) and Processing's self.tr(): all translated."""
+    from safestats.providers import daterange, errors
+    from safestats.providers.models import CollectionInfo
+    from safestats.providers.processing.algorithms import base
+    from safestats.providers.processing.algorithms.compare_periods import ComparePeriods
+    from safestats.providers.processing.algorithms.count_in_polygons import CountInPolygons
+    from safestats.providers.processing.algorithms.hotspots import HotspotsHexagons, HotspotsKernelDensity
+    from safestats.providers.processing.algorithms.load_incidents import NOT_SIGNED_IN, LoadIncidents
+    from safestats.ui import atlas, dock, messages
+
+    for cls in (LoadIncidents, CountInPolygons, ComparePeriods, HotspotsKernelDensity, HotspotsHexagons):
+        alg = cls()
+        assert alg.displayName() == pseudo(cls.DISPLAY), cls.__name__
+        assert alg.group() == pseudo(cls.GROUP), cls.__name__
+        assert pseudo(base.CONDITIONS_LINE) in alg.shortHelpString(), cls.__name__
+        alg.initAlgorithm()
+        untranslated = [p.name() for p in alg.parameterDefinitions()
+                        if not p.description().startswith("«")]
+        assert not untranslated, (cls.__name__, untranslated)  # self.tr() in base and subclasses
+    assert LoadIncidents().tr(NOT_SIGNED_IN) == pseudo(NOT_SIGNED_IN)
+    assert messages.message_for(errors.AccountLocked()).title == pseudo("Account locked")
+    assert messages.message_for(ValueError("x")).title == pseudo("Check the filter")
+    for label, _fn in daterange.QUICK_PICKS.values():
+        assert QCoreApplication.translate("SafeStatsDock", label) == pseudo(label)
+    assert atlas.tr(atlas.CONDITIONS) == pseudo(atlas.CONDITIONS)
+    info = CollectionInfo.from_json({"id": "x", "title": "X", "safestats": {"limits": {}}})
+    assert pseudo("Full history") in dock.dataset_html(info) and pseudo("Your agreement:") in dock.dataset_html(info)

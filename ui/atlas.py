@@ -31,7 +31,7 @@ from qgis.core import (QgsApplication, QgsExpression, QgsCoordinateReferenceSyst
                        QgsMapClippingRegion, QgsMapLayer, QgsMessageLog, QgsPalLayerSettings, QgsPrintLayout, QgsProperty,
                        QgsProject, QgsReadWriteContext, QgsRectangle, QgsRuleBasedRenderer, QgsScaleBarSettings, QgsTask,
                        QgsTextFormat, QgsUnitTypes, QgsVectorLayer, QgsVectorLayerSimpleLabeling, Qgis)
-from qgis.PyQt.QtCore import QCoreApplication, QVariant, pyqtSignal
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QVariant, pyqtSignal
 from qgis.PyQt.QtGui import QColor, QFont
 from qgis.PyQt.QtXml import QDomDocument
 
@@ -42,7 +42,7 @@ from ..providers.processing import counting, spatial
 LOG_TAG = "SafeStats"
 TEMPLATE = Path(__file__).resolve().parent / "layouts" / "ward_map.qpt"
 BNG = QgsCoordinateReferenceSystem("EPSG:27700")
-CONDITIONS = "For crime prevention and reduction only; not for enforcement."
+CONDITIONS = QT_TRANSLATE_NOOP("SafeStats", "For crime prevention and reduction only; not for enforcement.")
 PAPERS = {"A4": 1.0, "A3": math.sqrt(2)}
 COUNT_FIELD = "ss_count"
 LABEL_FIELD = "ss_label"

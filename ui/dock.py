@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Set
 from qgis.core import QgsGeometry, QgsMapLayerProxyModel, QgsVectorLayer
 from qgis.gui import QgsDockWidget, QgsRubberBand
 from qgis.PyQt import uic
-from qgis.PyQt.QtCore import QDateTime, Qt, QTimer, pyqtSignal
+from qgis.PyQt.QtCore import QCoreApplication, QDateTime, Qt, QTimer, pyqtSignal
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QInputDialog, QListWidgetItem, QMessageBox, QWidget
 
@@ -38,6 +38,11 @@ COUNTS_ONLY_AREA_MODES = ("any", "boundaries")
 
 QUICK_ALL = "all"
 QUICK_CUSTOM = "custom"
+
+
+def tr(text: str) -> str:
+    """For module-level text (pylupdate5 files it under @default; the translator falls back there)."""
+    return QCoreApplication.translate("SafeStatsDock", text)
 
 
 def icon(name: str) -> QIcon:
@@ -937,25 +942,26 @@ def dataset_html(info: CollectionInfo) -> str:
     e = html.escape
     limits = info.limits
     rows = []
-    rows.append(("Agency", e(info.agency or "—")))
-    rows.append(("Coverage", e(info.coverage())))
-    rows.append(("Last refresh", e(_fmt_date(info.last_refresh))))
+    rows.append((tr("Agency"), e(info.agency or "—")))
+    rows.append((tr("Coverage"), e(info.coverage())))
+    rows.append((tr("Last refresh"), e(_fmt_date(info.last_refresh))))
     if info.record_count is not None:
-        rows.append(("Records", f"{int(info.record_count):,}"))
+        rows.append((tr("Records"), f"{int(info.record_count):,}"))
     limit_items = []
-    limit_items.append("<b>Counts only</b> — no individual records" if limits.aggregate_only
-                       else "Individual records")
-    limit_items.append(f"Area: {e(limits.area_name)}" if limits.area_name else
-                       ("Area: restricted" if limits.area_wkt else "Area: London-wide"))
-    limit_items.append(f"History from {e(limits.history_from)}" if limits.history_from else "Full history")
+    limit_items.append(tr("<b>Counts only</b> — no individual records") if limits.aggregate_only
+                       else tr("Individual records"))
+    limit_items.append(tr("Area: {0}").format(e(limits.area_name)) if limits.area_name else
+                       (tr("Area: restricted") if limits.area_wkt else tr("Area: London-wide")))
+    limit_items.append(tr("History from {0}").format(e(limits.history_from)) if limits.history_from
+                       else tr("Full history"))
     if limits.fields_restricted:
         shown = ", ".join(e(f.title) for f in info.fields)
-        limit_items.append(f"Some fields withheld (you get: {shown})")
+        limit_items.append(tr("Some fields withheld (you get: {0})").format(shown))
     else:
-        limit_items.append("All fields")
+        limit_items.append(tr("All fields"))
     table = "".join(f"<tr><td style='color:#555;padding-right:6px'>{k}</td><td>{v}</td></tr>" for k, v in rows)
     marking = f"<div style='color:#9b2c2c;font-weight:bold'>{e(info.protective_marking)}</div>" \
         if info.protective_marking else ""
     return (f"{marking}<div>{e(info.description)}</div><table>{table}</table>"
-            f"<div style='margin-top:4px'><b>Your agreement:</b><ul style='margin:0'>"
+            "<div style='margin-top:4px'><b>" + tr("Your agreement:") + "</b><ul style='margin:0'>"
             + "".join(f"<li>{item}</li>" for item in limit_items) + "</ul></div>")

@@ -32,7 +32,7 @@ class SafeStatsTranslator(QTranslator):
     """A QTranslator that retries a miss in pylupdate5's ``@default`` context."""
 
     def translate(self, context: str, source: str, disambiguation: Optional[str] = None,
-                  n: int = -1) -> str:  # noqa: D102 - Qt virtual
+                  n: int = -1) -> Optional[str]:  # noqa: D102 - Qt virtual
         # Qt's arguments are ``const char *``: PyQt converts a str to ASCII (an exception here,
         # inside a Qt virtual, aborts QGIS), so pass UTF-8 bytes, as QCoreApplication.translate does.
         try:
@@ -41,9 +41,11 @@ class SafeStatsTranslator(QTranslator):
             text = super().translate(_utf8(context), src, extra, n)
             if not text and context != FALLBACK_CONTEXT:
                 text = super().translate(FALLBACK_CONTEXT.encode(), src, extra, n)
-            return text
+            # a miss must be a *null* QString (None): PyQt turns "" into an empty but non-null
+            # string, which Qt takes as the translation, and the text would vanish from the screen
+            return text or None
         except Exception:  # noqa: BLE001 - never let a lookup take QGIS down; untranslated is fine
-            return ""
+            return None
 
 
 def _utf8(value: object) -> bytes:

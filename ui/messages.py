@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Dict, Optional, Tuple, Type
 
 from qgis.core import Qgis, QgsMessageLog
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from ..providers import errors as E
 
@@ -36,33 +36,34 @@ class UserMessage:
 
 # (title, level, duration) per error type.  Most specific classes first: the first isinstance match wins.
 _TABLE: Tuple[Tuple[Type[BaseException], str, int, int], ...] = (
-    (E.InvalidSecondFactor, "Sign-in failed", Qgis.Warning, 0),
-    (E.SecondFactorRequired, "Second factor needed", Qgis.Info, 0),
-    (E.InvalidCredentials, "Sign-in failed", Qgis.Warning, 0),
-    (E.AccountLocked, "Account locked", Qgis.Critical, 0),
-    (E.ConditionsNotAccepted, "Conditions of use", Qgis.Warning, 0),
-    (E.PurposeNotPermitted, "Purpose not permitted", Qgis.Warning, 0),
-    (E.NoAgreement, "No data sharing agreement", Qgis.Critical, 0),
-    (E.TokenExpired, "Session expired", Qgis.Warning, 0),
-    (E.NotSignedIn, "Not signed in", Qgis.Warning, 10),
-    (E.Forbidden, "Not allowed", Qgis.Warning, 10),
-    (E.DatasetNotAvailable, "Dataset not available", Qgis.Warning, 10),
-    (E.AggregateOnly, "Counts only", Qgis.Warning, 10),
-    (E.InvalidFilter, "Filter not accepted", Qgis.Warning, 10),
-    (E.TlsError, "Secure connection failed", Qgis.Critical, 0),
-    (E.ProxyError, "Proxy problem", Qgis.Critical, 0),
-    (E.StoreUnreachable, "Store unreachable", Qgis.Critical, 0),
-    (E.DownloadIncomplete, "Download incomplete", Qgis.Warning, 10),
-    (E.LoadCancelled, "Cancelled", Qgis.Info, 5),
-    (E.InvalidResponse, "Unexpected answer", Qgis.Critical, 0),
-    (E.StoreError, "Store problem", Qgis.Critical, 0),
-    (E.SafeStatsError, "SafeStats", Qgis.Warning, 10),
+    (E.InvalidSecondFactor, QT_TRANSLATE_NOOP("SafeStatsMessages", "Sign-in failed"), Qgis.Warning, 0),
+    (E.SecondFactorRequired, QT_TRANSLATE_NOOP("SafeStatsMessages", "Second factor needed"), Qgis.Info, 0),
+    (E.InvalidCredentials, QT_TRANSLATE_NOOP("SafeStatsMessages", "Sign-in failed"), Qgis.Warning, 0),
+    (E.AccountLocked, QT_TRANSLATE_NOOP("SafeStatsMessages", "Account locked"), Qgis.Critical, 0),
+    (E.ConditionsNotAccepted, QT_TRANSLATE_NOOP("SafeStatsMessages", "Conditions of use"), Qgis.Warning, 0),
+    (E.PurposeNotPermitted, QT_TRANSLATE_NOOP("SafeStatsMessages", "Purpose not permitted"), Qgis.Warning, 0),
+    (E.NoAgreement, QT_TRANSLATE_NOOP("SafeStatsMessages", "No data sharing agreement"), Qgis.Critical, 0),
+    (E.TokenExpired, QT_TRANSLATE_NOOP("SafeStatsMessages", "Session expired"), Qgis.Warning, 0),
+    (E.NotSignedIn, QT_TRANSLATE_NOOP("SafeStatsMessages", "Not signed in"), Qgis.Warning, 10),
+    (E.Forbidden, QT_TRANSLATE_NOOP("SafeStatsMessages", "Not allowed"), Qgis.Warning, 10),
+    (E.DatasetNotAvailable, QT_TRANSLATE_NOOP("SafeStatsMessages", "Dataset not available"), Qgis.Warning, 10),
+    (E.AggregateOnly, QT_TRANSLATE_NOOP("SafeStatsMessages", "Counts only"), Qgis.Warning, 10),
+    (E.InvalidFilter, QT_TRANSLATE_NOOP("SafeStatsMessages", "Filter not accepted"), Qgis.Warning, 10),
+    (E.TlsError, QT_TRANSLATE_NOOP("SafeStatsMessages", "Secure connection failed"), Qgis.Critical, 0),
+    (E.ProxyError, QT_TRANSLATE_NOOP("SafeStatsMessages", "Proxy problem"), Qgis.Critical, 0),
+    (E.StoreUnreachable, QT_TRANSLATE_NOOP("SafeStatsMessages", "Store unreachable"), Qgis.Critical, 0),
+    (E.DownloadIncomplete, QT_TRANSLATE_NOOP("SafeStatsMessages", "Download incomplete"), Qgis.Warning, 10),
+    (E.LoadCancelled, QT_TRANSLATE_NOOP("SafeStatsMessages", "Cancelled"), Qgis.Info, 5),
+    (E.InvalidResponse, QT_TRANSLATE_NOOP("SafeStatsMessages", "Unexpected answer"), Qgis.Critical, 0),
+    (E.StoreError, QT_TRANSLATE_NOOP("SafeStatsMessages", "Store problem"), Qgis.Critical, 0),
+    (E.SafeStatsError, QT_TRANSLATE_NOOP("SafeStatsMessages", "SafeStats"), Qgis.Warning, 10),
 )
 
 #: Exceptions raised by the UI layer itself (not the store): plain Python types with our own text.
 _LOCAL: Dict[Type[BaseException], Tuple[str, str]] = {
-    ValueError: ("Check the filter", "{error}"),
-    OSError: ("File problem", "SafeStats could not read or write a file: {error}"),
+    ValueError: (QT_TRANSLATE_NOOP("SafeStatsMessages", "Check the filter"), "{error}"),
+    OSError: (QT_TRANSLATE_NOOP("SafeStatsMessages", "File problem"),
+              QT_TRANSLATE_NOOP("SafeStatsMessages", "SafeStats could not read or write a file: {error}")),
 }
 
 

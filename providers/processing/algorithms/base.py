@@ -7,7 +7,7 @@ from typing import Any, Optional
 from qgis.core import (QgsExpressionContextUtils, QgsMapLayer, QgsProcessingAlgorithm,
                        QgsProcessingContext, QgsProcessingException, QgsProcessingFeedback,
                        QgsProcessingLayerPostProcessorInterface, QgsProcessingUtils)
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from ....governance import audit as gov_audit
@@ -17,8 +17,8 @@ from ...http import log
 from .. import current_session
 
 ICON = Path(__file__).resolve().parents[3] / "icons" / "safestats.svg"
-CONDITIONS_LINE = ("SafeStats data is for crime prevention and reduction only; not for enforcement "
-                   "or prosecution.")
+CONDITIONS_LINE = QT_TRANSLATE_NOOP("SafeStats", "SafeStats data is for crime prevention and reduction only; "
+                                                "not for enforcement or prosecution.")
 PROP_DERIVED = "safestats/derived_from"
 
 
@@ -40,10 +40,18 @@ class SafeStatsAlgorithm(QgsProcessingAlgorithm):
 
     NAME = ""
     DISPLAY = ""
-    GROUP = "Analysis"
+    GROUP = QT_TRANSLATE_NOOP("SafeStats", "Analysis")
     GROUP_ID = "analysis"
 
     def tr(self, text: str) -> str:
+        """pylupdate5 files ``self.tr("…")`` under the class whose method holds the call, and
+        QT_TRANSLATE_NOOP("SafeStats", …) constants under "SafeStats": try each in turn."""
+        for cls in type(self).__mro__:
+            if not issubclass(cls, SafeStatsAlgorithm):
+                break
+            text_in_class = QCoreApplication.translate(cls.__name__, text)
+            if text_in_class != text:
+                return text_in_class
         return tr(text)
 
     def createInstance(self) -> "SafeStatsAlgorithm":  # noqa: N802 - QGIS API

@@ -6,6 +6,7 @@ from typing import Any, Optional
 
 from qgis.core import (QgsFeature, QgsFeatureSink, QgsProcessing, QgsProcessingContext, QgsProcessingFeedback,
                        QgsProcessingParameterDateTime, QgsProcessingParameterFeatureSink, QgsWkbTypes)
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from .. import counting, spatial
 from .base import (SafeStatsAlgorithm, describe_output, destination_text, input_layer, marking_of, refuse,
@@ -18,7 +19,7 @@ A, B = "A", "B"
 
 class ComparePeriods(SafeStatsAlgorithm):
     NAME = "compareperiods"
-    DISPLAY = "Compare periods"
+    DISPLAY = QT_TRANSLATE_NOOP("SafeStats", "Compare periods")
 
     INCIDENTS = "INCIDENTS"
     POLYGONS = "POLYGONS"
@@ -45,8 +46,10 @@ class ComparePeriods(SafeStatsAlgorithm):
         self.addParameter(incidents_parameter(self.INCIDENTS))
         self.addParameter(polygons_parameter(self.POLYGONS))
         self.addParameter(date_field_parameter(self.INCIDENTS, self.DATE_FIELD))
-        for name, text in ((self.A_START, "Period A: from date"), (self.A_END, "Period A: to date"),
-                           (self.B_START, "Period B: from date"), (self.B_END, "Period B: to date")):
+        for name, text in ((self.A_START, QT_TRANSLATE_NOOP("SafeStats", "Period A: from date")),
+                           (self.A_END, QT_TRANSLATE_NOOP("SafeStats", "Period A: to date")),
+                           (self.B_START, QT_TRANSLATE_NOOP("SafeStats", "Period B: from date")),
+                           (self.B_END, QT_TRANSLATE_NOOP("SafeStats", "Period B: to date"))):
             self.addParameter(QgsProcessingParameterDateTime(name, self.tr(text), QgsProcessingParameterDateTime.Date))
         self.addParameter(threshold_parameter(self.THRESHOLD))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Change between periods"),

@@ -6,6 +6,7 @@ from typing import Any, Hashable, Optional
 from qgis.core import (QgsFeature, QgsFeatureSink, QgsProcessing, QgsProcessingContext, QgsProcessingFeedback,
                        QgsProcessingParameterBoolean, QgsProcessingParameterFeatureSink,
                        QgsProcessingParameterField, QgsWkbTypes)
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from .. import counting, spatial
 from .base import SafeStatsAlgorithm, describe_output, destination_text, input_layer, marking_of, suppression_help
@@ -16,7 +17,7 @@ from .common import (CATEGORY_FIELDS, TIME_FIELD, date_field_parameter, field_na
 
 class CountInPolygons(SafeStatsAlgorithm):
     NAME = "countinpolygons"
-    DISPLAY = "Count incidents in polygons"
+    DISPLAY = QT_TRANSLATE_NOOP("SafeStats", "Count incidents in polygons")
 
     INCIDENTS = "INCIDENTS"
     POLYGONS = "POLYGONS"

@@ -18,6 +18,7 @@ from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsFeature,
                        QgsProcessingParameterDistance, QgsProcessingParameterExtent,
                        QgsProcessingParameterFeatureSink, QgsProcessingParameterRasterDestination,
                        QgsWkbTypes)
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from .. import counting, spatial
 from .base import (SafeStatsAlgorithm, destination_text, describe_output, input_layer, marking_of, refuse,
@@ -62,7 +63,7 @@ def mask_below(path: str, threshold: float) -> tuple[int, int]:
 
 
 class _Hotspots(SafeStatsAlgorithm):
-    GROUP = "Hotspots"
+    GROUP = QT_TRANSLATE_NOOP("SafeStats", "Hotspots")
     GROUP_ID = "hotspots"
     INCIDENTS = "INCIDENTS"
     EXTENT = "EXTENT"
@@ -93,7 +94,7 @@ class _Hotspots(SafeStatsAlgorithm):
 
 class HotspotsKernelDensity(_Hotspots):
     NAME = "hotspotskde"
-    DISPLAY = "Hotspots (kernel density)"
+    DISPLAY = QT_TRANSLATE_NOOP("SafeStats", "Hotspots (kernel density)")
     RADIUS = "RADIUS"
     PIXEL_SIZE = "PIXEL_SIZE"
     OUTPUT = "OUTPUT"
@@ -153,7 +154,7 @@ class HotspotsKernelDensity(_Hotspots):
 
 class HotspotsHexagons(_Hotspots):
     NAME = "hotspotshexagons"
-    DISPLAY = "Hotspots (hexagon counts)"
+    DISPLAY = QT_TRANSLATE_NOOP("SafeStats", "Hotspots (hexagon counts)")
     SIZE = "SIZE"
     OUTPUT = "OUTPUT"
 

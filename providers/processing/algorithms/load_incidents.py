@@ -10,6 +10,7 @@ from qgis.core import (QgsFeature, QgsFeatureSink, QgsProcessing, QgsProcessingC
                        QgsProcessingParameterEnum, QgsProcessingParameterExtent,
                        QgsProcessingParameterFeatureSink, QgsProcessingParameterFeatureSource,
                        QgsProcessingParameterString, QgsVectorLayer)
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ... import area as area_helpers
 from ... import errors, layers
@@ -22,7 +23,9 @@ from .base import SafeStatsAlgorithm, describe_output, destination_text, input_l
 #: decides which of them the signed-in user's organisation may load
 KNOWN_DATASETS = ("mps_crime", "colp_crime", "btp_crime", "las_incidents", "lfb_incidents",
                   "istv_assaults", "tfl_bus_incidents", "rnli_launches")
-NOT_SIGNED_IN = ("You are not signed in to SafeStats. Sign in from the SafeStats toolbar (accepting the "
+NOT_SIGNED_IN = QT_TRANSLATE_NOOP(
+    "SafeStats",
+    "You are not signed in to SafeStats. Sign in from the SafeStats toolbar (accepting the "
                  "conditions of use and choosing your purpose), then run this algorithm again.")
 
 
@@ -48,8 +51,8 @@ def dataset_id(value: Any) -> str:
 
 class LoadIncidents(SafeStatsAlgorithm):
     NAME = "loadincidents"
-    DISPLAY = "Load incidents"
-    GROUP = "Data"
+    DISPLAY = QT_TRANSLATE_NOOP("SafeStats", "Load incidents")
+    GROUP = QT_TRANSLATE_NOOP("SafeStats", "Data")
     GROUP_ID = "data"
 
     DATASET = "DATASET"
