@@ -137,6 +137,8 @@ def validate(ds: Dataset, df: pd.DataFrame, geography: Any) -> tuple[IngestRepor
             x, y = np.asarray(x), np.asarray(y)
         else:
             x, y = a, b
+        if ds.round_metres:  # published rounded (LFB: 50 m), whatever precision the extract has
+            x, y = np.round(x / ds.round_metres) * ds.round_metres, np.round(y / ds.round_metres) * ds.round_metres
     ok_xy = ~(np.isnan(x) | np.isnan(y))
     wards = np.full(len(df), None, dtype=object)
     boroughs = np.full(len(df), None, dtype=object)

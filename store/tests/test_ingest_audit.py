@@ -52,6 +52,21 @@ def test_ingest_every_dataset_and_reingest_adds_nothing(empty_store: str, tmp_pa
     assert _count(empty_store, ds_id) == rows
 
 
+def test_lfb_points_are_stored_rounded_to_50_m_whatever_the_extract_holds(empty_store: str, tmp_path: Path) -> None:
+    csv = _extract(tmp_path, "lfb_incidents")
+    df = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    df["easting"] = (df["easting"].astype(float) + 13.7).map("{:.1f}".format)  # exact, unrounded points
+    df["northing"] = (df["northing"].astype(float) - 21.2).map("{:.1f}".format)
+    df.to_csv(csv, index=False)
+    run_cli("ingest", "lfb_incidents", str(csv), "--db", empty_store)
+    with sqlite3.connect(empty_store) as conn:
+        points = conn.execute("SELECT x, y FROM ds_lfb_incidents").fetchall()
+    assert len(points) == len(df) and all(x % 50 == 0 and y % 50 == 0 for x, y in points)
+    exact = sorted(zip(df["easting"].astype(float), df["northing"].astype(float)))
+    assert sorted(points) != exact  # what was stored is not the provider's exact point
+    assert sorted(points) == sorted((round(x / 50) * 50, round(y / 50) * 50) for x, y in exact)  # nearest 50 m
+
+
 def test_bad_rows_reject_the_whole_file_with_a_report(empty_store: str, tmp_path: Path) -> None:
     csv = _extract(tmp_path, "lfb_incidents")
     df = pd.read_csv(csv, dtype=str, keep_default_na=False)
