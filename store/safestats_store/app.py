@@ -23,7 +23,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy import exc as sqlalchemy_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import accounts, aggregates, audit, conditions, db, errors, openapi, output, query, rights, spatial
+from . import accounts, aggregates, audit, conditions, db, errors, openapi, output, query, rights, spatial, user_admin
 from .catalogue import AGENCY_ATTRIBUTION, DATASETS, PROTECTIVE_MARKING, Dataset
 from .clock import iso, utcnow
 from .query import CRS84, EPSG4326, EPSG27700, SUPPORTED_CRS
@@ -69,6 +69,18 @@ class LoginBody(BaseModel):
 
 class RefreshBody(BaseModel):
     refresh_token: str
+
+
+class NewUserBody(BaseModel):
+    username: str
+    password: str
+    display_name: str = ""
+    role: str = "analyst"
+    organisation: str | None = None
+
+
+class UserActionBody(BaseModel):
+    password: str | None = None
 
 
 def _json(body: Any, status: int = 200, media_type: str = "application/json",
@@ -459,7 +471,7 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
         if g.aggregate_only:
             value, suppressed = aggregates.publish(n, rounded=True)
             return _json({"numberMatched": value, "suppressed": suppressed,
-                          "rounded_to": aggregates.threshold(), "period": pq.description.get("datetime")})
+                          "rounded_to": aggregates.threshold(), "period": pq.description.get("period")})
         return _json({"numberMatched": n})
 
     @app.get("/collections/{cid}/aggregates")
@@ -485,8 +497,23 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
         body = aggregates.feature_collection(cells, g.aggregate_only, pq.output_crs,
                                              drop_suppressed=g.aggregate_only and by == "hex")
         if g.aggregate_only:
-            body["period"] = pq.description.get("datetime")
+            body["period"] = pq.description.get("period")
         return _json(body, media_type=GEOJSON)
+
+    # ---------------------------------------------------------------- user administration
+    @app.get("/admin/users")
+    def users(request: Request) -> Response:
+        return _json({"users": user_admin.list_users(engine, store.principal(request))})
+
+    @app.post("/admin/users")
+    def add_user(body: NewUserBody, request: Request) -> Response:
+        return _json(user_admin.create_user(engine, store.principal(request), body.username, body.display_name,
+                                            body.role, body.password, body.organisation), 201)
+
+    @app.post("/admin/users/{username}/{action}")
+    def act_on_user(username: str, action: str, request: Request, body: UserActionBody | None = None) -> Response:
+        return _json(user_admin.act(engine, store.principal(request), username, action,
+                                    body.password if body is not None else None))
 
     # ---------------------------------------------------------------- audit
     @app.get("/audit")

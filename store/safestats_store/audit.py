@@ -68,10 +68,19 @@ class VerifyResult:
     entries: int
     first_bad_seq: int | None = None
     reason: str = ""
+    head: str = ""  # "<seq>:<hash>" of the last entry: keep it outside the database
+
+    @property
+    def head_seq(self) -> int:
+        return int(self.head.split(":")[0]) if self.head else 0
 
 
-def verify(engine: Engine) -> VerifyResult:
+def verify(engine: Engine, expect_head: str | None = None) -> VerifyResult:
+    """Check every link of the chain. ``expect_head`` ("<seq>:<hash>", printed by an earlier verify
+    and kept elsewhere) also proves that no entry up to it was cut off the end since."""
     prev, expected_seq, n = GENESIS, 1, 0
+    hashes: dict[int, str] = {}
+    want_seq, _, want_hash = (expect_head or "").partition(":")
     with engine.connect() as conn:
         for row in conn.execute(select(db.audit).order_by(db.audit.c.seq)):
             n += 1
@@ -81,8 +90,19 @@ def verify(engine: Engine) -> VerifyResult:
                 return VerifyResult(False, n, row.seq, "previous-hash link broken")
             if entry_hash(prev, _entry_from_row(row)) != row.hash:
                 return VerifyResult(False, n, row.seq, "entry content does not match its hash")
+            if expect_head and str(row.seq) == want_seq:
+                hashes[row.seq] = row.hash
             prev, expected_seq = row.hash, expected_seq + 1
-    return VerifyResult(True, n)
+    head = f"{expected_seq - 1}:{prev}" if n else ""
+    if expect_head:
+        if not want_seq.isdigit() or not want_hash:
+            return VerifyResult(False, n, None, "the expected head must be <seq>:<hash>", head)
+        if int(want_seq) not in hashes:
+            return VerifyResult(False, n, int(want_seq), "entries were removed from the end of the log "
+                                f"(it ends at {expected_seq - 1}, the recorded head is {want_seq})", head)
+        if hashes[int(want_seq)] != want_hash:
+            return VerifyResult(False, n, int(want_seq), "the entry at the recorded head was rewritten", head)
+    return VerifyResult(True, n, head=head)
 
 
 def listing(engine: Engine, org_id: str | None, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:

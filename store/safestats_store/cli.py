@@ -150,9 +150,10 @@ def cmd_conditions(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     engine = _engine(args)
     if args.audit_cmd == "verify":
-        result = audit.verify(engine)
+        result = audit.verify(engine, args.expect_head)
         if result.ok:
-            print(f"audit chain OK: {result.entries} entries")
+            print(f"audit chain OK: {result.entries} entries; head {result.head or '(empty)'} "
+                  "(keep it outside the database and pass it as --expect-head next time)")
             return 0
         print(f"audit chain BROKEN at entry {result.first_bad_seq}: {result.reason}", file=sys.stderr)
         return 1
@@ -245,7 +246,9 @@ def parser() -> argparse.ArgumentParser:
 
     au = sub.add_parser("audit", help="audit log")
     ausub = au.add_subparsers(dest="audit_cmd", required=True)
-    ausub.add_parser("verify", parents=[dbp])
+    av = ausub.add_parser("verify", parents=[dbp])
+    av.add_argument("--expect-head", help="'<seq>:<hash>' printed by an earlier verify: also detects entries "
+                                          "cut off the end of the log since then")
     al = ausub.add_parser("list", parents=[dbp])
     al.add_argument("--org")
     al.add_argument("--limit", type=int, default=50)

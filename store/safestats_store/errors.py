@@ -76,5 +76,9 @@ class NotFound(ApiError):
     status, code = 404, "not_found"
 
 
+class Conflict(ApiError):
+    status, code = 409, "conflict"
+
+
 class HttpsRequired(ApiError):
     status, code = 403, "https_required"

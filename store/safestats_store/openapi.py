@@ -115,6 +115,31 @@ def document(base_url: str) -> dict[str, Any]:
         "/auth/me": {"get": {"summary": "Who am I", "operationId": "me",
                              "responses": {"200": {"description": "User", "content": {
                                  "application/json": {"schema": {"type": "object"}}}}, "401": _err("Not signed in")}}},
+        "/admin/users": {
+            "get": {"summary": "Users (store admin: all; organisation admin: own organisation)",
+                    "operationId": "listUsers",
+                    "responses": {"200": {"description": "Users", "content": {
+                        "application/json": {"schema": {"type": "object"}}}}, **COMMON_ERRORS}},
+            "post": {"summary": "Add a user (organisation admin: to own organisation, not a store admin)",
+                     "operationId": "createUser",
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                         "type": "object", "required": ["username", "password"],
+                         "properties": {"username": {"type": "string"}, "display_name": {"type": "string"},
+                                        "role": {"type": "string", "enum": ["analyst", "org_admin", "store_admin"]},
+                                        "password": {"type": "string", "minLength": 10},
+                                        "organisation": {"type": "string"}}}}}},
+                     "responses": {"201": {"description": "User", "content": {
+                         "application/json": {"schema": {"type": "object"}}}}, **COMMON_ERRORS}}},
+        "/admin/users/{username}/{action}": {"post": {
+            "summary": "unlock, disable, enable or password (a new password; ends the user's sessions)",
+            "operationId": "actOnUser",
+            "parameters": [{"name": "username", "in": "path", "required": True, "schema": {"type": "string"}},
+                           {"name": "action", "in": "path", "required": True,
+                            "schema": {"type": "string", "enum": ["unlock", "disable", "enable", "password"]}}],
+            "requestBody": {"required": False, "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"password": {"type": "string", "minLength": 10}}}}}},
+            "responses": {"200": {"description": "User", "content": {
+                "application/json": {"schema": {"type": "object"}}}}, **COMMON_ERRORS}}},
         "/audit": {"get": {"summary": "Audit log (store admin: all; organisation admin: own organisation)",
                            "operationId": "getAudit", "parameters": [_p("limit"), _p("offset")],
                            "responses": {"200": {"description": "Entries", "content": {

@@ -190,7 +190,9 @@ def build(ds: Dataset, grant: Grant, params: Mapping[str, str], dialect: str) ->
     if params.get("datetime"):
         period = whole_months(params["datetime"]) if counts_only else params["datetime"]
         clauses.append(datetime_clause(table, period))
-        desc["datetime"] = period
+        desc["datetime"] = params["datetime"]  # as asked (the audit log); counted: "period"
+        if counts_only:
+            desc["period"] = period
     if params.get("bbox"):
         if counts_only:
             raise errors.BadRequest(cql.COUNTS_ONLY_AREA)

@@ -135,3 +135,23 @@ def test_audit_chain_verifies_and_detects_an_edited_row(empty_store: str, tmp_pa
         conn.execute("DELETE FROM audit WHERE seq = 4")
     bad = run_cli("audit", "verify", "--db", empty_store, check=False)
     assert bad.returncode == 1 and "entry 5" in bad.stderr
+
+
+def test_audit_entries_cut_off_the_end_are_detected_with_the_recorded_head(empty_store: str) -> None:
+    engine = db.make_engine(empty_store)
+    for i in range(4):
+        audit.append(engine, "count", username=f"user{i}", org_id="camden", dataset_id="mps_crime",
+                     purpose="crime_prevention", detail={"hour": [i]}, rows=i)
+    ok = run_cli("audit", "verify", "--db", empty_store)
+    head = ok.stdout.split("head ")[1].split()[0]
+    assert head.startswith("4:") and len(head) > 40
+    audit.append(engine, "count", username="user4", org_id="camden", dataset_id="mps_crime",
+                 purpose="crime_prevention", detail={}, rows=0)
+    assert run_cli("audit", "verify", "--db", empty_store, "--expect-head", head).returncode == 0  # grew: fine
+    with sqlite3.connect(empty_store) as conn:
+        conn.execute("DELETE FROM audit WHERE seq >= 4")  # the last entries removed: the chain itself still links
+    assert run_cli("audit", "verify", "--db", empty_store).returncode == 0
+    bad = run_cli("audit", "verify", "--db", empty_store, "--expect-head", head, check=False)
+    assert bad.returncode == 1 and "removed from the end" in bad.stderr
+    wrong = run_cli("audit", "verify", "--db", empty_store, "--expect-head", "3:" + "0" * 64, check=False)
+    assert wrong.returncode == 1 and "rewritten" in wrong.stderr
