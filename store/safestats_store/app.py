@@ -396,9 +396,9 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
         if wants_fgb:
             with engine.connect() as conn:
                 path, n = output.write_fgb(conn, ds, table, pq.where, pq.properties, pq.output_crs)
+            fh, size = output.open_unlinked(path)
             store.audit(p, "extract_fgb", ds, pq, n)
-            size = os.path.getsize(path)
-            return StreamingResponse(output.iter_file(path), media_type=FGB, headers={
+            return StreamingResponse(output.iter_open(fh), media_type=FGB, headers={
                 "Content-Length": str(size), "X-SafeStats-Count": str(n),
                 "Content-Disposition": f'attachment; filename="{ds.id}.fgb"', "Content-Crs": f"<{pq.output_crs}>"})
         cx, cy = output.coord_columns(table, pq.output_crs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import tempfile
 from datetime import date, datetime
-from typing import Any, Iterable, Sequence
+from typing import Any, BinaryIO, Iterable, Sequence
 
 import numpy as np
 import pyogrio.raw
@@ -69,39 +69,63 @@ def _column_array(values: list[Any], ftype: str) -> np.ndarray:
 
 def write_fgb(conn: Connection, ds: Dataset, table: Table, where: Any, props: Sequence[str], crs: str,
               directory: str | None = None) -> tuple[str, int]:
-    """Write every matching row to a FlatGeobuf file (with spatial index); returns (path, rows)."""
+    """Write every matching row to a FlatGeobuf file (with spatial index); returns (path, rows).
+
+    Rows are read FGB_BATCH at a time (a server-side cursor on PostgreSQL) and turned into column
+    arrays batch by batch, with one shared string object per distinct text value (categories repeat
+    on most rows): a 1M-row extract never holds a million row objects at once.
+    """
     cx, cy = coord_columns(table, crs)
     fields = _fields_by_name(ds)
     stmt = select(table.c.id, cx.label("_cx"), cy.label("_cy"), *[table.c[p] for p in props]).where(where) \
         .order_by(table.c.id)
-    rows = conn.execute(stmt).all()
-    fd, path = tempfile.mkstemp(suffix=".fgb", dir=directory)
-    os.close(fd)
-    os.unlink(path)
-    n = len(rows)
-    xs = np.fromiter((r[1] for r in rows), dtype=np.float64, count=n)
-    ys = np.fromiter((r[2] for r in rows), dtype=np.float64, count=n)
+    parts: list[list[np.ndarray]] = []
+    shared: list[dict[Any, Any]] = [{} for _ in props]
+    for batch in conn.execution_options(yield_per=FGB_BATCH).execute(stmt).partitions():
+        cols = [np.array([r[0] for r in batch], dtype=np.int64), np.array([r[1] for r in batch], dtype=np.float64),
+                np.array([r[2] for r in batch], dtype=np.float64)]
+        for i, p in enumerate(props):
+            values = [r[3 + i] for r in batch]
+            if fields[p].type not in ("datetime", "integer", "number"):
+                values = [shared[i].setdefault(v, v) for v in values]
+            cols.append(_column_array(values, fields[p].type))
+        parts.append(cols)
+        del batch
+    n = sum(len(c[0]) for c in parts)
+    width = 3 + len(props)
+    merged = [np.concatenate([c[k] for c in parts]) if parts else np.empty(0) for k in range(width)]
+    parts.clear()
+    ids, xs, ys = merged[0].astype(np.int64), merged[1].astype(np.float64), merged[2].astype(np.float64)
     if crs == EPSG4326:
         xs, ys = ys, xs
-    columns = [np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)]
+    columns = [ids]
     for i, p in enumerate(props):
-        columns.append(_column_array([r[3 + i] for r in rows], fields[p].type))
+        columns.append(merged[3 + i] if len(merged[3 + i]) else _column_array([], fields[p].type))
+    fd, path = tempfile.mkstemp(suffix=".fgb", dir=directory)
+    os.close(fd)
     pyogrio.raw.write(
         path, _point_wkb(xs, ys), columns, ["safestats_id", *props], driver="FlatGeobuf", geometry_type="Point",
         crs=CRS_TO_EPSG[crs], layer=ds.id, layer_options={"SPATIAL_INDEX": "YES"} if n else None)
     return path, n
 
 
-def iter_file(path: str, chunk: int = 1 << 20) -> Iterable[bytes]:
+def open_unlinked(path: str) -> tuple[BinaryIO, int]:
+    """Open a finished temporary file and remove its name at once: the open handle keeps the data
+    until it is closed, so nothing is left on disk whether the client reads it all, disconnects
+    before the first byte, or the store is killed mid-stream."""
+    fh = open(path, "rb")  # noqa: SIM115 - closed by iter_open
     try:
-        with open(path, "rb") as fh:
-            while True:
-                data = fh.read(chunk)
-                if not data:
-                    break
-                yield data
-    finally:
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            pass
+        os.unlink(path)
+        return fh, os.fstat(fh.fileno()).st_size
+    except BaseException:
+        fh.close()
+        raise
+
+
+def iter_open(fh: BinaryIO, chunk: int = 1 << 20) -> Iterable[bytes]:
+    with fh:
+        while True:
+            data = fh.read(chunk)
+            if not data:
+                break
+            yield data

@@ -229,3 +229,28 @@ def test_audit_log_survives_a_crash_and_verifies(demo_db: str, tmp_path: Path) -
     finally:
         stop_store(srv2)
     assert "audit chain OK" in run_cli("audit", "verify", "--db", str(db_path)).stdout
+
+
+def test_bulk_downloads_leave_no_file_on_the_store_whatever_the_client_does(demo_db: str, tmp_path: Path) -> None:
+    """The FlatGeobuf is built in a temporary file whose name is removed before the first byte is
+    sent: a client that reads it all, stops half-way or never reads leaves nothing behind."""
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    srv = start_store(demo_db, tmp_path, env={"TMPDIR": str(spool)})
+    try:
+        api = srv.session("mopac.analyst")
+        full = api.get("/collections/mps_crime/items", f="fgb")
+        assert full.status_code == 200 and len(full.content) == int(full.headers["Content-Length"]) > 100_000
+        for read in (0, 4096):  # never reads / stops half-way
+            r = requests.get(f"{srv.url}/collections/mps_crime/items", params={"f": "fgb"}, headers=api.headers,
+                             stream=True, timeout=60)
+            assert r.status_code == 200
+            if read:
+                assert len(r.raw.read(read)) == read
+            assert not list(spool.iterdir()), "the extract is on the store's disk while it is being sent"
+            r.close()
+        time.sleep(0.5)
+        assert not list(spool.iterdir())
+        assert api.get("/collections/mps_crime/count").status_code == 200  # the store is fine
+    finally:
+        stop_store(srv)
