@@ -2,7 +2,9 @@
 
 - Passwords: Argon2id (argon2-cffi), rehashed on login when parameters change.
 - Lockout: after MAX_FAILURES consecutive failures the account locks; each further lock doubles
-  the lock time (back-off), capped at a day. Unknown users and wrong passwords get the same answer.
+  the lock time (back-off), capped at a day. Unknown users and wrong passwords get the same answer,
+  and a name that is no (active) account locks exactly like a real one (``unknown_logins``), so the
+  423 answer does not tell which usernames exist.
 - Optional TOTP second factor (pyotp); each code is accepted once (no replay within its window).
 - Sign-in requires accepting the *current* conditions version with a permitted purpose, every time.
 - Tokens are opaque random strings; only their SHA-256 is stored, so a database leak does not leak
@@ -25,7 +27,7 @@ from datetime import datetime, timedelta
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from . import audit, conditions, db, errors
 from .clock import utcnow
@@ -134,6 +136,40 @@ def _user_json(conn: Connection, user: object) -> dict:
             "organisation": {"id": org.id, "name": org.name}, "role": user.role}  # type: ignore[attr-defined]
 
 
+def _after_failure(failed_attempts: int, lock_count: int, now: datetime) -> dict:
+    """Counter values after one more failed sign-in: the MAX_FAILURES-th locks, each lock twice as long."""
+    failures = failed_attempts + 1
+    if failures < MAX_FAILURES:
+        return {"failed_attempts": failures}
+    return {"failed_attempts": 0, "lock_count": lock_count + 1,
+            "locked_until": now + min(BASE_LOCK * (2 ** lock_count), MAX_LOCK)}
+
+
+def _locked(until: datetime, now: datetime) -> errors.AccountLocked:
+    wait = int((until - now).total_seconds())
+    return errors.AccountLocked(
+        f"This account is locked after too many failed sign-ins. Try again in {max(1, wait // 60)} "
+        "minute(s) or ask your organisation's SafeStats administrator to unlock it.",
+        extra={"retry_after": wait}, headers={"Retry-After": str(wait)})
+
+
+def _unknown_failure(conn: Connection, username: str, now: datetime) -> datetime | None:
+    """A sign-in for a name that is no active account: counted and locked like a real account.
+    Returns the lock's end when that name is locked now (the attempt then counts for nothing)."""
+    key = _token_hash(username)
+    conn.execute(delete(db.unknown_logins).where(db.unknown_logins.c.last_attempt < now - MAX_LOCK * 2))
+    row = conn.execute(select(db.unknown_logins).where(db.unknown_logins.c.username_hash == key)).first()
+    if row is not None and row.locked_until and row.locked_until > now:
+        return row.locked_until
+    if row is None:
+        conn.execute(insert(db.unknown_logins).values(username_hash=key, failed_attempts=0, lock_count=0,
+                                                      last_attempt=now))
+        row = conn.execute(select(db.unknown_logins).where(db.unknown_logins.c.username_hash == key)).one()
+    conn.execute(update(db.unknown_logins).where(db.unknown_logins.c.username_hash == key).values(
+        last_attempt=now, **_after_failure(row.failed_attempts, row.lock_count, now)))
+    return None
+
+
 def login(engine: Engine, username: str, password: str, conditions_version: str | None, purpose: str | None,
           totp: str | None, has_active_agreement: callable) -> dict:  # type: ignore[valid-type]
     """Check credentials, second factor, agreement and conditions; issue tokens. Raises ApiError."""
@@ -145,13 +181,14 @@ def login(engine: Engine, username: str, password: str, conditions_version: str 
                 _hasher.verify(_DUMMY_HASH, password)
             except VerificationError:
                 pass
-            raise errors.InvalidCredentials("The username or password is not correct. Check them and try again.")
+            locked_until = _unknown_failure(conn, username, now)
+    if user is None or not user.active:
+        if locked_until is not None:
+            raise _locked(locked_until, now)
+        raise errors.InvalidCredentials("The username or password is not correct. Check them and try again.")
+    with engine.begin() as conn:
         if user.locked_until and user.locked_until > now:
-            wait = int((user.locked_until - now).total_seconds())
-            raise errors.AccountLocked(
-                f"This account is locked after too many failed sign-ins. Try again in {max(1, wait // 60)} "
-                "minute(s) or ask your organisation's SafeStats administrator to unlock it.",
-                extra={"retry_after": wait}, headers={"Retry-After": str(wait)})
+            raise _locked(user.locked_until, now)
         try:
             _hasher.verify(user.password_hash, password)
             ok = True
@@ -166,12 +203,8 @@ def login(engine: Engine, username: str, password: str, conditions_version: str 
             else:
                 conn.execute(update(db.users).where(db.users.c.id == user.id).values(totp_last_step=step))
         if not ok:
-            failures = user.failed_attempts + 1
-            values: dict = {"failed_attempts": failures}
-            if failures >= MAX_FAILURES:
-                lock = min(BASE_LOCK * (2 ** user.lock_count), MAX_LOCK)
-                values.update(failed_attempts=0, lock_count=user.lock_count + 1, locked_until=now + lock)
-            conn.execute(update(db.users).where(db.users.c.id == user.id).values(**values))
+            conn.execute(update(db.users).where(db.users.c.id == user.id).values(
+                **_after_failure(user.failed_attempts, user.lock_count, now)))
     if not ok:
         audit.append(engine, "login_failed", username=username, org_id=user.org_id)
         raise errors.InvalidCredentials("The username or password is not correct. Check them and try again.")

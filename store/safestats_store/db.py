@@ -98,6 +98,15 @@ tokens = Table(
     Column("revoked", Boolean, nullable=False, default=False),
 )
 
+unknown_logins = Table(  # failed sign-ins for names that are no (active) account: locked like real ones
+    "unknown_logins", metadata,
+    Column("username_hash", String(64), primary_key=True),  # SHA-256 of the name tried, never the name
+    Column("failed_attempts", Integer, nullable=False, default=0),
+    Column("lock_count", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime),
+    Column("last_attempt", DateTime, nullable=False, index=True),
+)
+
 audit = Table(
     "audit", metadata,
     Column("seq", Integer, primary_key=True, autoincrement=False),

@@ -66,10 +66,26 @@ def test_lockout_back_off_second_lock_is_longer_and_success_resets(server: Serve
     assert _lock(server, "backoff.tester") <= 15 * 60
 
 
-def test_unknown_users_are_never_locked_and_look_like_wrong_passwords(server: Server) -> None:
-    for _ in range(7):
-        r = server.login("no.such.user", password="bad-password-123")
-        assert r.status_code == 401 and r.json()["code"] == "invalid_credentials"
+def test_unknown_names_lock_exactly_like_real_accounts(server: Server) -> None:
+    """Guessing passwords for a name must not tell whether it is an account: the same answers, the
+    same lock after five tries, the same Retry-After; and the name tried is not stored in clear."""
+    _add_user(server, "real.person")
+
+    def answers(name: str) -> list:
+        out = []
+        for _ in range(6):
+            r = server.login(name, password="bad-password-123")
+            body = r.json()
+            out.append((r.status_code, body["code"], body["description"], int(r.headers.get("Retry-After", 0)) // 60))
+        return out
+
+    real, unknown = answers("real.person"), answers("no.such.person")
+    assert real == unknown, (real, unknown)
+    assert [a[0] for a in real] == [401] * 5 + [423]
+    assert 14 <= real[-1][3] <= 15  # about 15 minutes, both
+    with sqlite3.connect(server.db) as conn:
+        stored = str(conn.execute("SELECT * FROM unknown_logins").fetchall())
+    assert "no.such.person" not in stored and len(stored) > 10
 
 
 @pytest.fixture(scope="module")
