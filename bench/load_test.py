@@ -83,7 +83,8 @@ def _login(url: str, session: requests.Session, user: str) -> dict[str, Any]:
     return r.json()
 
 
-def analyst(url: str, user: str, deadline: float, stats: Stats, seed: int) -> None:
+def analyst(url: str, user: str, deadline: float, stats: Stats, seed: int,
+            think: tuple[float, float] = (0.05, 0.3)) -> None:
     rnd = random.Random(seed)
     s = requests.Session()
     try:
@@ -130,7 +131,7 @@ def analyst(url: str, user: str, deadline: float, stats: Stats, seed: int) -> No
                         headers = {"Authorization": f"Bearer {tokens['access_token']}"}
         except Exception as exc:  # noqa: BLE001
             stats.record(kind, time.perf_counter() - t0, False, f"{type(exc).__name__}: {exc}")
-        time.sleep(rnd.uniform(0.05, 0.3))  # think time
+        time.sleep(rnd.uniform(*think))  # think time
 
 
 def _rss_tree(pid: int) -> int:
@@ -193,7 +194,8 @@ def make_postgis_demo(scale: float) -> tuple[str, Any]:
 
 def run(*, users: int = 50, duration: float = 300, workers: int = 2, db_url: str | None = None,
         url: str | None = None, scale: float = 0.01, sample_every: float = 5.0, seed: int = 1,
-        log_dir: Path | None = None, progress: bool = False) -> dict[str, Any]:
+        log_dir: Path | None = None, progress: bool = False, think: tuple[float, float] = (0.05, 0.3)
+        ) -> dict[str, Any]:
     duration = min(float(duration), MAX_DURATION)
     pg = proc = None
     if url is None:
@@ -207,8 +209,8 @@ def run(*, users: int = 50, duration: float = 300, workers: int = 2, db_url: str
     try:
         start = time.monotonic()
         deadline = start + duration
-        threads = [threading.Thread(target=analyst, args=(url, USERS[i % len(USERS)], deadline, stats, seed + i),
-                                    daemon=True) for i in range(users)]
+        threads = [threading.Thread(target=analyst, args=(url, USERS[i % len(USERS)], deadline, stats, seed + i,
+                                                          think), daemon=True) for i in range(users)]
         for t in threads:
             t.start()
             time.sleep(min(0.05, duration / 100))  # ramp up
@@ -245,7 +247,8 @@ def run(*, users: int = 50, duration: float = 300, workers: int = 2, db_url: str
     total = sum(len(v) for v in stats.latencies.values())
     mib = [r / 2**20 for _, r in rss]
     warm = [m for (t, _), m in zip(rss, mib) if t >= min(30.0, duration / 3)]
-    return {"users": users, "duration_s": round(elapsed, 1), "workers": workers, "requests": total,
+    return {"users": users, "think_s": list(think), "duration_s": round(elapsed, 1), "workers": workers,
+            "requests": total,
             "throughput_per_s": round(total / elapsed, 1), "errors": sum(stats.errors.values()),
             "error_samples": stats.error_samples, "bytes": stats.bytes, "kinds": kinds,
             "rss_mib": [(t, round(m, 1)) for (t, _), m in zip(rss, mib)],
@@ -255,7 +258,8 @@ def run(*, users: int = 50, duration: float = 300, workers: int = 2, db_url: str
 
 
 def render(rep: dict[str, Any]) -> str:
-    lines = [f"{rep['users']} analysts x {rep['duration_s']} s, {rep['workers']} workers: {rep['requests']} requests, "
+    lines = [f"{rep['users']} analysts (think {rep['think_s'][0]}-{rep['think_s'][1]} s) x {rep['duration_s']} s, "
+             f"{rep['workers']} workers: {rep['requests']} requests, "
              f"{rep['throughput_per_s']} req/s, {rep['errors']} errors, {rep['bytes'] / 2**20:.0f} MiB received",
              "", "| kind | requests | req/s | errors | p50 ms | p95 ms | p99 ms |", "|---|---|---|---|---|---|---|"]
     for k, v in rep["kinds"].items():
@@ -277,10 +281,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", help="PostgreSQL URL of a database already holding the demo (default: throwaway cluster)")
     p.add_argument("--url", help="a store already running on 127.0.0.1 (default: start one)")
     p.add_argument("--scale", type=float, default=0.01, help="demo scale when a throwaway cluster is made")
+    p.add_argument("--think", default="0.05,0.3", help="MIN,MAX seconds an analyst waits between requests "
+                   "(default 0.05,0.3: a stress test; 1,5 is closer to people clicking through the dock)")
     p.add_argument("--json", help="write the full report (with the RSS series) here")
     a = p.parse_args(argv)
+    lo, hi = (float(v) for v in a.think.split(","))
     rep = run(users=a.users, duration=a.duration, workers=a.workers, db_url=a.db, url=a.url, scale=a.scale,
-              progress=True)
+              progress=True, think=(lo, hi))
     print(render(rep))
     if a.json:
         Path(a.json).write_text(json.dumps(rep, indent=1))

@@ -22,6 +22,7 @@ from shapely.geometry import mapping
 from sqlalchemy import Engine, func, select
 from sqlalchemy import exc as sqlalchemy_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.datastructures import MutableHeaders
 
 from . import accounts, aggregates, audit, conditions, db, errors, openapi, output, query, rights, spatial, user_admin
 from .catalogue import AGENCY_ATTRIBUTION, DATASETS, PROTECTIVE_MARKING, Dataset
@@ -95,6 +96,37 @@ def _is_loopback(host: str | None) -> bool:
         return host == "localhost"
 
 
+class TransportMiddleware:
+    """Plain HTTP refused except from loopback (or with --allow-http), and the security headers on
+    every response. Pure ASGI (Starlette's BaseHTTPMiddleware costs a task and a stream per request)."""
+
+    def __init__(self, app: Any, allow_http: bool) -> None:
+        self.app = app
+        self.allow_http = allow_http
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        if (scope.get("scheme") != "https" and not self.allow_http
+                and not _is_loopback(client[0] if client else None)):
+            response = _json(errors.HttpsRequired("Use https:// - SafeStats refuses plain HTTP except on this "
+                                                  "machine (localhost).").body(), 403, headers=SECURITY_HEADERS)
+            await response(scope, receive, send)
+            return
+
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for k, v in SECURITY_HEADERS.items():
+                    if k not in headers:
+                        headers[k] = v
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 class Store:
     """Per-app state and the operations routes call."""
 
@@ -120,10 +152,11 @@ class Store:
 
     def grants(self, p: accounts.Principal) -> dict[str, rights.Grant]:
         with self.engine.connect() as conn:
-            if not rights.has_active_agreement(conn, p.org_id):
-                raise errors.NoAgreement("Your organisation's Data Sharing Agreement is not active (expired or "
-                                         "suspended), so no SafeStats data is available to you.")
-            return rights.grants_for(conn, p.org_id)
+            grants = rights.active_grants(conn, p.org_id)
+        if grants is None:
+            raise errors.NoAgreement("Your organisation's Data Sharing Agreement is not active (expired or "
+                                     "suspended), so no SafeStats data is available to you.")
+        return grants
 
     def grant(self, p: accounts.Principal, collection_id: str) -> rights.Grant:
         g = self.grants(p).get(collection_id)
@@ -249,16 +282,7 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
         return _json({"code": "server_error", "description": "The store hit an internal error; it has been logged."},
                      500, headers=SECURITY_HEADERS)  # runs outside the middleware below, so add them here
 
-    @app.middleware("http")
-    async def _transport(request: Request, call_next: Any) -> Response:
-        if (request.url.scheme != "https" and not store.allow_http
-                and not _is_loopback(request.client.host if request.client else None)):
-            return _json(errors.HttpsRequired("Use https:// - SafeStats refuses plain HTTP except on this "
-                                              "machine (localhost).").body(), 403, headers=SECURITY_HEADERS)
-        response = await call_next(request)
-        for k, v in SECURITY_HEADERS.items():
-            response.headers.setdefault(k, v)
-        return response
+    app.add_middleware(TransportMiddleware, allow_http=store.allow_http)
 
     def base(request: Request) -> str:
         return str(request.base_url).rstrip("/")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from shapely import wkt as shapely_wkt
 from shapely.geometry.base import BaseGeometry
@@ -66,15 +67,27 @@ def has_active_agreement(conn: Connection, org_id: str) -> bool:
 
 
 def grants_for(conn: Connection, org_id: str) -> dict[str, Grant]:
+    """The organisation's grants ({} without an active agreement)."""
+    return active_grants(conn, org_id) or {}
+
+
+def active_grants(conn: Connection, org_id: str) -> dict[str, Grant] | None:
+    """The grants of the organisation's active agreement, or None when it has none (read afresh on
+    every request: a suspension or expiry applies at once)."""
     agreement = active_agreement_id(conn, org_id)
     if agreement is None:
-        return {}
+        return None
     out: dict[str, Grant] = {}
     for g in conn.execute(select(db.grants).where(db.grants.c.agreement_id == agreement)):
         if g.dataset_id not in DATASETS:
             continue
         out[g.dataset_id] = Grant(
             g.dataset_id, g.access, None if g.fields is None else frozenset(json.loads(g.fields)),
-            None if g.area_wkt is None else shapely_wkt.loads(g.area_wkt), g.area_wkt, g.area_name,
-            g.history_months)
+            None if g.area_wkt is None else _area(g.area_wkt), g.area_wkt, g.area_name, g.history_months)
     return out
+
+
+@lru_cache(maxsize=256)
+def _area(wkt: str) -> BaseGeometry:
+    """Agreement areas parsed once per text (shapely geometries are immutable)."""
+    return shapely_wkt.loads(wkt)
