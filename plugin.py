@@ -58,6 +58,7 @@ class SafeStatsPlugin(QObject):
         self._preset_for: Dict[str, str] = {}
         self._connections: List[Tuple[Any, Any]] = []
         self._menu_layers: set = set()
+        self._counts_tasks: set = set()  # counts-per-area tasks (ui.aggregates), for Cancel and the progress bar
         self.options_factory: Any = None
         self.processing_provider: Any = None
 
@@ -302,7 +303,7 @@ class SafeStatsPlugin(QObject):
             from .ui.aggregates import load_aggregates
 
             self.dock.set_loading(True, self.tr("Loading counts"))
-            load_aggregates(self.session, query, info, self._on_aggregates_done)
+            self._counts_tasks.add(load_aggregates(self.session, query, info, self._on_aggregates_done))
             return
         if info is not None and preset_id:
             self._preset_for[info.id] = preset_id
@@ -319,7 +320,7 @@ class SafeStatsPlugin(QObject):
         if layer.customProperty("safestats/kind") == "aggregates":
             from .ui.aggregates import refresh_aggregates
 
-            refresh_aggregates(self.session, layer, self._on_aggregates_done)
+            self._counts_tasks.add(refresh_aggregates(self.session, layer, self._on_aggregates_done))
             return
         try:
             task = self.loader.refresh(layer)
@@ -334,7 +335,7 @@ class SafeStatsPlugin(QObject):
 
         counts = [layer for layer in pending if layer.customProperty(PROP_KIND) == KIND_AGGREGATES]
         for layer in counts:
-            refresh_aggregates(self.session, layer, self._on_aggregates_done)
+            self._counts_tasks.add(refresh_aggregates(self.session, layer, self._on_aggregates_done))
         records = [layer for layer in pending if layer not in counts]
         return self.loader.refetch(records) if records and self.loader is not None else []
 
@@ -343,6 +344,13 @@ class SafeStatsPlugin(QObject):
         task.progressChanged.connect(self.dock.set_progress)
 
     def cancel_loads(self) -> None:
+        """Cancel every running load: records (the loader's tasks) and counts per area."""
+        for task in list(self._counts_tasks):
+            try:
+                task.cancel()
+            except RuntimeError:  # already finished and deleted
+                pass
+        self._counts_tasks.clear()
         if self.loader is None:
             return
         for task in list(self.loader.tasks):
@@ -351,8 +359,14 @@ class SafeStatsPlugin(QObject):
     def _loads_running(self) -> bool:
         from qgis.core import QgsTask
 
-        return bool(self.loader and any(t.status() not in (QgsTask.Complete, QgsTask.Terminated)
-                                        for t in self.loader.tasks))
+        def running(task: Any) -> bool:
+            try:
+                return task.status() not in (QgsTask.Complete, QgsTask.Terminated)
+            except RuntimeError:  # deleted by the task manager once done
+                return False
+
+        self._counts_tasks = {t for t in self._counts_tasks if running(t)}
+        return bool(self._counts_tasks) or bool(self.loader and any(running(t) for t in self.loader.tasks))
 
     def _style_new_layer(self, layer: QgsVectorLayer, info: Any) -> None:
         preset_id = self._preset_for.get(info.id) or presets.preferred_preset_id(

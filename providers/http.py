@@ -178,6 +178,8 @@ class HttpTransport:
         to a helper thread, and with a TLS certificate error that hand-over can hang for good
         (seen here with an untrusted certificate).
         """
+        if feedback is not None and feedback.isCanceled():
+            raise errors.LoadCancelled()  # never send a request that was cancelled before it left
         url = self.url(path, params)
         req = self._request(url, token, accept, "application/json" if json_body is not None else None)
         if timeout_ms and hasattr(req, "setTransferTimeout"):  # Qt >= 5.15

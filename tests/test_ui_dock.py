@@ -166,6 +166,40 @@ def test_counts_only_dataset_loads_choropleth(plugin: Any, store: Any) -> None:
     assert layer.renderer().type() == "graduatedSymbol"
     assert layer.featureCount() > 0
     assert "Suppressed" in layer.renderer().ranges()[0].label()
+    assert not plugin._loads_running()
+
+
+def test_cancel_stops_a_counts_load(plugin: Any, store: Any, monkeypatch: Any) -> None:
+    """Cancel reaches a counts-per-area load too. The store answers counts in milliseconds, so the
+    fetch is held here until it is cancelled (a stand-in for a slow store: the real store cannot be
+    made slow on cue); the cancel must reach the task's feedback, add nothing and end the progress."""
+    import time as _time
+
+    from safestats.providers.layers import safestats_layers
+    from safestats.ui import aggregates
+
+    dock = _sign_in(plugin, store, "tfl")
+    assert dock.select_dataset("mps_crime")
+    wait_until(lambda: not dock.counter.is_busy(), 60)
+    real_fetch, cancelled = aggregates._fetch, []
+
+    def held(session: Any, query: Any, by: str, path: Any, feedback: Any = None) -> dict:
+        deadline = _time.monotonic() + 20
+        while not feedback.isCanceled() and _time.monotonic() < deadline:
+            _time.sleep(0.02)
+        cancelled.append(feedback.isCanceled())
+        return real_fetch(session, query, by, path, feedback)  # a cancelled feedback aborts the request
+
+    monkeypatch.setattr(aggregates, "_fetch", held)
+    dock.request_load()
+    process_events(0.3)
+    assert plugin._loads_running() and dock.progressBar.isVisibleTo(dock)
+    plugin.cancel_loads()
+    wait_until(lambda: not plugin._loads_running(), 30, "the counts load did not stop")
+    process_events(0.5)
+    assert cancelled == [True]
+    assert not [lyr for lyr in safestats_layers() if lyr.customProperty("safestats/kind") == "aggregates"]
+    assert not dock.progressBar.isVisibleTo(dock)
 
 
 def test_sign_out_clears_the_dock(plugin: Any, store: Any) -> None:

@@ -13,9 +13,9 @@ from typing import Any, Callable, Optional
 from qgis.core import QgsProject, QgsVectorLayer
 
 from ..providers import errors, layers
-from ..providers.models import BoundaryArea, CollectionInfo, Query
+from ..providers.models import CollectionInfo, Query
 from . import presets
-from .background import run_task
+from .background import FunctionTask, run_task
 
 PROP_KIND = "safestats/kind"
 PROP_BY = "safestats/aggregate_by"
@@ -24,18 +24,14 @@ KIND_AGGREGATES = "aggregates"
 Done = Callable[[Optional[QgsVectorLayer], Optional[BaseException]], None]
 
 
-def aggregate_unit(info: CollectionInfo, query: Query) -> str:
-    """Borough for borough-level sources (NDTMS) or borough filters, else ward."""
-    if info.kind == "aggregate":
-        return "borough"
-    if isinstance(query.area, BoundaryArea) and query.area.wards:
-        return "ward"
-    return "ward"
+def aggregate_unit(info: CollectionInfo) -> str:
+    """Borough for borough-level sources (NDTMS), else ward."""
+    return "borough" if info.kind == "aggregate" else "ward"
 
 
-def _fetch(session: Any, query: Query, by: str, path: Path) -> dict:
+def _fetch(session: Any, query: Query, by: str, path: Path, feedback: Any = None) -> dict:
     params = dict(query.to_params(), by=by)
-    data = session.client.get_json(f"/collections/{query.dataset_id}/aggregates", params)
+    data = session.client.get_json(f"/collections/{query.dataset_id}/aggregates", params, feedback)
     if not isinstance(data, dict) or "features" not in data:
         raise errors.InvalidResponse(detail="aggregates answer is not a FeatureCollection")
     path.write_text(json.dumps(data), encoding="utf-8")
@@ -43,9 +39,9 @@ def _fetch(session: Any, query: Query, by: str, path: Path) -> dict:
 
 
 def load_aggregates(session: Any, query: Query, info: CollectionInfo, done: Done,
-                    project: Optional[QgsProject] = None, by: Optional[str] = None) -> None:
-    """Fetch counts per area and add a choropleth layer to the SafeStats group."""
-    unit = by or aggregate_unit(info, query)
+                    project: Optional[QgsProject] = None, by: Optional[str] = None) -> FunctionTask:
+    """Fetch counts per area and add a choropleth layer to the SafeStats group (returns the task)."""
+    unit = by or aggregate_unit(info)
     path = session.cache.new_path(query.dataset_id, ".geojson")
     user = session.user
     context = {"store": session.store_url or "", "purpose": session.purpose or "",
@@ -74,10 +70,11 @@ def load_aggregates(session: Any, query: Query, info: CollectionInfo, done: Done
         _audit(session, "load_aggregates", query, context, areas=result["areas"], by=unit)
         done(layer, None)
 
-    run_task(f"SafeStats: counts for {info.title}", lambda feedback: _fetch(session, query, unit, path), finished)
+    return run_task(f"SafeStats: counts for {info.title}",
+                    lambda feedback: _fetch(session, query, unit, path, feedback), finished)
 
 
-def refresh_aggregates(session: Any, layer: QgsVectorLayer, done: Done) -> None:
+def refresh_aggregates(session: Any, layer: QgsVectorLayer, done: Done) -> FunctionTask:
     """Fetch the layer's counts again with its stored query and swap the data in (style kept)."""
     query = layers.query_of(layer)
     unit = str(layer.customProperty(PROP_BY) or "ward")
@@ -100,7 +97,8 @@ def refresh_aggregates(session: Any, layer: QgsVectorLayer, done: Done) -> None:
             return
         done(target, None)
 
-    run_task("SafeStats: refreshing counts", lambda feedback: _fetch(session, query, unit, path), finished)
+    return run_task("SafeStats: refreshing counts", lambda feedback: _fetch(session, query, unit, path, feedback),
+                    finished)
 
 
 def _audit(session: Any, event: str, query: Query, context: dict, **fields: Any) -> None:

@@ -49,6 +49,8 @@ class FunctionTask(QgsTask):
         if callback is None:
             return
         error = self.error
+        if ok and self.isCanceled():  # cancelled after the work was done: the answer is not wanted
+            ok, error = False, None
         if not ok and error is None:
             from ..providers.errors import LoadCancelled
 
