@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-export SAFESTATS_STRICT_SKIPS=1  # everything is installed now: a skipped test is a failure
+# everything is installed now: a skipped test is a failure (scripts/pytest_plugins/strict_skips.py)
+export PYTHONPATH="$PWD/scripts/pytest_plugins${PYTHONPATH:+:$PYTHONPATH}" PYTEST_ADDOPTS="-p strict_skips"
 status=0
 echo "== static checks (ruff, bandit, secrets)"
 bash scripts/lint.sh || status=1
