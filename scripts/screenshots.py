@@ -396,6 +396,14 @@ if AGG_USER:
              lambda: flow.plugin.session.is_signed_in and bool(flow.plugin.dock.datasets), 60)
     flow.add("aggregate dataset", choose_aggregate_dataset, count_shown, 60)
     flow.add("shoot dock (counts only)", lambda: save(flow.plugin.dock, "dock_counts_only.png"))
+
+    def shoot_counts_only_where() -> None:
+        flow.plugin.dock.filterTabs.setCurrentIndex(2)
+        settle()
+        save(flow.plugin.dock, "dock_counts_only_where.png")
+        flow.plugin.dock.filterTabs.setCurrentIndex(0)
+
+    flow.add("shoot dock where (counts only)", shoot_counts_only_where)
     flow.add("load counts", lambda: flow.plugin.dock.request_load(), aggregates_loaded, 120)
     flow.add("zoom to counts", zoom_to_aggregates, canvas_idle, 60)
     flow.add("shoot choropleth", shoot_map("map_choropleth.png"))

@@ -246,3 +246,49 @@ def test_marking_follows_layers(loader):
     assert QgsExpressionContextUtils.projectScope(project).variable("safestats_marking") == "OFFICIAL-SENSITIVE"
     project.removeMapLayer(layer.id())
     assert not QgsExpressionContextUtils.projectScope(project).hasVariable("safestats_marking")
+
+
+def test_a_dataset_outside_the_agreement_loads_from_nowhere(loader, store, cache_store, tmp_path, qgis_processing):
+    """Westminster's agreement has no RNLI launches: a direct load, a Processing run and a project made
+    by MOPAC (who may see them) and reopened by a Westminster analyst all get a plain refusal and leave
+    no layer data and no file."""
+    from qgis.core import (QgsProcessingContext, QgsProcessingException, QgsProcessingFeedback, QgsProject)
+
+    import processing  # after pytest-qgis's qgis_processing fixture has made it importable
+    session = loader.session
+    rnli, _info = _recent(session, "rnli_launches", days=365)  # MOPAC sees it
+    mopac_layer = _run(loader, loader.load(rnli)).layer
+    assert mopac_layer is not None and mopac_layer.featureCount() > 0
+    project = QgsProject.instance()
+    assert project.write(str(tmp_path / "mopac.qgz"))
+    session.sign_out()
+
+    sign_in(session, store, "westminster")
+    assert "rnli_launches" not in {c.id for c in session.client.collections()}
+    failed = []
+    task = loader.load(Query("rnli_launches"))
+    task.failed.connect(failed.append)
+    _run(loader, task)
+    assert len(failed) == 1 and isinstance(failed[0], errors.DatasetNotAvailable)
+    assert "agreement" in failed[0].user_message or "not available" in failed[0].user_message
+    assert not list(cache_store.directory.rglob("*.fgb*"))
+
+    from safestats.providers.processing import register_processing, unregister_processing
+    provider = register_processing(session)
+    try:
+        context = QgsProcessingContext()
+        context.setProject(project)
+        with pytest.raises(QgsProcessingException) as exc:
+            processing.run("safestats:loadincidents", {"DATASET": "rnli_launches", "OUTPUT": "memory:"},
+                           context=context, feedback=QgsProcessingFeedback())
+        assert "not available" in str(exc.value).lower() or "agreement" in str(exc.value).lower(), str(exc.value)
+    finally:
+        unregister_processing(provider)
+
+    project.clear()
+    assert project.read(str(tmp_path / "mopac.qgz"))  # signed in as Westminster: the re-fetch is refused
+    for t in list(loader.tasks):
+        wait_for_task(t)
+    reopened = layers.safestats_layers(project)
+    assert len(reopened) == 1 and reopened[0].featureCount() == 0 and layers.is_pending(reopened[0])
+    assert not list(cache_store.directory.rglob("*.fgb*"))
