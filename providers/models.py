@@ -208,8 +208,11 @@ class CollectionInfo:
         return cats
 
     def coverage(self) -> str:
+        """Dates covered; whole months for counts-only access (the store publishes no exact days)."""
         if self.temporal_start or self.temporal_end:
-            return f"{(self.temporal_start or '…')[:10]} to {(self.temporal_end or '…')[:10]}"
+            width = 7 if self.aggregate_only else 10
+            text = f"{(self.temporal_start or '…')[:width]} to {(self.temporal_end or '…')[:width]}"
+            return text + (" (whole months)" if self.aggregate_only else "")
         return "unknown"
 
 

@@ -93,6 +93,9 @@ def test_collection_info_parsing():
     assert [f.name for f in info.category_fields()] == ["incident_type"]
     assert "Westminster + 1 km" in info.limits.describe() and "history from 2023-11-01" in info.limits.describe()
     assert info.coverage() == "2023-11-01 to 2026-11-20"
+    from dataclasses import replace
+    counts_only = replace(info, access="aggregate")
+    assert counts_only.aggregate_only and counts_only.coverage() == "2023-11 to 2026-11 (whole months)"
 
 
 def test_error_mapping_messages():
