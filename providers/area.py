@@ -28,7 +28,7 @@ class AreaResult:
 
 
 def _to_27700(crs: QgsCoordinateReferenceSystem, project: Optional[QgsProject]) -> Optional[QgsCoordinateTransform]:
-    if crs == EPSG_27700:
+    if crs == EPSG_27700 or not crs.isValid():  # no CRS set: taken as British National Grid already
         return None
     return QgsCoordinateTransform(crs, EPSG_27700, (project or QgsProject.instance()).transformContext())
 
