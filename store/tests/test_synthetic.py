@@ -326,3 +326,18 @@ def test_istv_hospitals_are_local(extracts):
     df = extracts["istv_assaults"]
     near_west = df[(df["easting"] < 512_000)]
     assert (near_west["hospital"] == "Royal London").mean() < 0.05
+
+
+def test_the_38_organisations_of_the_seed_each_with_an_agreement(demo_db: str) -> None:
+    """31 borough councils (Richmond and Wandsworth share one) + the City of London Corporation + GLA,
+    Home Office, Hertfordshire County Council, MOPAC, MPS and TfL: 38, every one with a DSA record."""
+    import sqlite3
+    with sqlite3.connect(demo_db) as conn:
+        orgs = dict(conn.execute("SELECT id, kind FROM organisations").fetchall())
+        with_dsa = {r[0] for r in conn.execute("SELECT DISTINCT org_id FROM agreements")}
+        boroughs = [r[0] for r in conn.execute("SELECT borough_code FROM organisations WHERE kind = 'borough'")]
+    assert len(orgs) == 38 and set(orgs) == with_dsa
+    assert sum(1 for k in orgs.values() if k == "borough") == 32  # 31 councils + the City of London
+    assert {"richmond-wandsworth", "cityoflondon", "gla", "homeoffice", "herts", "mopac", "mps", "tfl"} <= set(orgs)
+    assert "richmond" not in orgs and "wandsworth" not in orgs
+    assert len(boroughs) == 32
