@@ -8,10 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-from qgis.core import Qgis, QgsMessageLog, QgsProject, QgsVectorLayer
+from qgis.core import Qgis, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QCoreApplication, QObject, Qt, QTimer
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction, QMenu, QToolBar
+from qgis.PyQt.QtWidgets import QAction, QToolBar
 
 from .providers import errors
 from .providers.layers import is_safestats_layer
@@ -19,7 +19,7 @@ from .providers.load_task import LayerLoader
 from .governance import retention
 from .governance.export_guard import ExportGuard
 from .providers.session import SessionManager
-from .ui import background, compat, messages, presets
+from .ui import background, messages, presets
 
 PLUGIN_DIR = Path(__file__).resolve().parent
 ICONS = PLUGIN_DIR / "icons"
@@ -29,16 +29,6 @@ LOG_TAG = "SafeStats"
 
 def _icon(name: str) -> QIcon:
     return QIcon(str(ICONS / name))
-
-
-def _vector_layer_type() -> Any:
-    """The vector layer type enum (Qgis.LayerType on QGIS >= 3.30, QgsMapLayerType before)."""
-    layer_type = getattr(Qgis, "LayerType", None)
-    if layer_type is not None and hasattr(layer_type, "Vector"):
-        return layer_type.Vector
-    from qgis.core import QgsMapLayerType
-
-    return QgsMapLayerType.VectorLayer
 
 
 class SafeStatsPlugin(QObject):
@@ -53,11 +43,9 @@ class SafeStatsPlugin(QObject):
         self.toolbar: Optional[QToolBar] = None
         self.actions: List[QAction] = []
         self.menu_actions: List[QAction] = []
-        self.layer_actions: List[QAction] = []
-        self.style_menu: Optional[QMenu] = None
+        self.layer_menu: Any = None
         self._preset_for: Dict[str, str] = {}
         self._connections: List[Tuple[Any, Any]] = []
-        self._menu_layers: set = set()
         self._counts_tasks: set = set()  # counts-per-area tasks (ui.aggregates), for Cancel and the progress bar
         self.options_factory: Any = None
         self.processing_provider: Any = None
@@ -103,7 +91,11 @@ class SafeStatsPlugin(QObject):
         self.options_factory = self._optional("the Options page", self._register_options)
         self.processing_provider = self._optional("the Processing provider", self._register_processing)
 
-        self._init_layer_actions()
+        from .ui.layer_menu import LayerMenu
+
+        self.layer_menu = LayerMenu(self.iface, refresh=self.refresh_layer,
+                                    info_for=lambda layer: self.dock.info_for_layer(layer) if self.dock else None,
+                                    save_style=lambda: self.dock.save_style_of_current_layer() if self.dock else None)
         self._connect(self.session.signedIn, self._on_signed_in)
         self._connect(self.session.signedOut, self._on_signed_out)
         self._connect(self.dock.signInRequested, self.open_sign_in)
@@ -157,21 +149,6 @@ class SafeStatsPlugin(QObject):
         signal.connect(slot)
         self._connections.append((signal, slot))
 
-    def _init_layer_actions(self) -> None:
-        """Layer tree context menu (SafeStats layers only): style presets, refresh, save style."""
-        vector = _vector_layer_type()
-        self.style_menu = QMenu(self.tr("Style preset"), self.iface.mainWindow())
-        self.style_menu.aboutToShow.connect(self._fill_style_menu)
-        style_action = QAction(_icon("style.svg"), self.tr("Style preset"), self.iface.mainWindow())
-        style_action.setMenu(self.style_menu)
-        refresh_action = QAction(_icon("refresh.svg"), self.tr("Refresh from SafeStats"), self.iface.mainWindow())
-        refresh_action.triggered.connect(lambda: self.refresh_layer(self.iface.activeLayer()))
-        save_action = QAction(self.tr("Save style as my preset…"), self.iface.mainWindow())
-        save_action.triggered.connect(self._save_style_of_active_layer)
-        for action in (style_action, refresh_action, save_action):
-            self.iface.addCustomActionForLayerType(action, self.tr("SafeStats"), vector, False)
-            self.layer_actions.append(action)
-
     # ================================================================ unload
 
     def unload(self) -> None:
@@ -205,15 +182,9 @@ class SafeStatsPlugin(QObject):
         if self.loader is not None:
             self.cancel_loads()
             self.loader.unload()
-        for action in self.layer_actions:
-            self.iface.removeCustomActionForLayerType(action)
-            action.setParent(None)
-            action.deleteLater()
-        self.layer_actions.clear()
-        if self.style_menu is not None:
-            self.style_menu.setParent(None)
-            self.style_menu.deleteLater()
-            self.style_menu = None
+        if self.layer_menu is not None:
+            self.layer_menu.unload()
+            self.layer_menu = None
         for action in self.menu_actions:
             self.iface.removePluginWebMenu(MENU, action)
         self.menu_actions.clear()
@@ -417,50 +388,8 @@ class SafeStatsPlugin(QObject):
     # ================================================================ layer context menu
 
     def _on_layers_added(self, layers: List[Any]) -> None:
-        for layer in layers:
-            if isinstance(layer, QgsVectorLayer) and is_safestats_layer(layer) and layer.id() not in self._menu_layers:
-                self._menu_layers.add(layer.id())
-                for action in self.layer_actions:
-                    self.iface.addCustomActionForLayer(action, layer)
-
-    def _fill_style_menu(self) -> None:
-        menu = self.style_menu
-        if menu is None:
-            return
-        menu.clear()
-        layer = self.iface.activeLayer()
-        if not isinstance(layer, QgsVectorLayer) or not is_safestats_layer(layer):
-            return
-        dataset_id = layer.customProperty("safestats/dataset") or None
-        polygons = compat.is_polygons(layer)
-        current = presets.current_preset(layer)
-        for preset in presets.presets_for("aggregate" if polygons else "records", dataset_id):
-            action = menu.addAction(preset.title)
-            action.setCheckable(True)
-            action.setChecked(preset.id == current)
-            action.setToolTip(preset.description)
-            action.triggered.connect(lambda _checked=False, pid=preset.id: self._apply_preset_to_active(pid))
-
-    def _apply_preset_to_active(self, preset_id: str) -> None:
-        layer = self.iface.activeLayer()
-        if not isinstance(layer, QgsVectorLayer):
-            return
-        info = None
-        if self.dock is not None:
-            info = self.dock._info_for_layer(layer)
-        ok = presets.apply_dataset_preset(layer, preset_id, info,
-                                          dataset_id=layer.customProperty("safestats/dataset") or None)
-        if ok:
-            try:
-                self.iface.layerTreeView().refreshLayerSymbology(layer.id())
-            except AttributeError:
-                pass
-        else:
-            QgsMessageLog.logMessage(f"preset {preset_id} not applicable to {layer.name()}", LOG_TAG, Qgis.Info)
-
-    def _save_style_of_active_layer(self) -> None:
-        if self.dock is not None:
-            self.dock.save_style_of_current_layer()
+        if self.layer_menu is not None:
+            self.layer_menu.attach(layers)
 
 
 __all__ = ["SafeStatsPlugin"]

@@ -647,6 +647,29 @@
     </message>
 </context>
 <context>
+    <name>LayerMenu</name>
+    <message>
+        <location filename="../ui/layer_menu.py" line="47"/>
+        <source>Style preset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_menu.py" line="49"/>
+        <source>Refresh from SafeStats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_menu.py" line="51"/>
+        <source>Save style as my preset…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_menu.py" line="56"/>
+        <source>SafeStats</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>LoadIncidents</name>
     <message>
         <location filename="../providers/processing/algorithms/load_incidents.py" line="72"/>
@@ -1645,87 +1668,72 @@
 <context>
     <name>SafeStatsPlugin</name>
     <message>
-        <location filename="../plugin.py" line="83"/>
+        <location filename="../plugin.py" line="72"/>
         <source>Sign in to SafeStats…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="84"/>
+        <location filename="../plugin.py" line="73"/>
         <source>Sign out of SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="88"/>
+        <location filename="../plugin.py" line="77"/>
         <source>SafeStats panel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="398"/>
+        <location filename="../plugin.py" line="383"/>
         <source>SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="164"/>
-        <source>Style preset</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin.py" line="166"/>
-        <source>Refresh from SafeStats</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin.py" line="168"/>
-        <source>Save style as my preset…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin.py" line="280"/>
+        <location filename="../plugin.py" line="252"/>
         <source>Signed in as {0} ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="289"/>
+        <location filename="../plugin.py" line="261"/>
         <source>Signed out. Downloaded SafeStats data was removed from this computer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="304"/>
+        <location filename="../plugin.py" line="276"/>
         <source>Loading counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="314"/>
+        <location filename="../plugin.py" line="286"/>
         <source>Loading</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="329"/>
+        <location filename="../plugin.py" line="301"/>
         <source>Refreshing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="372"/>
+        <location filename="../plugin.py" line="357"/>
         <source>Loaded {0:,} records into “{1}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="398"/>
+        <location filename="../plugin.py" line="383"/>
         <source>Loaded counts for {0:,} areas into “{1}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="93"/>
+        <location filename="../plugin.py" line="82"/>
         <source>Print ward maps…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="268"/>
+        <location filename="../plugin.py" line="240"/>
         <source>SafeStats export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="272"/>
+        <location filename="../plugin.py" line="244"/>
         <source>This project has {0} SafeStats layer(s) without data: sign in to fetch them again.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -309,16 +309,16 @@ def layer_context_menu() -> None:
         if action.menu() is not None and action.text().replace("&", "") == "SafeStats":
             sub = action.menu()
     log(f"layer menu SafeStats entries: {[a.text() for a in sub.actions()] if sub else None}")
-    flow.plugin._fill_style_menu()
-    log(f"style presets in menu: {[a.text() for a in flow.plugin.style_menu.actions()]}")
+    flow.plugin.layer_menu.fill_style_menu()
+    log(f"style presets in menu: {[a.text() for a in flow.plugin.layer_menu.style_menu.actions()]}")
     if sub is not None:
         sub.popup(QPoint(260, 600))
         settle(300)
-        flow.plugin.style_menu.popup(QPoint(260 + sub.width(), 600))
+        flow.plugin.layer_menu.style_menu.popup(QPoint(260 + sub.width(), 600))
         settle(300)
         save(sub, "layer_menu_safestats.png")
-        save(flow.plugin.style_menu, "layer_menu_presets.png")
-        flow.plugin.style_menu.hide()
+        save(flow.plugin.layer_menu.style_menu, "layer_menu_presets.png")
+        flow.plugin.layer_menu.style_menu.hide()
         sub.hide()
     menu.deleteLater()
 
@@ -326,7 +326,7 @@ def layer_context_menu() -> None:
 def apply(preset_id: str) -> Callable[[], None]:
     def inner() -> None:
         iface.messageBar().clearWidgets()
-        flow.plugin._apply_preset_to_active(preset_id)
+        flow.plugin.layer_menu.apply_preset_to_active(preset_id)
         dock = flow.plugin.dock
         dock.presetCombo.setCurrentIndex(max(0, dock.presetCombo.findData(preset_id)))
         iface.mapCanvas().refreshAllLayers()

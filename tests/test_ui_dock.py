@@ -118,9 +118,9 @@ def test_count_matches_store_and_load_styled_layer(plugin: Any, store: Any, stor
 
     # switch style later from the "layer context menu" path
     plugin.iface_double.setActiveLayer(layer)
-    plugin._apply_preset_to_active(presets.HEXAGONS)
+    plugin.layer_menu.apply_preset_to_active(presets.HEXAGONS)
     assert presets.current_preset(layer) == presets.HEXAGONS
-    plugin._apply_preset_to_active(presets.HEATMAP)
+    plugin.layer_menu.apply_preset_to_active(presets.HEATMAP)
     assert layer.renderer().type() == "heatmapRenderer"
 
     # Refresh keeps the style and the row count

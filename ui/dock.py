@@ -855,7 +855,7 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
         if layer is None:
             return
         preset_id = self.selected_preset()
-        info = self._info_for_layer(layer)
+        info = self.info_for_layer(layer)
         if not presets.apply_dataset_preset(layer, preset_id, info):
             messages.show_info(self._bar(), self.tr("Style"),
                                self.tr("That style does not suit this layer."), level=1)
@@ -880,7 +880,7 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
                            self.tr("Saved as your preset “{0}” ({1}).").format(name.strip(), path))
         self._fill_presets(self.current_dataset())
 
-    def _info_for_layer(self, layer: QgsVectorLayer) -> Optional[CollectionInfo]:
+    def info_for_layer(self, layer: QgsVectorLayer) -> Optional[CollectionInfo]:
         dataset_id = layer.customProperty("safestats/dataset")
         for info in self.datasets:
             if info.id == dataset_id:
