@@ -553,47 +553,47 @@
 <context>
     <name>HotspotsHexagons</name>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="162"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="180"/>
         <source>&lt;p&gt;Counts incidents in a regular grid of hexagons (EPSG:27700) — an even-handed alternative to a heatmap for printed maps. &lt;b&gt;Size&lt;/b&gt; is the hexagon's width across flats in metres. Only hexagons with incidents are written; an optional &lt;b&gt;extent&lt;/b&gt; limits the grid.&lt;/p&gt;&lt;p&gt;Fields: &lt;i&gt;incidents&lt;/i&gt;, &lt;i&gt;incidents_label&lt;/i&gt;, &lt;i&gt;suppressed&lt;/i&gt;.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="170"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="188"/>
         <source>Hexagon size (metres across)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="172"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="190"/>
         <source>Only this extent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="174"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="192"/>
         <source>Hexagon counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="202"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="216"/>
         <source>Incidents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="202"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="216"/>
         <source>Incidents (as printed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="202"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="216"/>
         <source>Suppressed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="214"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="228"/>
         <source>{0} incidents in {1} hexagons; {2} suppressed below {3} and {4} more to protect them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="216"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="230"/>
         <source>hexagons {0} m, threshold {1}; {2} primary and {3} secondary suppressed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -601,48 +601,58 @@
 <context>
     <name>HotspotsKernelDensity</name>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="103"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="110"/>
         <source>&lt;p&gt;A kernel density (heatmap) raster of incidents in British National Grid metres, for a printed hotspot map. Uses QGIS's “Heatmap (Kernel Density Estimation)” with a quartic kernel and raw values, so a cell's value is a weighted number of incidents within the radius.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control&lt;/b&gt;: each incident adds at most 1 to a cell, so cells below the threshold (default 5) are set to no-data. Every visible cell has at least that many incidents within the radius; a single incident never shows as its own hotspot.&lt;/p&gt;&lt;p&gt;Radius 250–500 m and pixels of 10–25 m suit a ward or borough map.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="114"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="121"/>
         <source>Radius (metres)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="116"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="123"/>
         <source>Pixel size (metres)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="119"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="127"/>
         <source>Hotspot density</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="131"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="139"/>
         <source>Fewer than {0} incidents: there is no hotspot map that would not show individual incidents.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="135"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="143"/>
         <source>Reprojecting incidents to EPSG:27700</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="140"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="158"/>
         <source>Kernel density</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="146"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="164"/>
         <source>{0} cells kept; {1} cells with fewer than {2} incidents in reach left blank.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="148"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="166"/>
         <source>kernel density, radius {0} m, pixel {1} m, threshold {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="125"/>
+        <source>Only this extent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="155"/>
+        <source>Fewer than {0} incidents in that extent: there is no hotspot map that would not show individual incidents.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -888,12 +898,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="97"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="104"/>
         <source>Hotspots (kernel density)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="157"/>
+        <location filename="../providers/processing/algorithms/hotspots.py" line="175"/>
         <source>Hotspots (hexagon counts)</source>
         <translation type="unfinished"></translation>
     </message>

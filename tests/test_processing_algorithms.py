@@ -308,7 +308,19 @@ def test_hotspots_hexagons_and_kernel_density(signed_provider, session, store_ht
     data = band.ReadAsArray()
     valid = data[data != band.GetNoDataValue()]
     assert valid.size > 0 and float(valid.min()) >= 5.0
-    assert ds.GetProjection() and "27700" in ds.GetProjection() or "British" in ds.GetProjection()
+    projection = ds.GetProjection()
+    assert projection and ("27700" in projection or "British" in projection)
+    # only an extent (the south-west quarter of the wards): the raster covers it plus the radius, no more
+    xmin, ymin, xmax, ymax = bbox_of(wards_bng)
+    qx, qy = (xmin + xmax) / 2, (ymin + ymax) / 2
+    part = run("safestats:hotspotskde", {"INCIDENTS": incidents, "RADIUS": 400, "PIXEL_SIZE": 50,
+                                         "EXTENT": f"{xmin},{qx},{ymin},{qy} [EPSG:27700]",
+                                         "OUTPUT": str(tmp_path / "kde_part.tif")})
+    small = gdal.Open(part["OUTPUT"])
+    gx, px, _r1, gy, _r2, py = small.GetGeoTransform()
+    right, bottom = gx + px * small.RasterXSize, gy + py * small.RasterYSize
+    assert gx >= xmin - 400 - 50 and right <= qx + 400 + 50 and bottom >= ymin - 400 - 50 and gy <= qy + 400 + 50
+    assert small.RasterXSize * small.RasterYSize < ds.RasterXSize * ds.RasterYSize
 
 
 def test_modeler_chains_load_count_compare(signed_provider, session, store_http, borough):

@@ -87,6 +87,13 @@ class _Hotspots(SafeStatsAlgorithm):
                             post["attribution"])
         return {}
 
+    def _extent(self, parameters: dict, context: QgsProcessingContext) -> Any:
+        """The optional "Only this extent" in EPSG:27700, or None for all incidents."""
+        if not parameters.get(self.EXTENT):
+            return None
+        extent = self.parameterAsExtent(parameters, self.EXTENT, context, BNG)
+        return None if extent is None or extent.isEmpty() else extent
+
     def _remember(self, dest: str, layer: Any) -> None:
         self._post = {"dest": dest, "marking": marking_of(layer),
                       "attribution": layer.attribution() if layer is not None and hasattr(layer, "attribution") else ""}
@@ -115,6 +122,7 @@ class HotspotsKernelDensity(_Hotspots):
                                                          minValue=10.0, maxValue=20000.0))
         self.addParameter(QgsProcessingParameterDistance(self.PIXEL_SIZE, self.tr("Pixel size (metres)"), 25.0,
                                                          minValue=1.0, maxValue=5000.0))
+        self.addParameter(QgsProcessingParameterExtent(self.EXTENT, self.tr("Only this extent"), optional=True))
         self.addParameter(threshold_parameter(self.THRESHOLD))
         self.addParameter(QgsProcessingParameterRasterDestination(self.OUTPUT, self.tr("Hotspot density")))
 
@@ -136,6 +144,16 @@ class HotspotsKernelDensity(_Hotspots):
             points = processing.run("native:reprojectlayer", {"INPUT": parameters[self.INCIDENTS],
                                                               "TARGET_CRS": BNG, "OUTPUT": "memory:"},
                                     context=context, feedback=feedback, is_child_algorithm=True)["OUTPUT"]
+        extent = self._extent(parameters, context)
+        if extent is not None:  # the map covers this extent (plus the radius) only
+            points = processing.run("native:extractbyextent", {
+                "INPUT": points, "EXTENT": f"{extent.xMinimum()},{extent.xMaximum()},{extent.yMinimum()},"
+                f"{extent.yMaximum()} [EPSG:27700]", "CLIP": False, "OUTPUT": "memory:"},
+                context=context, feedback=feedback, is_child_algorithm=True)["OUTPUT"]
+            kept_points = context.getMapLayer(points) if isinstance(points, str) else points
+            if kept_points is not None and kept_points.featureCount() < threshold:
+                raise refuse(self.tr("Fewer than {0} incidents in that extent: there is no hotspot map that "
+                                     "would not show individual incidents.").format(threshold))
         output = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
         feedback.setProgressText(self.tr("Kernel density"))
         result = processing.run(kde_algorithm_id(), {
@@ -180,11 +198,7 @@ class HotspotsHexagons(_Hotspots):
         layer = input_layer(self, parameters, self.INCIDENTS, context)
         size = self.parameterAsDouble(parameters, self.SIZE, context)
         threshold = self.parameterAsInt(parameters, self.THRESHOLD, context)
-        extent = None
-        if parameters.get(self.EXTENT):
-            extent = self.parameterAsExtent(parameters, self.EXTENT, context, BNG)
-            if extent is not None and extent.isEmpty():
-                extent = None
+        extent = self._extent(parameters, context)
         counts: dict[tuple[int, int], int] = {}
         n = 0
         for _f, geom in spatial.iter_points(source, BNG, context.transformContext(), feedback):
