@@ -64,22 +64,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="141"/>
+        <location filename="../ui/atlas.py" line="142"/>
         <source>start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="142"/>
+        <location filename="../ui/atlas.py" line="143"/>
         <source>now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="162"/>
+        <location filename="../ui/atlas.py" line="163"/>
         <source>The boundary layer has no field “{0}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="168"/>
+        <location filename="../ui/atlas.py" line="169"/>
         <source>The boundary layer has no areas to print.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -89,87 +89,87 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="233"/>
+        <location filename="../ui/atlas.py" line="234"/>
         <source>The incident layer “{0}” could not be opened for printing.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="257"/>
+        <location filename="../ui/atlas.py" line="258"/>
         <source>(not mapped)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="269"/>
+        <location filename="../ui/atlas.py" line="270"/>
         <source>This ward</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="270"/>
+        <location filename="../ui/atlas.py" line="271"/>
         <source>Neighbouring wards</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="298"/>
+        <location filename="../ui/atlas.py" line="299"/>
         <source>In this ward</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="414"/>
+        <location filename="../ui/atlas.py" line="415"/>
         <source>The ward map template {0} cannot be read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="417"/>
+        <location filename="../ui/atlas.py" line="418"/>
         <source>The ward map template lacks items: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="451"/>
+        <location filename="../ui/atlas.py" line="452"/>
         <source>all dates loaded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="452"/>
+        <location filename="../ui/atlas.py" line="453"/>
         <source>Period</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="454"/>
+        <location filename="../ui/atlas.py" line="455"/>
         <source>Data extracted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="455"/>
+        <location filename="../ui/atlas.py" line="456"/>
         <source>Incidents in this ward</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="456"/>
+        <location filename="../ui/atlas.py" line="457"/>
         <source>Boundaries: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="457"/>
+        <location filename="../ui/atlas.py" line="458"/>
         <source>Counts below {0} are shown as “&lt;{0}”; “*” hides a further count so that none can be worked out from a total.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="508"/>
+        <location filename="../ui/atlas.py" line="509"/>
         <source>Legend</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="617"/>
+        <location filename="../ui/atlas.py" line="622"/>
         <source>Printing was cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="559"/>
+        <location filename="../ui/atlas.py" line="564"/>
         <source>The ward maps could not be written: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="591"/>
+        <location filename="../ui/atlas.py" line="596"/>
         <source>SafeStats: printing ward maps</source>
         <translation type="unfinished"></translation>
     </message>
@@ -830,11 +830,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.ui" line="41"/>
-        <source>One PDF per ward (into a folder)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../ui/print_dialog.ui" line="42"/>
         <source>Save to</source>
         <translation type="unfinished"></translation>
@@ -842,6 +837,11 @@
     <message>
         <location filename="../ui/print_dialog.ui" line="50"/>
         <source>Printed maps carry the protective marking and the line &quot;for crime prevention and reduction only; not for enforcement&quot;. Keep printed copies as securely as the data.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.ui" line="41"/>
+        <source>Also one PDF per ward (all into a folder)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -923,7 +923,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="45"/>
+        <location filename="../ui/atlas.py" line="46"/>
         <source>For crime prevention and reduction only; not for enforcement.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -134,11 +134,14 @@ def test_one_pdf_per_ward_in_27700(loaded, store_http, signed_in, tmp_path):
     job = atlas.prepare_job(boundaries, "name", [layer], str(tmp_path / "pdfs"), paper="A3", per_ward=True,
                             dpi=72, session=signed_in)
     paths = atlas.export_job(job)
-    assert len(paths) == 3 and all(Path(p).stat().st_size > 5_000 for p in paths)
-    names = {Path(p).name for p in paths}
-    assert all(n.startswith("ward_") for n in names)
-    info = subprocess.run(["pdfinfo", paths[0]], capture_output=True, text=True, check=True).stdout
-    assert "1191 x 842" in info or "1190 x 842" in info, info  # A3 landscape in points
+    assert len(paths) == 4 and all(Path(p).stat().st_size > 5_000 for p in paths)
+    assert Path(paths[0]).name == atlas.ALL_WARDS_PDF  # all wards in one PDF, then one per ward
+    names = {Path(p).name for p in paths[1:]}
+    assert len(names) == 3 and all(n.startswith("ward_") for n in names)
+    pages = subprocess.run(["pdfinfo", paths[0]], capture_output=True, text=True, check=True).stdout
+    assert "Pages:           3" in pages, pages
+    info = subprocess.run(["pdfinfo", paths[1]], capture_output=True, text=True, check=True).stdout
+    assert "Pages:           1" in info and ("1191 x 842" in info or "1190 x 842" in info), info  # A3 landscape
     # a second run into the same folder, with a stray PDF of an earlier run and two wards sharing a
     # name: it returns (and audits) its own three files, one per ward, none overwriting another
     (tmp_path / "pdfs" / "ward_Old_print.pdf").write_bytes(b"%PDF-1.4 earlier run")
@@ -147,6 +150,6 @@ def test_one_pdf_per_ward_in_27700(loaded, store_http, signed_in, tmp_path):
     job = atlas.prepare_job(boundary_layer(twin, "EPSG:27700", name="Wards"), "name", [layer], str(tmp_path / "pdfs"),
                             per_ward=True, dpi=72, session=signed_in)
     again = atlas.export_job(job)
-    assert len(again) == len(set(again)) == 3 and str(tmp_path / "pdfs" / "ward_Old_print.pdf") not in again
+    assert len(again) == len(set(again)) == 4 and str(tmp_path / "pdfs" / "ward_Old_print.pdf") not in again
     assert all(Path(p).stat().st_size > 5_000 for p in again)
     assert not [p for p in (tmp_path / "pdfs").iterdir() if p.name.startswith(".printing")]

@@ -42,6 +42,7 @@ from ..providers.processing import counting, spatial
 LOG_TAG = "SafeStats"
 TEMPLATE = Path(__file__).resolve().parent / "layouts" / "ward_map.qpt"
 BNG = QgsCoordinateReferenceSystem("EPSG:27700")
+ALL_WARDS_PDF = "all_wards.pdf"  # the multi-page PDF beside the per-ward files
 CONDITIONS = QT_TRANSLATE_NOOP("SafeStats", "For crime prevention and reduction only; not for enforcement.")
 PAPERS = {"A4": 1.0, "A3": math.sqrt(2)}
 COUNT_FIELD = "ss_count"
@@ -542,8 +543,12 @@ def export_job(job: PrintJob, feedback: Optional[QgsFeedback] = None) -> list[st
         staging = Path(tempfile.mkdtemp(prefix=".printing-", dir=out))
         try:
             result, error = QgsLayoutExporter.exportToPdfs(atlas, str(staging / "ward.pdf"), settings, feedback)
+            if result == QgsLayoutExporter.Success and not (feedback is not None and feedback.isCanceled()):
+                # every ward in one multi-page PDF as well, as without the per-ward option
+                result, error = QgsLayoutExporter.exportToPdf(atlas, str(staging / ALL_WARDS_PDF), settings,
+                                                              feedback)
             paths = []
-            for printed in sorted(staging.glob("*.pdf")):
+            for printed in sorted(staging.glob("*.pdf"), key=lambda p: (p.name != ALL_WARDS_PDF, p.name)):
                 target = out / printed.name
                 os.replace(printed, target)
                 paths.append(str(target))
