@@ -52,14 +52,20 @@ class Grant:
         return list(DERIVED_FIELDS) + own
 
 
-def active_agreement_id(conn: Connection, org_id: str, today: date | None = None) -> int | None:
+def active_agreement_ids(conn: Connection, org_id: str, today: date | None = None) -> list[int]:
+    """The organisation's agreements in force today (signed, not expired, not suspended), the one
+    that runs longest first (the newest first among equals)."""
     today = today or utcnow().date()
-    row = conn.execute(
+    return [int(r.id) for r in conn.execute(
         select(db.agreements.c.id).where(
             db.agreements.c.org_id == org_id, db.agreements.c.suspended.is_(False),
             db.agreements.c.signed_on <= today, db.agreements.c.expires_on >= today)
-        .order_by(db.agreements.c.expires_on.desc())).first()
-    return None if row is None else int(row.id)
+        .order_by(db.agreements.c.expires_on.desc(), db.agreements.c.id.desc()))]
+
+
+def active_agreement_id(conn: Connection, org_id: str, today: date | None = None) -> int | None:
+    ids = active_agreement_ids(conn, org_id, today)
+    return ids[0] if ids else None
 
 
 def has_active_agreement(conn: Connection, org_id: str) -> bool:
@@ -72,14 +78,23 @@ def grants_for(conn: Connection, org_id: str) -> dict[str, Grant]:
 
 
 def active_grants(conn: Connection, org_id: str) -> dict[str, Grant] | None:
-    """The grants of the organisation's active agreement, or None when it has none (read afresh on
-    every request: a suspension or expiry applies at once)."""
-    agreement = active_agreement_id(conn, org_id)
-    if agreement is None:
+    """The organisation's grants, or None when no agreement is in force (read afresh on every
+    request: a suspension or expiry applies at once).
+
+    An organisation may hold several agreements in force (e.g. one for police data, one for health
+    data, or a renewal signed before the old one ends): every dataset any of them grants is
+    available, each on the terms of the agreement that runs longest (the newest among equals), so
+    a renewal with narrower terms supersedes the agreement it renews.
+    """
+    agreements = active_agreement_ids(conn, org_id)
+    if not agreements:
         return None
+    rank = {a: i for i, a in enumerate(agreements)}
+    rows = sorted(conn.execute(select(db.grants).where(db.grants.c.agreement_id.in_(agreements))),
+                  key=lambda g: rank[g.agreement_id])
     out: dict[str, Grant] = {}
-    for g in conn.execute(select(db.grants).where(db.grants.c.agreement_id == agreement)):
-        if g.dataset_id not in DATASETS:
+    for g in rows:
+        if g.dataset_id not in DATASETS or g.dataset_id in out:
             continue
         out[g.dataset_id] = Grant(
             g.dataset_id, g.access, None if g.fields is None else frozenset(json.loads(g.fields)),

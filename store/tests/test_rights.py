@@ -175,3 +175,39 @@ def test_boundaries_need_sign_in(server: Server) -> None:
     assert requests.get(f"{server.url}/collections/wards/items", timeout=10).status_code == 401
     assert requests.get(f"{server.url}/collections", timeout=10).status_code == 401
     assert requests.get(f"{server.url}/collections/mps_crime/items?access_token=x", timeout=10).status_code == 401
+
+
+def test_several_agreements_in_force_add_up_and_a_renewal_supersedes(demo_db: str, tmp_path) -> None:  # noqa: ANN001
+    """The admin guide's workflow: `dsa add` twice (records for some datasets, counts only for
+    another) gives the organisation both; a later-ending renewal with narrower terms replaces the
+    older terms for its dataset; an expired agreement adds nothing."""
+    import shutil
+
+    from conftest import PASSWORD
+    from safety_support import start_store, stop_store
+
+    db_path = tmp_path / "dsas.sqlite"
+    shutil.copy(demo_db, db_path)
+    db = str(db_path)
+    run_cli("org", "add", "newtown", "Newtown Community Safety Partnership", "--db", db)
+    run_cli("user", "add", "newtown.analyst", "--org", "newtown", "--password-env", "PW", "--db", db,
+            env={"PW": PASSWORD})
+    run_cli("dsa", "add", "newtown", "--datasets", "mps_crime,lfb_incidents", "--expires-on", "2030-03-31", "--db", db)
+    run_cli("dsa", "add", "newtown", "--datasets", "ndtms_treatment", "--access", "aggregate",
+            "--expires-on", "2030-03-31", "--db", db)
+    run_cli("dsa", "add", "newtown", "--datasets", "rnli_launches", "--signed-on", "2019-01-01",
+            "--expires-on", "2020-01-01", "--db", db)  # long expired
+    srv = start_store(db, tmp_path)
+    try:
+        api = srv.session("newtown.analyst")
+        access = {c["id"]: c["safestats"]["access"] for c in api.json("/collections")["collections"]
+                  if c["id"] not in ("boroughs", "wards")}
+        assert access == {"mps_crime": "records", "lfb_incidents": "records", "ndtms_treatment": "aggregate"}
+        assert api.get("/collections/rnli_launches/count").status_code == 404
+        run_cli("dsa", "add", "newtown", "--datasets", "mps_crime", "--access", "aggregate",
+                "--expires-on", "2031-03-31", "--db", db)  # the renewal: counts only from now on
+        assert api.json("/collections/mps_crime")["safestats"]["access"] == "aggregate"
+        assert api.get("/collections/mps_crime/items", limit="1").status_code == 403
+        assert api.json("/collections/lfb_incidents")["safestats"]["access"] == "records"  # untouched
+    finally:
+        stop_store(srv)

@@ -99,16 +99,18 @@ def read_dsa_table(db_path: str) -> dict[str, OrgCase]:
     with sqlite3.connect(db_path) as conn:
         orgs = [r[0] for r in conn.execute("SELECT id FROM organisations ORDER BY id")]
         for org in orgs:
-            agreement = conn.execute(
+            # every agreement in force; a dataset on the terms of the one running longest (newest first)
+            agreements = [r[0] for r in conn.execute(
                 "SELECT id FROM agreements WHERE org_id = ? AND suspended = 0 AND signed_on <= ? AND expires_on >= ? "
-                "ORDER BY expires_on DESC LIMIT 1", (org, today, today)).fetchone()
+                "ORDER BY expires_on DESC, id DESC", (org, today, today))]
             grants: dict[str, G] = {}
-            if agreement is not None:
+            for agreement in agreements:
                 for ds, access, fields, area, hist in conn.execute(
                         "SELECT dataset_id, access, fields, area_wkt, history_months FROM agreement_grants "
-                        "WHERE agreement_id = ?", (agreement[0],)):
-                    grants[ds] = G(ds, access, None if fields is None else frozenset(json.loads(fields)), area, hist)
-            out[org] = OrgCase(org, agreement is not None, grants)
+                        "WHERE agreement_id = ?", (agreement,)):
+                    grants.setdefault(ds, G(ds, access, None if fields is None else frozenset(json.loads(fields)),
+                                            area, hist))
+            out[org] = OrgCase(org, bool(agreements), grants)
     return out
 
 
