@@ -712,8 +712,9 @@ class _LocateIndex:
         n = len(x)
         ward = np.full(n, -1, dtype=np.int64)
         finite = np.isfinite(x) & np.isfinite(y)
-        i = np.floor((np.where(finite, x, self.x0 - 1) - self.x0) / self.CELL).astype(np.int64)
-        j = np.floor((np.where(finite, y, self.y0 - 1) - self.y0) / self.CELL).astype(np.int64)
+        with np.errstate(invalid="ignore"):  # huge coordinates overflow int64: they land outside the grid
+            i = np.floor((np.where(finite, x, self.x0 - 1) - self.x0) / self.CELL).astype(np.int64)
+            j = np.floor((np.where(finite, y, self.y0 - 1) - self.y0) / self.CELL).astype(np.int64)
         inside = finite & (i >= 0) & (i < self.nx) & (j >= 0) & (j < self.ny)
         ward[inside] = self.grid[j[inside] * self.nx + i[inside]]
         todo = np.flatnonzero(inside & (ward < 0))
