@@ -226,23 +226,47 @@ class HttpTransport:
         nam = QgsNetworkAccessManager.instance()
         reply = nam.get(req) if method == "GET" else nam.post(req, data)
         loop = QEventLoop()
-        reply.finished.connect(loop.quit)
+        answer: list = []
+
+        def on_finished() -> None:  # read while the reply is certainly alive (see download())
+            try:
+                status = reply.attribute(QNetworkRequest.HttpStatusCodeAttribute)
+                headers = {bytes(k).decode("latin-1").lower(): bytes(reply.rawHeader(k)).decode("latin-1")
+                           for k in reply.rawHeaderList()}
+                answer.append((int(status or 0), headers, bytes(reply.readAll()), int(reply.error()),
+                               reply.errorString()))
+            except Exception:  # noqa: BLE001 - a slot must never raise
+                pass
+            finally:
+                loop.quit()
+
+        def check_cancel() -> None:
+            try:
+                if feedback is not None and feedback.isCanceled() and reply.isRunning():
+                    reply.abort()
+            except RuntimeError:  # already deleted
+                pass
+
+        reply.finished.connect(on_finished)
+        reply.destroyed.connect(loop.quit)
         timer = QTimer()
         timer.setInterval(100)
-        timer.timeout.connect(lambda: reply.abort() if feedback is not None and feedback.isCanceled()
-                              and reply.isRunning() else None)
+        timer.timeout.connect(check_cancel)
         timer.start()
         try:
-            if not reply.isFinished():
+            if reply.isFinished():
+                on_finished()
+            else:
                 loop.exec_(QEventLoop.ExcludeUserInputEvents)
-            timer.stop()
-            status = reply.attribute(QNetworkRequest.HttpStatusCodeAttribute)
-            headers = {bytes(k).decode("latin-1").lower(): bytes(reply.rawHeader(k)).decode("latin-1")
-                       for k in reply.rawHeaderList()}
-            return int(status or 0), headers, bytes(reply.readAll()), int(reply.error()), reply.errorString()
+            if not answer:  # the reply went away before it finished
+                return 0, {}, b"", int(_NE.UnknownNetworkError), "the network reply ended without finishing"
+            return answer[0]
         finally:
             timer.stop()
-            reply.deleteLater()
+            try:
+                reply.deleteLater()
+            except RuntimeError:  # already deleted
+                pass
 
     def _http_error(self, response: HttpResponse) -> errors.SafeStatsError:
         try:
@@ -329,22 +353,38 @@ class HttpTransport:
             except RuntimeError:
                 pass
 
+        def on_finished() -> None:
+            # Everything needed afterwards is read here, while the reply is certainly alive: after the
+            # loop returns, Qt may already have deleted it (seen on QGIS 3.22 in worker threads, about
+            # one download in twenty under test load: "wrapped C/C++ object ... has been deleted").
+            try:
+                on_ready_read()  # whatever is left in the buffer
+                state["status"] = status_code()
+                state["headers"] = {bytes(k).decode("latin-1").lower(): bytes(reply.rawHeader(k)).decode("latin-1")
+                                    for k in reply.rawHeaderList()}
+                state["error"], state["error_text"] = int(reply.error()), reply.errorString()
+            except Exception as exc:  # noqa: BLE001 - a slot must never raise
+                state["failed"] = state["failed"] or exc
+            finally:
+                loop.quit()
+
         reply.readyRead.connect(on_ready_read)
         reply.downloadProgress.connect(on_progress)
-        reply.finished.connect(loop.quit)
+        reply.finished.connect(on_finished)
+        reply.destroyed.connect(loop.quit)  # never wait for a reply that is gone
         timer = QTimer()
         timer.setInterval(100)
         timer.timeout.connect(check_cancel)
         timer.start()
         try:
-            if not reply.isFinished():
+            if reply.isFinished():
+                on_finished()
+            else:
                 loop.exec_(QEventLoop.ExcludeUserInputEvents)
-            on_ready_read()  # whatever is left in the buffer
             timer.stop()
             fh.close()
-            status = status_code()
-            headers = {bytes(k).decode("latin-1").lower(): bytes(reply.rawHeader(k)).decode("latin-1")
-                       for k in reply.rawHeaderList()}
+            status = int(state.get("status", 0))
+            headers = state.get("headers", {})
             cancelled = bool(feedback is not None and feedback.isCanceled())
             ms = int((time.monotonic() - started) * 1000)
             if cancelled:
@@ -354,16 +394,19 @@ class HttpTransport:
                 raise errors.DownloadIncomplete(
                     f"The download could not be written to disk ({state['failed']}). Free some disk space "
                     "and try again.", detail=str(state["failed"]))
+            if "status" not in state:  # the reply went away before it finished
+                log(f"GET {log_path} broke off after {state['written']} bytes (reply gone)", Qgis.Warning)
+                raise errors.DownloadIncomplete(detail="the network reply ended without finishing")
+            error, error_text = state["error"], state["error_text"]
             if status == 0:
-                log(f"GET {log_path} failed after {ms} ms: {reply.errorString()}", Qgis.Warning)
-                raise _network_error(int(reply.error()), reply.errorString(), url, False)
+                log(f"GET {log_path} failed after {ms} ms: {error_text}", Qgis.Warning)
+                raise _network_error(error, error_text, url, False)
             if status >= 300:
                 log(f"GET {log_path} -> {status} ({ms} ms)", Qgis.Warning)
                 raise self._http_error(HttpResponse(status, headers, state["error_body"]))
-            if reply.error() != _NE.NoError:
-                log(f"GET {log_path} broke off after {state['written']} bytes: {reply.errorString()}",
-                    Qgis.Warning)
-                raise errors.DownloadIncomplete(detail=reply.errorString())
+            if error != _NE.NoError:
+                log(f"GET {log_path} broke off after {state['written']} bytes: {error_text}", Qgis.Warning)
+                raise errors.DownloadIncomplete(detail=error_text)
             expected = headers.get("content-length")
             encoded = headers.get("content-encoding", "identity").lower() not in ("", "identity")
             if expected is not None and not encoded and int(expected) != state["written"]:
@@ -376,13 +419,19 @@ class HttpTransport:
             timer.stop()
             if not fh.closed:
                 fh.close()
-            if reply.isRunning():
-                reply.abort()
+            try:
+                if reply.isRunning():
+                    reply.abort()
+            except RuntimeError:  # already deleted
+                pass
             _unlink(part)
             raise
         finally:
-            # deleted when this thread next runs an event loop (the next request here, at the latest)
-            reply.deleteLater()
+            try:
+                # deleted when this thread next runs an event loop (the next request here, at the latest)
+                reply.deleteLater()
+            except RuntimeError:  # already deleted
+                pass
 
 
 def _unlink(path: Path) -> None:

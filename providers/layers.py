@@ -25,7 +25,7 @@ from typing import Callable, Optional
 
 from qgis.core import (Qgis, QgsAbstractMetadataBase, QgsCoordinateReferenceSystem, QgsDataProvider, QgsDateTimeRange,
                        QgsLayerMetadata, QgsLayerTreeGroup, QgsMapLayer, QgsMemoryProviderUtils,
-                       QgsProject, QgsVectorLayer, QgsVectorLayerTemporalProperties)
+                       QgsProject, QgsVectorLayer, QgsVectorLayerTemporalProperties, QgsWkbTypes)
 from qgis.PyQt.QtCore import QDateTime, QObject, Qt, pyqtSignal
 from qgis.PyQt.QtXml import QDomDocument
 
@@ -211,7 +211,8 @@ def replace_source(layer: QgsVectorLayer, path: str) -> None:
 
 def placeholder_uri(layer: QgsVectorLayer) -> str:
     """An in-memory, feature-less source with the same geometry type, CRS and fields."""
-    geom = layer.wkbType() if layer.wkbType() != 0 else 1
+    wkb = getattr(Qgis, "WkbType", None) or QgsWkbTypes  # scoped enum on QGIS >= 3.30: not an int
+    geom = layer.wkbType() if layer.wkbType() != wkb.Unknown else wkb.Point
     mem = QgsMemoryProviderUtils.createMemoryLayer(layer.name(), layer.fields(), geom,
                                                    layer.crs() if layer.crs().isValid()
                                                    else QgsCoordinateReferenceSystem(CRS))

@@ -125,6 +125,7 @@ def test_cancel_load_task_leaves_nothing(loader, cache_store):
     assert first["done"], "the download finished before it could be cancelled"
     assert set(project.mapLayers()) == before
     assert [f for f in cache_store.files()] == []
+    assert failed and isinstance(failed[0], errors.LoadCancelled), [(f, f.detail) for f in failed]
     assert loader.session.audit.last("load_cancelled")["dataset"] == "mps_crime"
 
 
