@@ -103,9 +103,13 @@ def write_fgb(conn: Connection, ds: Dataset, table: Table, where: Any, props: Se
         columns.append(merged[3 + i] if len(merged[3 + i]) else _column_array([], fields[p].type))
     fd, path = tempfile.mkstemp(suffix=".fgb", dir=directory)
     os.close(fd)
-    pyogrio.raw.write(
-        path, _point_wkb(xs, ys), columns, ["safestats_id", *props], driver="FlatGeobuf", geometry_type="Point",
-        crs=CRS_TO_EPSG[crs], layer=ds.id, layer_options={"SPATIAL_INDEX": "YES"} if n else None)
+    try:
+        pyogrio.raw.write(
+            path, _point_wkb(xs, ys), columns, ["safestats_id", *props], driver="FlatGeobuf", geometry_type="Point",
+            crs=CRS_TO_EPSG[crs], layer=ds.id, layer_options={"SPATIAL_INDEX": "YES"} if n else None)
+    except BaseException:
+        os.unlink(path)  # a failed extract leaves no file behind on the store
+        raise
     return path, n
 
 
