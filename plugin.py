@@ -72,7 +72,7 @@ class SafeStatsPlugin(QObject):
         self.sign_in_action = self._action("signin.svg", self.tr("Sign in to SafeStats…"), self.open_sign_in)
         self.sign_out_action = self._action("signout.svg", self.tr("Sign out of SafeStats"), self.sign_out)
         self.dock = SafeStatsDock(self.iface, self.session, self.iface.mainWindow())
-        self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
         self.dock_action = self._action("dock.svg", self.tr("SafeStats panel"), None)
         self.dock_action.setCheckable(True)
@@ -218,7 +218,7 @@ class SafeStatsPlugin(QObject):
         from .ui.signin_dialog import SignInDialog
 
         dialog = SignInDialog(self.session, self.iface.mainWindow())
-        dialog.exec_()
+        dialog.exec()
         dialog.deleteLater()
 
     def sign_out(self) -> None:

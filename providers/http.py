@@ -155,12 +155,12 @@ class HttpTransport:
         req.setRawHeader(b"Accept", accept.encode("ascii"))
         req.setRawHeader(b"User-Agent", USER_AGENT)
         if content_type:
-            req.setHeader(QNetworkRequest.ContentTypeHeader, content_type)
+            req.setHeader(QNetworkRequest.KnownHeaders.ContentTypeHeader, content_type)
         if token and self.is_store_url(url):
             req.setRawHeader(b"Authorization", b"Bearer " + token.encode("ascii"))
         # the store's answers are per-user and sensitive: never take them from, or put them in, a cache
-        req.setAttribute(QNetworkRequest.CacheLoadControlAttribute, QNetworkRequest.AlwaysNetwork)
-        req.setAttribute(QNetworkRequest.CacheSaveControlAttribute, False)
+        req.setAttribute(QNetworkRequest.Attribute.CacheLoadControlAttribute, QNetworkRequest.CacheLoadControl.AlwaysNetwork)
+        req.setAttribute(QNetworkRequest.Attribute.CacheSaveControlAttribute, False)
         return req
 
     # ------------------------------------------------------------------ small requests
@@ -216,7 +216,7 @@ class HttpTransport:
         else:
             blocking.post(req, data, True, feedback)
         reply = blocking.reply()
-        status = reply.attribute(QNetworkRequest.HttpStatusCodeAttribute)
+        status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
         return (int(status or 0), _header_dict(reply), bytes(reply.content()), int(reply.error()),
                 reply.errorString() or blocking.errorMessage())
 
@@ -230,7 +230,7 @@ class HttpTransport:
 
         def on_finished() -> None:  # read while the reply is certainly alive (see download())
             try:
-                status = reply.attribute(QNetworkRequest.HttpStatusCodeAttribute)
+                status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
                 headers = {bytes(k).decode("latin-1").lower(): bytes(reply.rawHeader(k)).decode("latin-1")
                            for k in reply.rawHeaderList()}
                 answer.append((int(status or 0), headers, bytes(reply.readAll()), int(reply.error()),
@@ -257,7 +257,7 @@ class HttpTransport:
             if reply.isFinished():
                 on_finished()
             else:
-                loop.exec_(QEventLoop.ExcludeUserInputEvents)
+                loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
             if not answer:  # the reply went away before it finished
                 return 0, {}, b"", int(_NE.UnknownNetworkError), "the network reply ended without finishing"
             return answer[0]
@@ -313,7 +313,7 @@ class HttpTransport:
         loop = QEventLoop()
 
         def status_code() -> int:
-            s = reply.attribute(QNetworkRequest.HttpStatusCodeAttribute)
+            s = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
             return int(s) if s else 0
 
         # These run as Qt slots: an exception escaping one would abort the whole QGIS process
@@ -380,7 +380,7 @@ class HttpTransport:
             if reply.isFinished():
                 on_finished()
             else:
-                loop.exec_(QEventLoop.ExcludeUserInputEvents)
+                loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
             timer.stop()
             fh.close()
             status = int(state.get("status", 0))

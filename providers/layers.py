@@ -143,8 +143,8 @@ def build_metadata(layer: QgsVectorLayer, info: CollectionInfo, query: Query, *,
     extent = QgsLayerMetadata.Extent()
     start = query.start.isoformat() if query.start else info.temporal_start
     end = query.end.isoformat() if query.end else info.temporal_end
-    qs = QDateTime.fromString(start, Qt.ISODate) if start else QDateTime()
-    qe = QDateTime.fromString(end, Qt.ISODate) if end else QDateTime()
+    qs = QDateTime.fromString(start, Qt.DateFormat.ISODate) if start else QDateTime()
+    qe = QDateTime.fromString(end, Qt.DateFormat.ISODate) if end else QDateTime()
     extent.setTemporalExtents([QgsDateTimeRange(qs, qe)])
     md.setExtent(extent)
     return md

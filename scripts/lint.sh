@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Static checks: ruff (ruff.toml), bandit (medium+ severity) on the store and the plugin packages,
+# the Qt6 check (scripts/check_qt6.py, PyQt6 from PyPI in var/qt6-venv),
 # and a secrets scan of every committed file against the audited baseline (.secrets.baseline).
 # Tools live in store/.venv (the store's `test` extra). Exit status is non-zero if any check fails.
 #   scripts/lint.sh                    run every check
@@ -15,6 +16,9 @@ echo "== ruff"
 
 echo "== bandit (medium and high severity)"
 "$PY" -m bandit -q -r store/safestats_store providers governance ui --severity-level medium || status=1
+
+echo "== Qt6 / QGIS 4 readiness (scripts/check_qt6.py: every Qt name the plugin uses, resolved in PyQt6)"
+"$PY" scripts/check_qt6.py || status=1
 
 echo "== secrets (detect-secrets, committed files vs .secrets.baseline)"
 git ls-files -z | grep -zv '^\.secrets\.baseline$' \

@@ -31,8 +31,8 @@ from .map_tools import BNG, PolygonDrawTool, area_rubber_band
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).with_name("dock.ui")))
 ICONS = Path(__file__).resolve().parent.parent / "icons"
 
-ROLE_INFO = Qt.UserRole + 1
-ROLE_CODE = Qt.UserRole + 2
+ROLE_INFO = Qt.ItemDataRole.UserRole + 1
+ROLE_CODE = Qt.ItemDataRole.UserRole + 2
 #: area modes a counts-only (aggregate-only) agreement accepts: the store refuses geometry there
 COUNTS_ONLY_AREA_MODES = ("any", "boundaries")
 
@@ -118,8 +118,8 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([380, 400])
-        self.datasetList.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.datasetList.setTextElideMode(Qt.ElideMiddle)
+        self.datasetList.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.datasetList.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self._update_area_panels()
         self._update_hours()
 
@@ -291,7 +291,7 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
             access = "aggregate" if info.aggregate_only else "records"
             for preset in presets.presets_for(access, info.id):
                 self.presetCombo.addItem(preset.title, preset.id)
-                self.presetCombo.setItemData(self.presetCombo.count() - 1, preset.description, Qt.ToolTipRole)
+                self.presetCombo.setItemData(self.presetCombo.count() - 1, preset.description, Qt.ItemDataRole.ToolTipRole)
             self.presetCombo.setCurrentIndex(max(0, self.presetCombo.findData(presets.preferred_preset_id(access))))
         self.presetCombo.blockSignals(False)
 
@@ -403,8 +403,8 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
             checked = self._category_checked.get(field.name, set())
             for value in field.categories or ():
                 item = QListWidgetItem(value)
-                item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
-                item.setCheckState(Qt.Checked if value in checked else Qt.Unchecked)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if value in checked else Qt.CheckState.Unchecked)
                 item.setIcon(_swatch(value))
                 self.categoryList.addItem(item)
         self.categoryList.blockSignals(False)
@@ -415,7 +415,7 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
         if field is None:
             return
         chosen = self._category_checked.setdefault(field.name, set())
-        if item.checkState() == Qt.Checked:
+        if item.checkState() == Qt.CheckState.Checked:
             chosen.add(item.text())
         else:
             chosen.discard(item.text())
@@ -520,13 +520,13 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
                 label = f"{boundary.name} ({names.get(boundary.parent_code, boundary.parent_code)})"
             item = QListWidgetItem(label)
             item.setData(ROLE_CODE, boundary.code)
-            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
-            item.setCheckState(Qt.Checked if boundary.code in self._boundary_checked[kind] else Qt.Unchecked)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if boundary.code in self._boundary_checked[kind] else Qt.CheckState.Unchecked)
             self.boundaryList.addItem(item)
         self.boundaryList.blockSignals(False)
         self._filter_boundary_list()
         for row in range(self.boundaryList.count()):
-            if self.boundaryList.item(row).checkState() == Qt.Checked:
+            if self.boundaryList.item(row).checkState() == Qt.CheckState.Checked:
                 self.boundaryList.scrollToItem(self.boundaryList.item(row))
                 break
 
@@ -539,7 +539,7 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
     def _on_boundary_item_changed(self, item: QListWidgetItem) -> None:
         chosen = self._boundary_checked[self._boundary_kind()]
         code = str(item.data(ROLE_CODE))
-        if item.checkState() == Qt.Checked:
+        if item.checkState() == Qt.CheckState.Checked:
             chosen.add(code)
         else:
             chosen.discard(code)
@@ -830,8 +830,8 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
             self, self.tr("Large load"),
             self.tr("This filter matches {0:,} records (more than {1:,}). Loading that many takes a while "
                     "and uses a lot of memory. Load anyway?").format(count, large_load_rows()),
-            QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
-        return answer == QMessageBox.Yes
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def request_refresh(self) -> None:
         layer = self.current_safestats_layer()

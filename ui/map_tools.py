@@ -25,7 +25,7 @@ def area_rubber_band(canvas: QgsMapCanvas) -> QgsRubberBand:
     band.setColor(QColor(43, 108, 176, 220))
     band.setFillColor(QColor(43, 108, 176, 40))
     band.setWidth(2)
-    band.setLineStyle(Qt.DashLine)
+    band.setLineStyle(Qt.PenStyle.DashLine)
     return band
 
 
@@ -48,7 +48,7 @@ class PolygonDrawTool(QgsMapTool):
         self._canvas = canvas
         self._points: List[QgsPointXY] = []
         self._band: Optional[QgsRubberBand] = None
-        self.setCursor(Qt.CrossCursor)
+        self.setCursor(Qt.CursorShape.CrossCursor)
 
     # ---------------------------------------------------------------- helpers
 
@@ -100,20 +100,20 @@ class PolygonDrawTool(QgsMapTool):
             self._redraw(event.mapPoint())
 
     def canvasReleaseEvent(self, event: QgsMapMouseEvent) -> None:  # noqa: N802
-        if event.button() == Qt.LeftButton:
+        if event.button() == Qt.MouseButton.LeftButton:
             self.add_point(event.mapPoint())
-        elif event.button() == Qt.RightButton:
+        elif event.button() == Qt.MouseButton.RightButton:
             self.finish()
 
     def canvasDoubleClickEvent(self, event: QgsMapMouseEvent) -> None:  # noqa: N802
         self.finish()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if event.key() == Qt.Key_Escape:
+        if event.key() == Qt.Key.Key_Escape:
             self._clear()
             self.cancelled.emit()
             event.accept()
-        elif event.key() in (Qt.Key_Backspace, Qt.Key_Delete) and self._points:
+        elif event.key() in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete) and self._points:
             self._points.pop()
             self._redraw()
             event.accept()

@@ -41,9 +41,9 @@ class PrintWardMapsDialog(QDialog, FORM_CLASS):
         self.paths: list[str] = []
         self.error = ""
         self.dpi = 200
-        self.print_button = self.buttonBox.button(QDialogButtonBox.Ok)
+        self.print_button = self.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
         self.print_button.setText(tr("Print"))
-        self.close_button = self.buttonBox.button(QDialogButtonBox.Close)
+        self.close_button = self.buttonBox.button(QDialogButtonBox.StandardButton.Close)
         self.buttonBox.accepted.connect(self.start)
         self.buttonBox.rejected.connect(self._close_or_cancel)
 

@@ -49,7 +49,7 @@ class SignInDialog(QDialog, FORM_CLASS):
         self.messageBarLayout.addWidget(self.bar)
         self.logoLabel.setPixmap(QPixmap(str(ICONS / "safestats.svg")))
         self.setWindowIcon(QIcon(str(ICONS / "signin.svg")))
-        self.signInButton = self.buttonBox.button(QDialogButtonBox.Ok)
+        self.signInButton = self.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
         self.signInButton.setText(self.tr("Sign in"))
         self.busyBar.hide()
         self._show_totp(False)
@@ -298,7 +298,7 @@ class InlineMessageBar(QLabel):
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self._items: list = []
         self.hide()
 
