@@ -188,6 +188,7 @@ class SafeStatsPlugin(QObject):
         for action in self.menu_actions:
             self.iface.removePluginWebMenu(MENU, action)
         self.menu_actions.clear()
+        self._remove_empty_web_submenu()
         # setParent(None) as well as deleteLater(): a plugin reload in the same event-loop pass must
         # not find the old toolbar, dock or actions among the main window's children.
         if self.toolbar is not None:
@@ -211,6 +212,18 @@ class SafeStatsPlugin(QObject):
         from .ui import i18n
 
         i18n.remove_translator()
+
+    def _remove_empty_web_submenu(self) -> None:
+        """The Web menu must not keep an empty "&SafeStats" submenu once its last action is gone:
+        removePluginWebMenu() leaves it behind on some QGIS versions, so remove it here."""
+        web_menu = self.iface.webMenu() if hasattr(self.iface, "webMenu") else None
+        if web_menu is None:
+            return
+        for action in list(web_menu.actions()):
+            submenu = action.menu()
+            if submenu is not None and action.text() == MENU and not submenu.actions():
+                web_menu.removeAction(action)
+                submenu.deleteLater()
 
     # ================================================================ sign in / out
 

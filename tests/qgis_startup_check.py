@@ -115,6 +115,8 @@ def reload() -> None:
     check("unload_removes_toolbar", not left, len(left))
     docks = [d for d in window.findChildren(QDockWidget) if d.objectName() == "SafeStatsDock"]
     check("unload_removes_dock", not docks, len(docks))
+    web = [a.text() for a in iface.webMenu().actions() if a.menu() is not None and a.text() == "&SafeStats"]
+    check("unload_removes_web_submenu", not web, web)
     check("reload", bool(qgis.utils.loadPlugin("safestats") and qgis.utils.startPlugin("safestats")),
           "loadPlugin/startPlugin returned False")
 

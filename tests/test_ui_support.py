@@ -10,7 +10,7 @@ from typing import Any, Callable, Dict, List, Optional
 from qgis.core import QgsApplication, QgsMapLayer, QgsProject
 from qgis.gui import QgsMapCanvas, QgsMessageBar
 from qgis.PyQt.QtCore import QObject, Qt, pyqtSignal
-from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMainWindow, QToolBar
+from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMainWindow, QMenu, QToolBar
 
 
 class RecordingIface(QObject):
@@ -24,7 +24,7 @@ class RecordingIface(QObject):
         self.canvas.resize(800, 600)
         self.main_window.setCentralWidget(self.canvas)
         self.bar = QgsMessageBar(self.main_window)
-        self.web_menu: Dict[str, List[QAction]] = {}
+        self.web_menu_widget = QMenu("&Web", self.main_window)
         self.toolbars: List[QToolBar] = []
         self.docks: List[QDockWidget] = []
         self.layer_type_actions: List[QAction] = []
@@ -64,14 +64,30 @@ class RecordingIface(QObject):
         self.main_window.removeDockWidget(dock)
         self.docks.remove(dock)
 
-    # -- menus
+    # -- menus: a real Web menu holding one submenu per plugin menu name, as QgisApp's getWebMenu()
+    # creates them. Removing the last action leaves the (empty) submenu in place, as the issue saw
+    # in QGIS: unloading must remove it itself.
+    def webMenu(self) -> QMenu:  # noqa: N802
+        return self.web_menu_widget
+
+    def _web_submenu(self, name: str, create: bool) -> Optional[QMenu]:
+        for action in self.web_menu_widget.actions():
+            if action.menu() is not None and action.text() == name:
+                return action.menu()
+        return self.web_menu_widget.addMenu(name) if create else None
+
     def addPluginToWebMenu(self, menu: str, action: QAction) -> None:  # noqa: N802
-        self.web_menu.setdefault(menu, []).append(action)
+        self._web_submenu(menu, create=True).addAction(action)
 
     def removePluginWebMenu(self, menu: str, action: QAction) -> None:  # noqa: N802
-        self.web_menu[menu].remove(action)
-        if not self.web_menu[menu]:
-            del self.web_menu[menu]
+        submenu = self._web_submenu(menu, create=False)
+        assert submenu is not None and action in submenu.actions(), f"{action.text()} is not in {menu}"
+        submenu.removeAction(action)
+
+    @property
+    def web_menu(self) -> Dict[str, List[QAction]]:
+        """Web submenus (empty ones included) by title, with their actions."""
+        return {a.text(): a.menu().actions() for a in self.web_menu_widget.actions() if a.menu() is not None}
 
     def addCustomActionForLayerType(self, action: QAction, menu: str, layer_type: Any,  # noqa: N802
                                     all_layers: bool) -> None:
