@@ -283,6 +283,8 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
                      500, headers=SECURITY_HEADERS)  # runs outside the middleware below, so add them here
 
     app.add_middleware(TransportMiddleware, allow_http=store.allow_http)
+    from .plugin_repo import router as plugin_repository  # GET /qgis/plugins.xml + the zip, no sign-in
+    app.include_router(plugin_repository)
 
     def base(request: Request) -> str:
         return str(request.base_url).rstrip("/")

@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from . import accounts, admin, audit, conditions, db, demo, ingest
+from . import accounts, admin, audit, conditions, db, demo, ingest, plugin_repo
 from .catalogue import DATASETS
 
 DEFAULT_DB = os.environ.get("SAFESTATS_DB", "var/safestats.sqlite")
@@ -253,6 +253,7 @@ def parser() -> argparse.ArgumentParser:
     al.add_argument("--org")
     al.add_argument("--limit", type=int, default=50)
     au.set_defaults(func=cmd_audit)
+    plugin_repo.add_cli(sub)
     return p
 
 def main(argv: list[str] | None = None) -> int:
