@@ -52,7 +52,7 @@ s.sync()
 PY
 
 export SAFESTATS_REPORT="$OUT/report.json" SAFESTATS_SCREENSHOT="$OUT/plugin_manager_repository.png"
-unset QT_QPA_PLATFORM PYTHONPATH
+unset QT_QPA_PLATFORM PYTHONPATH QGIS_CUSTOM_CONFIG_PATH QGIS_PLUGINPATH
 setsid xvfb-run -a -s "-screen 0 1366x768x24" qgis --profiles-path "$PROFILES" --profile default --nologo \
   --noversioncheck --code "$REPO_ROOT/scripts/plugin_manager_proof.py" > "$OUT/qgis.log" 2>&1 &
 QGIS_PID=$!
