@@ -1,4 +1,5 @@
-# SafeStats for QGIS — release tasks. The plugin zip is built by scripts/package.py (stdlib only).
+# SafeStats for QGIS — release tasks. The plugin zip is built by scripts/package.py (stdlib only;
+# why not qgis-plugin-ci: docs/admin.md). Deploy it with: safestats-store plugin-repo add dist/safestats-<version>.zip
 PYTHON ?= /usr/bin/python3
 
 .PHONY: package validate i18n test-package clean

@@ -10,7 +10,11 @@ imports the plugin by) with only what the plugin needs at run time:
 * ``metadata.txt``, ``LICENSE`` and the root ``*.py`` modules (``__init__.py``, ``plugin.py`` …);
 * the packages ``providers/``, ``governance/``, ``ui/`` (with ``.ui``, ``.qml``, ``.qpt`` …) and ``icons/``;
 * ``i18n/*.qm`` compiled here from ``i18n/*.ts`` with ``lrelease`` (never committed);
-* ``resources_rc.py`` compiled here with ``pyrcc5`` when a ``resources.qrc`` exists (never committed).
+* ``resources_rc.py`` compiled here with ``pyrcc5`` when a ``resources.qrc`` exists (never committed);
+* ``metadata.txt`` with ``changelog=`` filled from ``CHANGELOG.md`` (keep-a-changelog headings
+  ``## [1.2.3] - date``; the build fails when the version being packaged has no entry).
+
+Why not qgis-plugin-ci: see docs/admin.md, "Building the plugin zip".
 
 Never shipped: ``tests/``, ``store/``, ``bench/``, ``docs/``, ``scripts/``, ``.ci/``, virtualenvs,
 caches, ``__pycache__``/``*.pyc``, VCS and editor files.  Anything else at the root is left out
@@ -340,6 +344,47 @@ def compile_resources(root: Path, out_dir: Path) -> List[Tuple[Path, str]]:
     return [(target, "resources_rc.py")]
 
 
+_CHANGELOG_HEADING = re.compile(r"^##\s+\[?(\d+\.\d+(?:\.\d+)?[^\]\s]*)\]?\s*(?:-\s*(\S+))?\s*$")
+
+
+def changelog_entries(text: str) -> List[Tuple[str, str, List[str]]]:
+    """(version, date, lines) per ``## [1.2.3] - 2026-12-03`` section of a keep-a-changelog file."""
+    entries: List[Tuple[str, str, List[str]]] = []
+    for line in text.splitlines():
+        heading = _CHANGELOG_HEADING.match(line)
+        if heading:
+            entries.append((heading.group(1), heading.group(2) or "", []))
+        elif entries and line.strip() and not line.startswith("#"):
+            entries[-1][2].append(line.strip())
+    return entries
+
+
+def metadata_with_changelog(metadata: str, changelog: str, version: str, keep: int = 5) -> str:
+    """metadata.txt with ``changelog=`` made from CHANGELOG.md (newest ``keep`` versions), as QGIS's
+    Plugin Manager shows it. CHANGELOG.md must have an entry for the version being packaged."""
+    entries = changelog_entries(changelog)
+    if not any(v == version for v, _, _ in entries):
+        raise PackageError(f"CHANGELOG.md has no '## [{version}]' entry: describe this release first")
+    body = []
+    for v, day, lines in entries[:keep]:
+        body.append(f"    {v}" + (f" ({day})" if day else ""))
+        body.extend(f"    {line}" for line in lines)
+    out, skipping = [], False
+    for line in metadata.splitlines():
+        if skipping and (line[:1].isspace() or not line.strip()):
+            continue  # the old value's continuation lines
+        skipping = False
+        if line.startswith("changelog="):
+            out.append("changelog=")
+            out.extend(body)
+            skipping = True
+            continue
+        out.append(line)
+    if not any(line.startswith("changelog=") for line in out):
+        out += ["changelog="] + body
+    return "\n".join(out) + "\n"
+
+
 def build(out_dir: Path, root: Path = REPO, check_urls: bool = False) -> Path:
     meta = read_metadata((root / "metadata.txt").read_text(encoding="utf-8"))
     version = (meta.get("version") or "").strip()
@@ -350,6 +395,12 @@ def build(out_dir: Path, root: Path = REPO, check_urls: bool = False) -> Path:
     with tempfile.TemporaryDirectory(prefix="safestats-build-") as tmp:
         generated = compile_translations(root, Path(tmp)) + compile_resources(root, Path(tmp))
         files = collect_files(root) + generated
+        if (root / "CHANGELOG.md").is_file():  # the zip's metadata.txt gets the changelog (the tree's stays)
+            stamped = Path(tmp) / "metadata.txt"
+            stamped.write_text(metadata_with_changelog((root / "metadata.txt").read_text(encoding="utf-8"),
+                                                       (root / "CHANGELOG.md").read_text(encoding="utf-8"),
+                                                       version), encoding="utf-8")
+            files = [(stamped, "metadata.txt")] + files  # first wins (see `seen` below)
         seen = set()
         partial = target.with_suffix(".zip.part")
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -263,3 +263,33 @@ def test_real_qgis_check_catches_a_broken_plugin(built_zip: Path, tmp_path: Path
     report, _, _ = _run_real_qgis(built_zip, tmp_path, break_plugin=True)
     assert not report["ok"]
     assert any("deliberately broken" in e for e in report["errors"]), report["errors"]
+
+
+# ---------------------------------------------------------------- changelog (CHANGELOG.md -> metadata.txt)
+
+
+def test_zip_metadata_carries_the_changelog_of_this_version(built_zip: Path) -> None:
+    with zipfile.ZipFile(built_zip) as archive:
+        meta = pkg.read_metadata(archive.read("safestats/metadata.txt").decode("utf-8"))
+    version = _version()
+    [(_, day, lines)] = [e for e in pkg.changelog_entries((REPO / "CHANGELOG.md").read_text(encoding="utf-8"))
+                         if e[0] == version]
+    changelog = meta["changelog"]
+    assert changelog.strip().splitlines()[0] == f"{version} ({day})"
+    assert lines[0] in changelog
+    assert (REPO / "metadata.txt").read_text(encoding="utf-8") != archive_text(built_zip)  # tree untouched
+
+
+def archive_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("safestats/metadata.txt").decode("utf-8")
+
+
+def test_changelog_replaces_the_old_value_and_needs_an_entry_for_the_version() -> None:
+    metadata = "[general]\nname=x\nchangelog=\n    0.0.1 old text\n    more old text\nicon=i.png\n"
+    changelog = "# Changelog\n\n## [1.1.0] - 2027-01-02\n\n- Newer.\n\n## [1.0.0] - 2026-12-03\n- First.\n"
+    out = pkg.metadata_with_changelog(metadata, changelog, "1.1.0")
+    assert "old text" not in out and "icon=i.png" in out
+    assert "changelog=\n    1.1.0 (2027-01-02)\n    - Newer.\n    1.0.0 (2026-12-03)\n    - First.\n" in out
+    with pytest.raises(pkg.PackageError, match=r"no '## \[2.0.0\]' entry"):
+        pkg.metadata_with_changelog(metadata, changelog, "2.0.0")
