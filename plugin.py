@@ -250,13 +250,13 @@ class SafeStatsPlugin(QObject):
                 "store": self.session.store_url if self.session is not None else None}
 
     def _on_export_warning(self, text: str) -> None:
-        messages.show_info(self.iface.messageBar(), self.tr("SafeStats export"), text, Qgis.Warning, 15)
+        messages.show_info(self.iface.messageBar(), self.tr("SafeStats export"), text, Qgis.MessageLevel.Warning, 15)
 
     def _on_pending_changed(self, count: int) -> None:
         if count and not self.session.is_signed_in:
             messages.show_info(self.iface.messageBar(), self.tr("SafeStats"),
                                self.tr("This project has {0} SafeStats layer(s) without data: sign in to "
-                                       "fetch them again.").format(count), Qgis.Info, 10)
+                                       "fetch them again.").format(count), Qgis.MessageLevel.Info, 10)
 
     def _on_signed_in(self, user: Any) -> None:
         self.dock.set_signed_in(user)
@@ -264,16 +264,16 @@ class SafeStatsPlugin(QObject):
         self._update_actions()
         messages.show_info(self.iface.messageBar(), self.tr("SafeStats"),
                            self.tr("Signed in as {0} ({1}).").format(user.display_name, user.organisation_name),
-                           Qgis.Success, 4)
+                           Qgis.MessageLevel.Success, 4)
         if getattr(self.session, "warning", None):
-            messages.show_info(self.iface.messageBar(), self.tr("SafeStats"), self.session.warning, Qgis.Warning, 10)
+            messages.show_info(self.iface.messageBar(), self.tr("SafeStats"), self.session.warning, Qgis.MessageLevel.Warning, 10)
 
     def _on_signed_out(self) -> None:
         self.dock.set_signed_in(None)
         self._update_actions()
         messages.show_info(self.iface.messageBar(), self.tr("SafeStats"),
                            self.tr("Signed out. Downloaded SafeStats data was removed from this computer."),
-                           Qgis.Info, 4)
+                           Qgis.MessageLevel.Info, 4)
 
     def _update_actions(self) -> None:
         signed_in = bool(self.session and self.session.is_signed_in)
@@ -345,7 +345,7 @@ class SafeStatsPlugin(QObject):
 
         def running(task: Any) -> bool:
             try:
-                return task.status() not in (QgsTask.Complete, QgsTask.Terminated)
+                return task.status() not in (QgsTask.TaskStatus.Complete, QgsTask.TaskStatus.Terminated)
             except RuntimeError:  # deleted by the task manager once done
                 return False
 
@@ -368,7 +368,7 @@ class SafeStatsPlugin(QObject):
             return
         rows = layer.featureCount()
         messages.show_info(self.iface.messageBar(), self.tr("SafeStats"),
-                           self.tr("Loaded {0:,} records into “{1}”.").format(rows, layer.name()), Qgis.Success, 5)
+                           self.tr("Loaded {0:,} records into “{1}”.").format(rows, layer.name()), Qgis.MessageLevel.Success, 5)
         self.iface.setActiveLayer(layer)
 
     def _on_failed(self, error: Any) -> None:
@@ -396,7 +396,7 @@ class SafeStatsPlugin(QObject):
         messages.show_info(self.iface.messageBar(), self.tr("SafeStats"),
                            self.tr("Loaded counts for {0:,} areas into “{1}”.").format(layer.featureCount(),
                                                                                         layer.name()),
-                           Qgis.Success, 5)
+                           Qgis.MessageLevel.Success, 5)
 
     # ================================================================ layer context menu
 

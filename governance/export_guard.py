@@ -99,6 +99,6 @@ class ExportGuard:
         result = QgsVectorFileWriter.writeAsVectorFormatV2(layer, path, context, options)
         code, message = result[0], result[1] if len(result) > 1 else ""
         warning = None
-        if code == QgsVectorFileWriter.NoError:
+        if code == QgsVectorFileWriter.WriterError.NoError:
             warning = self.record_export(layer, path)
         return code, message, warning

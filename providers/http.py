@@ -42,7 +42,7 @@ _UNREACHABLE_ERRORS = {
 }
 
 
-def log(message: str, level: Qgis.MessageLevel = Qgis.Info) -> None:
+def log(message: str, level: Qgis.MessageLevel = Qgis.MessageLevel.Info) -> None:
     QgsMessageLog.logMessage(message, LOG_TAG, level)
 
 
@@ -199,10 +199,10 @@ class HttpTransport:
         log_path = urlsplit(url).path
         if not status:
             cancelled = bool(feedback is not None and feedback.isCanceled())
-            log(f"{method} {log_path} failed after {ms} ms: {err_text}", Qgis.Warning)
+            log(f"{method} {log_path} failed after {ms} ms: {err_text}", Qgis.MessageLevel.Warning)
             raise _network_error(err, err_text, url, cancelled)
         response = HttpResponse(status, headers, body)
-        log(f"{method} {log_path} -> {status} ({ms} ms)", Qgis.Info if status < 400 else Qgis.Warning)
+        log(f"{method} {log_path} -> {status} ({ms} ms)", Qgis.MessageLevel.Info if status < 400 else Qgis.MessageLevel.Warning)
         if status >= 300:
             raise self._http_error(response)
         return response
@@ -344,7 +344,7 @@ class HttpTransport:
                 if progress is not None:
                     progress(received, total if total > 0 else None)
             except Exception as exc:  # noqa: BLE001 - progress display must never break a download
-                log(f"progress callback failed: {type(exc).__name__}", Qgis.Warning)
+                log(f"progress callback failed: {type(exc).__name__}", Qgis.MessageLevel.Warning)
 
         def check_cancel() -> None:
             try:
@@ -395,22 +395,22 @@ class HttpTransport:
                     f"The download could not be written to disk ({state['failed']}). Free some disk space "
                     "and try again.", detail=str(state["failed"]))
             if "status" not in state:  # the reply went away before it finished
-                log(f"GET {log_path} broke off after {state['written']} bytes (reply gone)", Qgis.Warning)
+                log(f"GET {log_path} broke off after {state['written']} bytes (reply gone)", Qgis.MessageLevel.Warning)
                 raise errors.DownloadIncomplete(detail="the network reply ended without finishing")
             error, error_text = state["error"], state["error_text"]
             if status == 0:
-                log(f"GET {log_path} failed after {ms} ms: {error_text}", Qgis.Warning)
+                log(f"GET {log_path} failed after {ms} ms: {error_text}", Qgis.MessageLevel.Warning)
                 raise _network_error(error, error_text, url, False)
             if status >= 300:
-                log(f"GET {log_path} -> {status} ({ms} ms)", Qgis.Warning)
+                log(f"GET {log_path} -> {status} ({ms} ms)", Qgis.MessageLevel.Warning)
                 raise self._http_error(HttpResponse(status, headers, state["error_body"]))
             if error != _NE.NoError:
-                log(f"GET {log_path} broke off after {state['written']} bytes: {error_text}", Qgis.Warning)
+                log(f"GET {log_path} broke off after {state['written']} bytes: {error_text}", Qgis.MessageLevel.Warning)
                 raise errors.DownloadIncomplete(detail=error_text)
             expected = headers.get("content-length")
             encoded = headers.get("content-encoding", "identity").lower() not in ("", "identity")
             if expected is not None and not encoded and int(expected) != state["written"]:
-                log(f"GET {log_path}: got {state['written']} of {expected} bytes", Qgis.Warning)
+                log(f"GET {log_path}: got {state['written']} of {expected} bytes", Qgis.MessageLevel.Warning)
                 raise errors.DownloadIncomplete(detail=f"{state['written']} of {expected} bytes")
             os.replace(part, dest)
             log(f"GET {log_path} -> {status}, {state['written']} bytes ({ms} ms)")
@@ -440,4 +440,4 @@ def _unlink(path: Path) -> None:
     except FileNotFoundError:
         pass
     except OSError as exc:  # e.g. still open on Windows: retention purge will get it later
-        log(f"could not remove {path.name}: {exc}", Qgis.Warning)
+        log(f"could not remove {path.name}: {exc}", Qgis.MessageLevel.Warning)

@@ -46,7 +46,7 @@ class LoadTask(QgsTask):
                  style_callback: Optional[StyleCallback] = None, layer_name: Optional[str] = None,
                  event: str = "load") -> None:
         title = info.title if info else query.dataset_id
-        super().__init__(f"SafeStats: loading {title}", QgsTask.CanCancel)
+        super().__init__(f"SafeStats: loading {title}", QgsTask.Flag.CanCancel)
         self.session = session
         self.client = session.client  # raises NotSignedIn now, on the main thread
         self.query = query

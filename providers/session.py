@@ -142,7 +142,7 @@ class SessionManager(QObject):
                 self.forget_credentials(url)
         except errors.SafeStatsError as exc:  # signed in all the same; the UI shows the warning
             self.warning = exc.user_message
-            log(f"sign-in kept, but: {exc.user_message}", Qgis.Warning)
+            log(f"sign-in kept, but: {exc.user_message}", Qgis.MessageLevel.Warning)
         self._audit("sign_in", store=url, user=result.user.username,
                     organisation=result.user.organisation_name, purpose=result.purpose,
                     conditions_version=result.conditions_version)

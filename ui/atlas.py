@@ -27,10 +27,10 @@ from qgis.core import (QgsApplication, QgsExpression, QgsCoordinateReferenceSyst
                        QgsFeature, QgsFeatureRequest, QgsFeedback, QgsFields, QgsField, QgsFillSymbol,
                        QgsGeometry, QgsLayoutExporter, QgsLayoutItemLabel, QgsLayoutItemLegend,
                        QgsLayoutItemMap, QgsLayoutItemPage, QgsLayoutItemPicture, QgsLayoutItemScaleBar,
-                       QgsLayoutObject, QgsLayoutPoint, QgsLayoutSize, QgsLegendStyle,
+                       QgsLayoutObject, QgsLayoutPoint, QgsLayoutSize,
                        QgsMapClippingRegion, QgsMapLayer, QgsMessageLog, QgsPalLayerSettings, QgsPrintLayout, QgsProperty,
-                       QgsProject, QgsReadWriteContext, QgsRectangle, QgsRuleBasedRenderer, QgsScaleBarSettings, QgsTask,
-                       QgsTextFormat, QgsUnitTypes, QgsVectorLayer, QgsVectorLayerSimpleLabeling, Qgis)
+                       QgsProject, QgsReadWriteContext, QgsRectangle, QgsRuleBasedRenderer, QgsTask,
+                       QgsTextFormat, QgsVectorLayer, QgsVectorLayerSimpleLabeling, Qgis)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QVariant, pyqtSignal
 from qgis.PyQt.QtGui import QColor, QFont
 from qgis.PyQt.QtXml import QDomDocument
@@ -38,6 +38,7 @@ from qgis.PyQt.QtXml import QDomDocument
 from ..governance import disclosure
 from ..governance import marking as gov_marking
 from ..providers.processing import counting, spatial
+from . import compat
 
 LOG_TAG = "SafeStats"
 TEMPLATE = Path(__file__).resolve().parent / "layouts" / "ward_map.qpt"
@@ -57,7 +58,7 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("SafeStats", text)
 
 
-def log(message: str, level: Qgis.MessageLevel = Qgis.Info) -> None:
+def log(message: str, level: Qgis.MessageLevel = Qgis.MessageLevel.Info) -> None:
     QgsMessageLog.logMessage(message, LOG_TAG, level)
 
 
@@ -104,7 +105,7 @@ class PrintJob:
 
 def _style_xml(layer: QgsMapLayer) -> str:
     doc = QDomDocument()
-    layer.exportNamedStyle(doc, QgsReadWriteContext(), QgsMapLayer.Symbology | QgsMapLayer.Rendering)
+    layer.exportNamedStyle(doc, QgsReadWriteContext(), QgsMapLayer.StyleCategory.Symbology | QgsMapLayer.StyleCategory.Rendering)
     return doc.toString()
 
 
@@ -319,8 +320,8 @@ def _label(layout: QgsPrintLayout, item_id: str, text: str, x: float, y: float, 
     label.setHAlign(align)
     label.setVAlign(128)  # Qt.AlignVCenter
     layout.addLayoutItem(label)
-    label.attemptMove(QgsLayoutPoint(x, y, QgsUnitTypes.LayoutMillimeters))
-    label.attemptResize(QgsLayoutSize(w, h, QgsUnitTypes.LayoutMillimeters))
+    label.attemptMove(QgsLayoutPoint(x, y, compat.LAYOUT_MILLIMETERS))
+    label.attemptResize(QgsLayoutSize(w, h, compat.LAYOUT_MILLIMETERS))
     return label
 
 
@@ -329,7 +330,7 @@ def _build_template(project: QgsProject) -> QgsPrintLayout:
     layout = QgsPrintLayout(project)
     layout.initializeDefaults()
     layout.setName("SafeStats ward map")
-    layout.pageCollection().page(0).setPageSize("A4", QgsLayoutItemPage.Landscape)
+    layout.pageCollection().page(0).setPageSize("A4", QgsLayoutItemPage.Orientation.Landscape)
     red = "#b00020"
     _label(layout, "marking_top", "[% @safestats_marking %]", 98, 2, 101, 6, 10, True, red, 4)
     _label(layout, "title", "[% @safestats_title %]: [% @atlas_pagename %]", 8, 8, 200, 10, 16, True)
@@ -339,35 +340,35 @@ def _build_template(project: QgsProject) -> QgsPrintLayout:
     layout.addLayoutItem(m)
     # order matters in 3.22: resize, CRS and extent before moving (moving first leaves an empty
     # extent); the atlas keeps the ratio of the map's current extent, so give it the item's ratio
-    m.attemptResize(QgsLayoutSize(200, 170, QgsUnitTypes.LayoutMillimeters))
+    m.attemptResize(QgsLayoutSize(200, 170, compat.LAYOUT_MILLIMETERS))
     m.setCrs(BNG)
     m.zoomToExtent(QgsRectangle(503000, 155000, 563000, 201000))
-    m.attemptMove(QgsLayoutPoint(8, 20, QgsUnitTypes.LayoutMillimeters))
+    m.attemptMove(QgsLayoutPoint(8, 20, compat.LAYOUT_MILLIMETERS))
     m.setAtlasDriven(True)
-    m.setAtlasScalingMode(QgsLayoutItemMap.Auto)
+    m.setAtlasScalingMode(QgsLayoutItemMap.AtlasScalingMode.Auto)
     m.setAtlasMargin(0.12)
     north = QgsLayoutItemPicture(layout)
     north.setId("north")
     north.setPicturePath(NORTH_ARROW)
     layout.addLayoutItem(north)
-    north.attemptMove(QgsLayoutPoint(193, 23, QgsUnitTypes.LayoutMillimeters))
-    north.attemptResize(QgsLayoutSize(12, 16, QgsUnitTypes.LayoutMillimeters))
+    north.attemptMove(QgsLayoutPoint(193, 23, compat.LAYOUT_MILLIMETERS))
+    north.attemptResize(QgsLayoutSize(12, 16, compat.LAYOUT_MILLIMETERS))
     bar = QgsLayoutItemScaleBar(layout)
     bar.setId("scalebar")
     bar.setStyle("Single Box")
     bar.setLinkedMap(m)
-    bar.applyDefaultSize(QgsUnitTypes.DistanceKilometers)
-    bar.setUnits(QgsUnitTypes.DistanceMeters)
+    bar.applyDefaultSize(compat.DISTANCE_KILOMETERS)
+    bar.setUnits(compat.DISTANCE_METERS)
     bar.setUnitLabel("m")
     bar.setNumberOfSegments(2)
     bar.setNumberOfSegmentsLeft(0)
-    bar.setSegmentSizeMode(QgsScaleBarSettings.SegmentSizeFitWidth)
+    bar.setSegmentSizeMode(compat.SCALEBAR_FIT_WIDTH)
     bar.setMinimumBarWidth(18)
     bar.setMaximumBarWidth(35)
     bar.setUnitsPerSegment(250)
     bar.setBackgroundEnabled(True)
     layout.addLayoutItem(bar)
-    bar.attemptMove(QgsLayoutPoint(11, 177, QgsUnitTypes.LayoutMillimeters))
+    bar.attemptMove(QgsLayoutPoint(11, 177, compat.LAYOUT_MILLIMETERS))
     _label(layout, "ward_count", "[% @safestats_count_caption %]: [% attribute(@atlas_feature, 'ss_label') %]",
            214, 20, 76, 12, 11, True)
     _label(layout, "period", "[% @safestats_period_caption %]: [% @safestats_period %]", 214, 32, 76, 8, 8.5)
@@ -382,14 +383,14 @@ def _build_template(project: QgsProject) -> QgsPrintLayout:
     legend.setSymbolWidth(5)
     legend.setResizeToContents(False)
     legend.setFrameEnabled(False)
-    for style in (QgsLegendStyle.Title, QgsLegendStyle.Group, QgsLegendStyle.Subgroup, QgsLegendStyle.SymbolLabel):
+    for style in (compat.LEGEND_TITLE, compat.LEGEND_GROUP, compat.LEGEND_SUBGROUP, compat.LEGEND_SYMBOL_LABEL):
         f = QFont("Sans Serif")
-        f.setPointSizeF(10 if style == QgsLegendStyle.Title else 7.5)
-        f.setBold(style in (QgsLegendStyle.Title, QgsLegendStyle.Subgroup))
+        f.setPointSizeF(10 if style == compat.LEGEND_TITLE else 7.5)
+        f.setBold(style in (compat.LEGEND_TITLE, compat.LEGEND_SUBGROUP))
         legend.rstyle(style).setFont(f)
     layout.addLayoutItem(legend)
-    legend.attemptMove(QgsLayoutPoint(214, 49, QgsUnitTypes.LayoutMillimeters))
-    legend.attemptResize(QgsLayoutSize(76, 100, QgsUnitTypes.LayoutMillimeters))
+    legend.attemptMove(QgsLayoutPoint(214, 49, compat.LAYOUT_MILLIMETERS))
+    legend.attemptResize(QgsLayoutSize(76, 100, compat.LAYOUT_MILLIMETERS))
     _label(layout, "attribution", "[% @safestats_attribution %]", 214, 150, 76, 22, 7, False, "#333333")
     _label(layout, "conditions", "[% @safestats_conditions %]", 8, 192, 200, 6, 8.5, True)
     _label(layout, "marking_bottom", "[% @safestats_marking %]", 98, 201, 101, 6, 10, True, red, 4)
@@ -423,7 +424,7 @@ def load_template(project: QgsProject, paper: str = "A4", path: Path = TEMPLATE)
 
 
 def _scale(layout: QgsPrintLayout, paper: str, factor: float) -> None:
-    layout.pageCollection().page(0).setPageSize(paper, QgsLayoutItemPage.Landscape)
+    layout.pageCollection().page(0).setPageSize(paper, QgsLayoutItemPage.Orientation.Landscape)
     for item in layout.items():
         if not hasattr(item, "id") or isinstance(item, QgsLayoutItemPage) or not hasattr(item, "attemptMove"):
             continue
@@ -488,7 +489,7 @@ def build_layout(job: PrintJob, project: QgsProject, feedback: Optional[QgsFeedb
     m.setLayers([*incidents, coverage])
     m.setKeepLayerSet(True)
     # a ward whose count is suppressed shows no incidents at all (points would give the count away)
-    m.dataDefinedProperties().setProperty(QgsLayoutObject.MapLayers, QgsProperty.fromExpression(
+    m.dataDefinedProperties().setProperty(QgsLayoutObject.DataDefinedProperty.MapLayers, QgsProperty.fromExpression(
         "if(coalesce(attribute(@atlas_feature, {0}), '') = '', {1}, {2})".format(
             QgsExpression.quotedString(STATUS_FIELD),
             QgsExpression.quotedString("|".join(l.name() for l in [*incidents, coverage])),
@@ -543,7 +544,7 @@ def export_job(job: PrintJob, feedback: Optional[QgsFeedback] = None) -> list[st
         staging = Path(tempfile.mkdtemp(prefix=".printing-", dir=out))
         try:
             result, error = QgsLayoutExporter.exportToPdfs(atlas, str(staging / "ward.pdf"), settings, feedback)
-            if result == QgsLayoutExporter.Success and not (feedback is not None and feedback.isCanceled()):
+            if result == QgsLayoutExporter.ExportResult.Success and not (feedback is not None and feedback.isCanceled()):
                 # every ward in one multi-page PDF as well, as without the per-ward option
                 result, error = QgsLayoutExporter.exportToPdf(atlas, str(staging / ALL_WARDS_PDF), settings,
                                                               feedback)
@@ -560,7 +561,7 @@ def export_job(job: PrintJob, feedback: Optional[QgsFeedback] = None) -> list[st
         paths = [str(out)]
     if feedback is not None and feedback.isCanceled():
         raise InterruptedError(tr("Printing was cancelled."))
-    if result != QgsLayoutExporter.Success:
+    if result != QgsLayoutExporter.ExportResult.Success:
         raise RuntimeError(tr("The ward maps could not be written: {0}").format(error or result))
     _audit(job, paths, table)
     log(f"printed {len(job.boundary_features)} ward map page(s) to {len(paths)} PDF file(s)")
@@ -580,7 +581,7 @@ def _audit(job: PrintJob, paths: list[str], table: counting.CountTable) -> None:
                              f"{p} ward counts below {job.threshold} and {s} more suppressed"),
                          **{k: v for k, v in job.audit_fields.items() if v})
     except Exception as exc:  # noqa: BLE001 - auditing must not lose the printed maps
-        log(f"audit write failed: {exc}", Qgis.Warning)
+        log(f"audit write failed: {exc}", Qgis.MessageLevel.Warning)
 
 
 # ================================================================== task
@@ -593,7 +594,7 @@ class PrintTask(QgsTask):
     failed = pyqtSignal(str)
 
     def __init__(self, job: PrintJob) -> None:
-        super().__init__(tr("SafeStats: printing ward maps"), QgsTask.CanCancel)
+        super().__init__(tr("SafeStats: printing ward maps"), QgsTask.Flag.CanCancel)
         self.job = job
         self.feedback = QgsFeedback()
         self.feedback.progressChanged.connect(self.setProgress)
@@ -612,7 +613,7 @@ class PrintTask(QgsTask):
             self.error = str(exc)
         except Exception as exc:  # noqa: BLE001 - reported on the main thread
             self.error = f"{exc}"
-            log(f"printing ward maps failed: {type(exc).__name__}: {exc}", Qgis.Warning)
+            log(f"printing ward maps failed: {type(exc).__name__}: {exc}", Qgis.MessageLevel.Warning)
         return False
 
     def finished(self, result: bool) -> None:

@@ -19,7 +19,7 @@ class FunctionTask(QgsTask):
     """``fn(feedback)`` in a worker thread; ``on_done(result, error)`` on the main thread."""
 
     def __init__(self, description: str, fn: Callable[[QgsFeedback], Any], on_done: Optional[Done],
-                 flags: QgsTask.Flags = QgsTask.CanCancel) -> None:
+                 flags: QgsTask.Flags = QgsTask.Flag.CanCancel) -> None:
         super().__init__(description, flags)
         self._fn = fn
         self._on_done = on_done
@@ -64,7 +64,7 @@ class FunctionTask(QgsTask):
 
 def run_task(description: str, fn: Callable[[QgsFeedback], Any], on_done: Optional[Done],
              hidden: bool = True) -> FunctionTask:
-    flags = QgsTask.CanCancel
+    flags = QgsTask.Flag.CanCancel
     if hidden and hasattr(QgsTask, "Hidden"):  # QgsTask.Hidden: QGIS >= 3.26
         flags |= QgsTask.Hidden
     task = FunctionTask(description, fn, on_done, flags)

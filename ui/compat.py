@@ -35,3 +35,34 @@ def is_points(layer: Any) -> bool:
 
 def is_polygons(layer: Any) -> bool:
     return layer.geometryType() == POLYGON_GEOMETRY
+
+
+# ---- enums that moved into Qgis.* after 3.22 (QGIS 4 drops the old spellings; scripts/check_qt6.py
+# --pyqgis flags the old ones anywhere else). `is not None`, not `or`: a new value may be 0.
+
+
+def _new_or_old(new: Any, old_owner: Any, old_name: str) -> Any:
+    return new if new is not None else getattr(old_owner, old_name)
+
+
+def _core(name: str) -> Any:
+    import qgis.core
+
+    return getattr(qgis.core, name, None)
+
+
+WKB_POLYGON = _new_or_old(_pick(Qgis, "WkbType", "Polygon"), QgsWkbTypes, "Polygon")  # 3.30
+LAYOUT_MILLIMETERS = _new_or_old(_pick(Qgis, "LayoutUnit", "Millimeters"), QgsUnitTypes, "LayoutMillimeters")
+DISTANCE_METERS = _new_or_old(_pick(Qgis, "DistanceUnit", "Meters"), QgsUnitTypes, "DistanceMeters")
+DISTANCE_KILOMETERS = _new_or_old(_pick(Qgis, "DistanceUnit", "Kilometers"), QgsUnitTypes, "DistanceKilometers")
+POINT_LAYER_FILTER = _new_or_old(_pick(Qgis, "LayerFilter", "PointLayer"), QgsMapLayerProxyModel, "PointLayer")
+VECTOR_LAYER = _pick(Qgis, "LayerType", "Vector")  # 3.30; QgsMapLayerType before
+if VECTOR_LAYER is None:
+    VECTOR_LAYER = _core("QgsMapLayerType").VectorLayer
+LEGEND_TITLE = _new_or_old(_pick(Qgis, "LegendComponent", "Title"), _core("QgsLegendStyle"), "Title")
+LEGEND_GROUP = _new_or_old(_pick(Qgis, "LegendComponent", "Group"), _core("QgsLegendStyle"), "Group")
+LEGEND_SUBGROUP = _new_or_old(_pick(Qgis, "LegendComponent", "Subgroup"), _core("QgsLegendStyle"), "Subgroup")
+LEGEND_SYMBOL_LABEL = _new_or_old(_pick(Qgis, "LegendComponent", "SymbolLabel"), _core("QgsLegendStyle"),
+                                  "SymbolLabel")
+SCALEBAR_FIT_WIDTH = _new_or_old(_pick(Qgis, "ScaleBarSegmentSizeMode", "FitWidth"), _core("QgsScaleBarSettings"),
+                                 "SegmentSizeFitWidth")

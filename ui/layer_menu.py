@@ -23,12 +23,7 @@ LOG_TAG = "SafeStats"
 
 def _vector_layer_type() -> Any:
     """The vector layer type enum (Qgis.LayerType on QGIS >= 3.30, QgsMapLayerType before)."""
-    layer_type = getattr(Qgis, "LayerType", None)
-    if layer_type is not None and hasattr(layer_type, "Vector"):
-        return layer_type.Vector
-    from qgis.core import QgsMapLayerType
-
-    return QgsMapLayerType.VectorLayer
+    return compat.VECTOR_LAYER
 
 
 class LayerMenu(QObject):
@@ -92,7 +87,7 @@ class LayerMenu(QObject):
             except AttributeError:
                 pass
         else:
-            QgsMessageLog.logMessage(f"preset {preset_id} not applicable to {layer.name()}", LOG_TAG, Qgis.Info)
+            QgsMessageLog.logMessage(f"preset {preset_id} not applicable to {layer.name()}", LOG_TAG, Qgis.MessageLevel.Info)
 
     def unload(self) -> None:
         for action in self.actions:

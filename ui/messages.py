@@ -36,27 +36,27 @@ class UserMessage:
 
 # (title, level, duration) per error type.  Most specific classes first: the first isinstance match wins.
 _TABLE: Tuple[Tuple[Type[BaseException], str, int, int], ...] = (
-    (E.InvalidSecondFactor, QT_TRANSLATE_NOOP("SafeStatsMessages", "Sign-in failed"), Qgis.Warning, 0),
-    (E.SecondFactorRequired, QT_TRANSLATE_NOOP("SafeStatsMessages", "Second factor needed"), Qgis.Info, 0),
-    (E.InvalidCredentials, QT_TRANSLATE_NOOP("SafeStatsMessages", "Sign-in failed"), Qgis.Warning, 0),
-    (E.AccountLocked, QT_TRANSLATE_NOOP("SafeStatsMessages", "Account locked"), Qgis.Critical, 0),
-    (E.ConditionsNotAccepted, QT_TRANSLATE_NOOP("SafeStatsMessages", "Conditions of use"), Qgis.Warning, 0),
-    (E.PurposeNotPermitted, QT_TRANSLATE_NOOP("SafeStatsMessages", "Purpose not permitted"), Qgis.Warning, 0),
-    (E.NoAgreement, QT_TRANSLATE_NOOP("SafeStatsMessages", "No data sharing agreement"), Qgis.Critical, 0),
-    (E.TokenExpired, QT_TRANSLATE_NOOP("SafeStatsMessages", "Session expired"), Qgis.Warning, 0),
-    (E.NotSignedIn, QT_TRANSLATE_NOOP("SafeStatsMessages", "Not signed in"), Qgis.Warning, 10),
-    (E.Forbidden, QT_TRANSLATE_NOOP("SafeStatsMessages", "Not allowed"), Qgis.Warning, 10),
-    (E.DatasetNotAvailable, QT_TRANSLATE_NOOP("SafeStatsMessages", "Dataset not available"), Qgis.Warning, 10),
-    (E.AggregateOnly, QT_TRANSLATE_NOOP("SafeStatsMessages", "Counts only"), Qgis.Warning, 10),
-    (E.InvalidFilter, QT_TRANSLATE_NOOP("SafeStatsMessages", "Filter not accepted"), Qgis.Warning, 10),
-    (E.TlsError, QT_TRANSLATE_NOOP("SafeStatsMessages", "Secure connection failed"), Qgis.Critical, 0),
-    (E.ProxyError, QT_TRANSLATE_NOOP("SafeStatsMessages", "Proxy problem"), Qgis.Critical, 0),
-    (E.StoreUnreachable, QT_TRANSLATE_NOOP("SafeStatsMessages", "Store unreachable"), Qgis.Critical, 0),
-    (E.DownloadIncomplete, QT_TRANSLATE_NOOP("SafeStatsMessages", "Download incomplete"), Qgis.Warning, 10),
-    (E.LoadCancelled, QT_TRANSLATE_NOOP("SafeStatsMessages", "Cancelled"), Qgis.Info, 5),
-    (E.InvalidResponse, QT_TRANSLATE_NOOP("SafeStatsMessages", "Unexpected answer"), Qgis.Critical, 0),
-    (E.StoreError, QT_TRANSLATE_NOOP("SafeStatsMessages", "Store problem"), Qgis.Critical, 0),
-    (E.SafeStatsError, QT_TRANSLATE_NOOP("SafeStatsMessages", "SafeStats"), Qgis.Warning, 10),
+    (E.InvalidSecondFactor, QT_TRANSLATE_NOOP("SafeStatsMessages", "Sign-in failed"), Qgis.MessageLevel.Warning, 0),
+    (E.SecondFactorRequired, QT_TRANSLATE_NOOP("SafeStatsMessages", "Second factor needed"), Qgis.MessageLevel.Info, 0),
+    (E.InvalidCredentials, QT_TRANSLATE_NOOP("SafeStatsMessages", "Sign-in failed"), Qgis.MessageLevel.Warning, 0),
+    (E.AccountLocked, QT_TRANSLATE_NOOP("SafeStatsMessages", "Account locked"), Qgis.MessageLevel.Critical, 0),
+    (E.ConditionsNotAccepted, QT_TRANSLATE_NOOP("SafeStatsMessages", "Conditions of use"), Qgis.MessageLevel.Warning, 0),
+    (E.PurposeNotPermitted, QT_TRANSLATE_NOOP("SafeStatsMessages", "Purpose not permitted"), Qgis.MessageLevel.Warning, 0),
+    (E.NoAgreement, QT_TRANSLATE_NOOP("SafeStatsMessages", "No data sharing agreement"), Qgis.MessageLevel.Critical, 0),
+    (E.TokenExpired, QT_TRANSLATE_NOOP("SafeStatsMessages", "Session expired"), Qgis.MessageLevel.Warning, 0),
+    (E.NotSignedIn, QT_TRANSLATE_NOOP("SafeStatsMessages", "Not signed in"), Qgis.MessageLevel.Warning, 10),
+    (E.Forbidden, QT_TRANSLATE_NOOP("SafeStatsMessages", "Not allowed"), Qgis.MessageLevel.Warning, 10),
+    (E.DatasetNotAvailable, QT_TRANSLATE_NOOP("SafeStatsMessages", "Dataset not available"), Qgis.MessageLevel.Warning, 10),
+    (E.AggregateOnly, QT_TRANSLATE_NOOP("SafeStatsMessages", "Counts only"), Qgis.MessageLevel.Warning, 10),
+    (E.InvalidFilter, QT_TRANSLATE_NOOP("SafeStatsMessages", "Filter not accepted"), Qgis.MessageLevel.Warning, 10),
+    (E.TlsError, QT_TRANSLATE_NOOP("SafeStatsMessages", "Secure connection failed"), Qgis.MessageLevel.Critical, 0),
+    (E.ProxyError, QT_TRANSLATE_NOOP("SafeStatsMessages", "Proxy problem"), Qgis.MessageLevel.Critical, 0),
+    (E.StoreUnreachable, QT_TRANSLATE_NOOP("SafeStatsMessages", "Store unreachable"), Qgis.MessageLevel.Critical, 0),
+    (E.DownloadIncomplete, QT_TRANSLATE_NOOP("SafeStatsMessages", "Download incomplete"), Qgis.MessageLevel.Warning, 10),
+    (E.LoadCancelled, QT_TRANSLATE_NOOP("SafeStatsMessages", "Cancelled"), Qgis.MessageLevel.Info, 5),
+    (E.InvalidResponse, QT_TRANSLATE_NOOP("SafeStatsMessages", "Unexpected answer"), Qgis.MessageLevel.Critical, 0),
+    (E.StoreError, QT_TRANSLATE_NOOP("SafeStatsMessages", "Store problem"), Qgis.MessageLevel.Critical, 0),
+    (E.SafeStatsError, QT_TRANSLATE_NOOP("SafeStatsMessages", "SafeStats"), Qgis.MessageLevel.Warning, 10),
 )
 
 #: Exceptions raised by the UI layer itself (not the store): plain Python types with our own text.
@@ -76,12 +76,12 @@ def message_for(error: BaseException) -> UserMessage:
                                    getattr(error, "detail", "") or "")
     for cls, (title, template) in _LOCAL.items():
         if isinstance(error, cls):
-            return UserMessage(tr(title), tr(template).format(error=str(error)), Qgis.Warning, 10)
+            return UserMessage(tr(title), tr(template).format(error=str(error)), Qgis.MessageLevel.Warning, 10)
     return UserMessage(
         tr("SafeStats error"),
         tr("Something unexpected went wrong in the SafeStats plugin. Details are in the "
            "SafeStats tab of the Log Messages panel; please report them to the SafeStats team."),
-        Qgis.Critical, 0, "".join(traceback.format_exception_only(type(error), error)).strip())
+        Qgis.MessageLevel.Critical, 0, "".join(traceback.format_exception_only(type(error), error)).strip())
 
 
 def log_error(error: BaseException, context: str = "") -> UserMessage:
@@ -105,15 +105,15 @@ def show_error(bar, error: BaseException, context: str = "") -> UserMessage:
     return message
 
 
-def show_info(bar, title: str, text: str, level: int = Qgis.Info, duration: int = 5) -> None:
-    QgsMessageLog.logMessage(f"{title}: {text}", LOG_TAG, Qgis.Info)
+def show_info(bar, title: str, text: str, level: int = Qgis.MessageLevel.Info, duration: int = 5) -> None:
+    QgsMessageLog.logMessage(f"{title}: {text}", LOG_TAG, Qgis.MessageLevel.Info)
     if bar is not None:
         bar.pushMessage(title, text, level, duration)
 
 
 def level_name(level: int) -> str:
-    return {Qgis.Info: "info", Qgis.Warning: "warning", Qgis.Critical: "critical",
-            Qgis.Success: "success"}.get(level, "info")
+    return {Qgis.MessageLevel.Info: "info", Qgis.MessageLevel.Warning: "warning", Qgis.MessageLevel.Critical: "critical",
+            Qgis.MessageLevel.Success: "success"}.get(level, "info")
 
 
 def optional_detail(message: UserMessage) -> Optional[str]:

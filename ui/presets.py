@@ -58,7 +58,7 @@ CHOROPLETH = "choropleth"
 USER_PREFIX = "user:"
 
 # Style categories a preset touches: symbology and rendering only (never fields, forms, actions).
-PRESET_STYLE_CATEGORIES = QgsMapLayer.Symbology | QgsMapLayer.Rendering
+PRESET_STYLE_CATEGORIES = QgsMapLayer.StyleCategory.Symbology | QgsMapLayer.StyleCategory.Rendering
 
 
 def tr(text: str) -> str:
@@ -499,7 +499,7 @@ def apply_preset(layer: QgsVectorLayer, preset_id: str, *, category_field: Optio
     if not ok:
         QgsMessageLog.logMessage(
             tr("Style preset {0} does not suit layer {1}").format(preset_id, layer.name()),
-            LOG_TAG, Qgis.Warning)
+            LOG_TAG, Qgis.MessageLevel.Warning)
         return False
     layer.setCustomProperty(PROP_PRESET, preset_id)
     layer.triggerRepaint()

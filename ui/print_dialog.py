@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Optional
 
-from qgis.core import Qgis, QgsMapLayerProxyModel, QgsProject, QgsSettings, QgsVectorLayer, QgsWkbTypes
+from qgis.core import Qgis, QgsProject, QgsSettings, QgsVectorLayer
 from qgis.gui import QgsFileWidget
 from qgis.PyQt import uic
 from qgis.PyQt.QtCore import QCoreApplication
@@ -17,7 +17,7 @@ from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from ..governance import disclosure
 from ..providers.layers import is_safestats_layer, safestats_layers
-from . import atlas, presets
+from . import atlas, compat, presets
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).with_name("print_dialog.ui")))
 LAST_DIR_SETTING = "safestats/print_dir"  # a folder path only
@@ -47,8 +47,8 @@ class PrintWardMapsDialog(QDialog, FORM_CLASS):
         self.buttonBox.accepted.connect(self.start)
         self.buttonBox.rejected.connect(self._close_or_cancel)
 
-        self.boundaryLayerCombo.setFilters(QgsMapLayerProxyModel.PolygonLayer)
-        self.incidentsLayerCombo.setFilters(QgsMapLayerProxyModel.PointLayer)
+        self.boundaryLayerCombo.setFilters(compat.POLYGON_LAYER_FILTER)
+        self.incidentsLayerCombo.setFilters(compat.POINT_LAYER_FILTER)
         self.boundaryLayerCombo.layerChanged.connect(self._on_boundary_changed)
         self.incidentsLayerCombo.layerChanged.connect(self._fill_presets)
         for paper in atlas.PAPERS:
@@ -56,7 +56,7 @@ class PrintWardMapsDialog(QDialog, FORM_CLASS):
         self.thresholdSpin.setMinimum(disclosure.DEFAULT_THRESHOLD)
         self.thresholdSpin.setValue(disclosure.configured_threshold())
         self.titleEdit.setText(tr("Community safety ward map"))
-        self.outputWidget.setStorageMode(QgsFileWidget.SaveFile)
+        self.outputWidget.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
         self.outputWidget.setFilter(tr("PDF files (*.pdf)"))
         self.outputWidget.setDialogTitle(tr("Save ward maps as"))
         last = QgsSettings().value(LAST_DIR_SETTING, "") or str(Path.home())
@@ -68,13 +68,13 @@ class PrintWardMapsDialog(QDialog, FORM_CLASS):
 
     def _pick_defaults(self) -> None:
         active = self.iface.activeLayer() if self.iface is not None else None
-        if isinstance(active, QgsVectorLayer) and active.geometryType() == QgsWkbTypes.PointGeometry:
+        if isinstance(active, QgsVectorLayer) and active.geometryType() == compat.POINT_GEOMETRY:
             self.incidentsLayerCombo.setLayer(active)
         else:
-            loaded = [l for l in safestats_layers(self.project) if l.geometryType() == QgsWkbTypes.PointGeometry]
+            loaded = [l for l in safestats_layers(self.project) if l.geometryType() == compat.POINT_GEOMETRY]
             if loaded:
                 self.incidentsLayerCombo.setLayer(loaded[0])
-        if isinstance(active, QgsVectorLayer) and active.geometryType() == QgsWkbTypes.PolygonGeometry:
+        if isinstance(active, QgsVectorLayer) and active.geometryType() == compat.POLYGON_GEOMETRY:
             self.boundaryLayerCombo.setLayer(active)
         self._on_boundary_changed(self.boundaryLayerCombo.currentLayer())
         self._fill_presets(self.incidentsLayerCombo.currentLayer())
@@ -95,7 +95,7 @@ class PrintWardMapsDialog(QDialog, FORM_CLASS):
             self.presetCombo.addItem(preset.title, preset.id)
 
     def _on_per_ward(self, on: bool) -> None:
-        self.outputWidget.setStorageMode(QgsFileWidget.GetDirectory if on else QgsFileWidget.SaveFile)
+        self.outputWidget.setStorageMode(QgsFileWidget.StorageMode.GetDirectory if on else QgsFileWidget.StorageMode.SaveFile)
         self.outputWidget.setDialogTitle(tr("Folder for the ward PDFs") if on else tr("Save ward maps as"))
 
     # ---------------------------------------------------------------- printing
@@ -155,7 +155,7 @@ class PrintWardMapsDialog(QDialog, FORM_CLASS):
         self._status(text)
         if self.iface is not None and hasattr(self.iface, "messageBar"):
             try:
-                self.iface.messageBar().pushMessage(tr("SafeStats"), text, Qgis.Success, 6)
+                self.iface.messageBar().pushMessage(tr("SafeStats"), text, Qgis.MessageLevel.Success, 6)
             except Exception:  # noqa: BLE001 - a test iface may have no message bar
                 pass
 

@@ -289,10 +289,10 @@ class InlineMessageBar(QLabel):
     scrolling line). Offers the part of QgsMessageBar's API that ``ui.messages`` uses."""
 
     _STYLES = {
-        Qgis.Info: ("#ebf4ff", "#2b6cb0"),
-        Qgis.Warning: ("#fffaf0", "#c05621"),
-        Qgis.Critical: ("#fff5f5", "#c53030"),
-        Qgis.Success: ("#f0fff4", "#2f855a"),
+        Qgis.MessageLevel.Info: ("#ebf4ff", "#2b6cb0"),
+        Qgis.MessageLevel.Warning: ("#fffaf0", "#c05621"),
+        Qgis.MessageLevel.Critical: ("#fff5f5", "#c53030"),
+        Qgis.MessageLevel.Success: ("#f0fff4", "#2f855a"),
     }
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
@@ -302,9 +302,9 @@ class InlineMessageBar(QLabel):
         self._items: list = []
         self.hide()
 
-    def pushMessage(self, title: str, text: str, level: int = Qgis.Info, duration: int = 0) -> None:  # noqa: N802
+    def pushMessage(self, title: str, text: str, level: int = Qgis.MessageLevel.Info, duration: int = 0) -> None:  # noqa: N802
         self._items = [_Shown(title, text, level)]
-        background, accent = self._STYLES.get(level, self._STYLES[Qgis.Info])
+        background, accent = self._STYLES.get(level, self._STYLES[Qgis.MessageLevel.Info])
         self.setStyleSheet(f"QLabel {{ background: {background}; border: 1px solid {accent}; "
                            f"border-left: 5px solid {accent}; padding: 6px; }}")
         self.setText(f"<b style='color:{accent}'>{html.escape(title)}</b><br/>{html.escape(text)}")

@@ -116,7 +116,7 @@ class ComparePeriods(SafeStatsAlgorithm):
                 out.setGeometry(geom)
             out.setAttributes(list(feat.attributes()) + [ca.count, ca.label, cb.count, cb.label, diff, pct, label,
                                                          status])
-            sink.addFeature(out, QgsFeatureSink.FastInsert)
+            sink.addFeature(out, QgsFeatureSink.Flag.FastInsert)
         feedback.setProgress(100)
         self.audit("count", feedback, layer=in_layer, rows=n_points,
                    filter_text=self.tr("{0} areas; period A {1} to {2}; period B {3} to {4}; threshold {5}; "

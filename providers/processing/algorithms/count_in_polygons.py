@@ -141,7 +141,7 @@ class CountInPolygons(SafeStatsAlgorithm):
                     geom.convertToMultiType()
                     out.setGeometry(geom)
                 out.setAttributes(values)
-                sink.addFeature(out, QgsFeatureSink.FastInsert)
+                sink.addFeature(out, QgsFeatureSink.Flag.FastInsert)
                 written += 1
         feedback.setProgress(100)
         n_primary, n_secondary = table.status_counts(out_cols)

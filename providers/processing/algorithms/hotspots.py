@@ -223,7 +223,7 @@ class HotspotsHexagons(_Hotspots):
             feat = QgsFeature(fields)
             feat.setGeometry(spatial.hex_polygon(q, r, size))
             feat.setAttributes([cell.count, cell.label, cell.status])
-            sink.addFeature(feat, QgsFeatureSink.FastInsert)
+            sink.addFeature(feat, QgsFeatureSink.Flag.FastInsert)
         n_primary, n_secondary = table.status_counts([counting.ALL])
         feedback.pushInfo(self.tr("{0} incidents in {1} hexagons; {2} suppressed below {3} and {4} more to "
                                   "protect them.").format(n, len(rows), n_primary, threshold, n_secondary))

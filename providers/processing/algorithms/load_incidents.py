@@ -205,7 +205,7 @@ class LoadIncidents(SafeStatsAlgorithm):
         for f in layer.getFeatures():
             if feedback.isCanceled():
                 break
-            sink.addFeature(QgsFeature(f), QgsFeatureSink.FastInsert)
+            sink.addFeature(QgsFeature(f), QgsFeatureSink.Flag.FastInsert)
             n += 1
             if n % 1000 == 0:
                 feedback.setProgress(80 + 20.0 * n / total)
