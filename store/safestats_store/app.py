@@ -315,7 +315,12 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
 
     @app.get("/api")
     def api(request: Request) -> Response:
-        return _json(openapi.document(base(request)), media_type=OPENAPI_TYPE)
+        """Generic without a sign-in (no dataset ids or fields); signed in, the caller's own datasets
+        and fields. A wrong or expired token is a 401 like everywhere else."""
+        if not request.headers.get("authorization"):
+            return _json(openapi.document(base(request)), media_type=OPENAPI_TYPE)
+        grants = store.grants(store.principal(request))
+        return _json(openapi.document(base(request), grants), media_type=OPENAPI_TYPE)
 
     # ---------------------------------------------------------------- auth
     @app.get("/auth/conditions")
