@@ -266,6 +266,8 @@ def migrate(engine: Engine) -> int:
                 pass
         draw = (f"CAST(floor(random() * {KEY_RANGE}) AS INTEGER)" if is_postgres(engine)
                 else f"(abs(random()) % {KEY_RANGE})")
+        # the table name comes from the catalogue and the draw is a constant expression
+        sql = f"UPDATE {t} SET rkey = {draw} WHERE rkey IS NULL"  # nosec B608
         with engine.begin() as conn:
-            filled += conn.execute(text(f"UPDATE {t} SET rkey = {draw} WHERE rkey IS NULL")).rowcount or 0  # nosec B608
+            filled += conn.execute(text(sql)).rowcount or 0
     return filled

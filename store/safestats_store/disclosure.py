@@ -97,7 +97,8 @@ def ptable() -> PTable:
             centre -= 2
     sizes = alloc_half[::-1] + [centre] + alloc_half
     noise = np.repeat(np.arange(-D, D + 1, dtype=np.int64), sizes)
-    assert len(noise) == KEY_RANGE  # nosec B101 - construction invariant
+    if len(noise) != KEY_RANGE:  # the allocation above always fills the range
+        raise RuntimeError("ptable does not cover the key range")
     probs = tuple(s / KEY_RANGE for s in sizes)
     return PTable(noise, probs, (lo + hi) / 2)
 
