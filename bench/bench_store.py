@@ -164,9 +164,18 @@ def main() -> None:
     ap.add_argument("--backend", choices=["sqlite", "postgis", "both"], default="both")
     ap.add_argument("--load-only", metavar="SQLITE_PATH", help="only build a SQLite bench database and exit")
     ap.add_argument("--cells-only", action="store_true", help="only the counts-only /count cells (no bulk paths)")
+    ap.add_argument("--reuse", metavar="SQLITE_PATH", help="measure the cells on a bench database built before "
+                                                          "(by --load-only or an earlier run) instead of loading one")
     args = ap.parse_args()
     if args.load_only:
         print(f"ingest: {load(args.load_only, args.records):.1f} s")
+        return
+    if args.reuse:
+        srv = start_server(args.reuse, Path(tempfile.mkdtemp(prefix="ssbench")))
+        try:
+            print(report_cells("SQLite (reused database)", measure_cells(srv.url)))
+        finally:
+            srv.stop()
         return
     tmp = Path(tempfile.mkdtemp(prefix="ssbench"))
     out = []

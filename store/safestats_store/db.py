@@ -178,12 +178,20 @@ def _incident_table(ds: Dataset) -> Table:
     ]
     cols += [Column(f.name, _SQL_TYPES[f.type]()) for f in ds.fields]
     t = Table(ds.table_name, metadata, *cols)
-    Index(f"ix_{ds.id}_time", t.c.occurred_at)
+    cat = t.c[ds.category_field]
     Index(f"ix_{ds.id}_xy", t.c.x, t.c.y)
-    Index(f"ix_{ds.id}_cat", t.c[ds.category_field])
-    Index(f"ix_{ds.id}_borough", t.c.borough_code)
-    Index(f"ix_{ds.id}_ward", t.c.ward_code)
+    # Covering indexes for the counts-only cells (closed_table): COUNT(*) and SUM(rkey) of a period,
+    # optionally one category and one borough or ward, read from the index alone. Each also serves
+    # every query its first column served as a single-column index (time, category, borough, ward).
+    Index(f"ix_{ds.id}_cell_time", t.c.occurred_at, cat, t.c.borough_code, t.c.ward_code, t.c.rkey)
+    Index(f"ix_{ds.id}_cell_cat", cat, t.c.occurred_at, t.c.rkey)
+    Index(f"ix_{ds.id}_cell_borough", t.c.borough_code, t.c.occurred_at, cat, t.c.rkey)
+    Index(f"ix_{ds.id}_cell_ward", t.c.ward_code, t.c.occurred_at, cat, t.c.rkey)
     return t
+
+
+#: single-column indexes of databases made before the covering cell indexes (dropped by ``migrate``)
+OLD_INDEXES = ("time", "cat", "borough", "ward")
 
 
 incident_tables: dict[str, Table] = {ds.id: _incident_table(ds) for ds in DATASETS.values()}
@@ -244,8 +252,9 @@ def create_schema(engine: Engine) -> None:
 def migrate(engine: Engine) -> int:
     """Bring an existing database up to this schema; returns the number of record keys backfilled.
 
-    Incident tables made before cell-key perturbation get their ``rkey`` column, and every row
-    without a key gets a random one (once: later runs find none missing). The keys are drawn by the
+    Incident tables made before cell-key perturbation get their ``rkey`` column, every row without a
+    key gets a random one (once: later runs find none missing), and the covering cell indexes replace
+    the single-column ones they extend. The keys are drawn by the
     database (SQLite's ``random()``, PostgreSQL's ``random()``), so a backfill of millions of rows is
     one UPDATE per table. Safe to run from several workers at once: a column another worker added
     first is not an error, and only rows still without a key are written.
@@ -270,4 +279,13 @@ def migrate(engine: Engine) -> int:
         sql = f"UPDATE {t} SET rkey = {draw} WHERE rkey IS NULL"  # nosec B608
         with engine.begin() as conn:
             filled += conn.execute(text(sql)).rowcount or 0
+        for idx in incident_tables[ds.id].indexes:
+            try:
+                with engine.begin() as conn:
+                    idx.create(conn, checkfirst=True)
+            except (OperationalError, ProgrammingError):  # created meanwhile by another worker
+                pass
+        with engine.begin() as conn:
+            for old in OLD_INDEXES:
+                conn.execute(text(f"DROP INDEX IF EXISTS ix_{ds.id}_{old}"))
     return filled

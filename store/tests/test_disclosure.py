@@ -81,7 +81,12 @@ def test_older_databases_get_their_keys_once(demo_db: str, tmp_path: Path) -> No
     column and draws a key for every row; a second start changes none of them."""
     path = tmp_path / "old.sqlite"
     shutil.copy(demo_db, path)
-    with sqlite3.connect(path) as conn:
+    with sqlite3.connect(path) as conn:  # as made before keys: single-column indexes, no rkey
+        for kind in ("time", "cat", "borough", "ward"):
+            conn.execute(f"DROP INDEX ix_rnli_launches_cell_{kind}")
+        for kind, col in (("time", "occurred_at"), ("cat", "reason_for_launch"), ("borough", "borough_code"),
+                          ("ward", "ward_code")):
+            conn.execute(f"CREATE INDEX ix_rnli_launches_{kind} ON ds_rnli_launches ({col})")
         conn.execute("ALTER TABLE ds_rnli_launches DROP COLUMN rkey")
         conn.execute("UPDATE ds_tfl_bus_incidents SET rkey = NULL WHERE id % 3 = 0")
         kept = dict(conn.execute("SELECT id, rkey FROM ds_tfl_bus_incidents WHERE id % 3 != 0").fetchall())
@@ -97,6 +102,10 @@ def test_older_databases_get_their_keys_once(demo_db: str, tmp_path: Path) -> No
     assert db.migrate(engine) == 0
     with sqlite3.connect(path) as conn:
         assert dict(conn.execute("SELECT id, rkey FROM ds_rnli_launches").fetchall()) == first
+        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                              "AND tbl_name = 'ds_rnli_launches' AND name LIKE 'ix_%'")}
+    assert indexes == {"ix_rnli_launches_xy", *(f"ix_rnli_launches_cell_{k}" for k in ("time", "cat", "borough",
+                                                                                        "ward"))}
     engine.dispose()
 
 
