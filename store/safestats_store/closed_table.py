@@ -17,6 +17,8 @@ published through ``disclosure.perturb``; the reasoning is in docs/security.md.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Mapping
@@ -71,6 +73,7 @@ class CellQuery:
     within: str | None = None
     output_crs: str = CRS84
     description: dict = field(default_factory=dict)
+    cache_key: tuple | None = None  # what makes the cell's records: data version, agreement scope, cell
 
 
 def _month_index(dt: datetime) -> int:
@@ -91,14 +94,16 @@ def _london_month(utc_naive: datetime) -> int:
     return _month_index(utc_naive.replace(tzinfo=timezone.utc).astimezone(LONDON))
 
 
-def coverage(conn: Connection, grant: Grant) -> tuple[int, int] | None:
+def _state(conn: Connection, grant: Grant) -> Any:
+    return conn.execute(select(db.dataset_state).where(db.dataset_state.c.dataset_id == grant.dataset_id)).first()
+
+
+def coverage(st: Any, grant: Grant) -> tuple[int, int] | None:
     """(first, last) month index a counts-only caller may ask for, or None when there is none.
 
-    The data's coverage is the dataset's first and last incident months (London time); the
-    agreement's history window moves the first month later. Months only, as the collection's
-    temporal extent publishes them."""
-    st = conn.execute(select(db.dataset_state.c.first_at, db.dataset_state.c.last_at)
-                      .where(db.dataset_state.c.dataset_id == grant.dataset_id)).first()
+    ``st``: the dataset's ``dataset_state`` row. The data's coverage is the dataset's first and last
+    incident months (London time); the agreement's history window moves the first month later.
+    Months only, as the collection's temporal extent publishes them."""
     if st is None or st.first_at is None or st.last_at is None:
         return None
     first, last = _london_month(st.first_at), _london_month(st.last_at)
@@ -187,7 +192,8 @@ def _where(table: Table, grant: Grant, dialect: str, period: Period, category: s
 def parse_count(conn: Connection, grant: Grant, params: Mapping[str, str], dialect: str) -> CellQuery:
     _check_keys(params, "count")
     table = db.incident_tables[grant.dataset_id]
-    period = parse_period(params.get("period"), coverage(conn, grant))
+    st = _state(conn, grant)
+    period = parse_period(params.get("period"), coverage(st, grant))
     category = _category(grant, params.get("category"))
     clauses = _where(table, grant, dialect, period, category)
     area = params.get("area")
@@ -199,7 +205,9 @@ def parse_count(conn: Connection, grant: Grant, params: Mapping[str, str], diale
         clauses.append((table.c.borough_code if level == "borough" else table.c.ward_code) == code)
         area = f"{level}:{code}"
     desc = {"period": period.label, "category": category, "area": area}
-    return CellQuery(and_(*clauses), period, category, area=area, description=desc)
+    key = (str(conn.engine.url), grant.dataset_id, st.last_refresh, st.record_count, grant.area_wkt,
+           grant.history_from(), period.label, category, area)
+    return CellQuery(and_(*clauses), period, category, area=area, description=desc, cache_key=key)
 
 
 def parse_aggregates(conn: Connection, grant: Grant, params: Mapping[str, str], dialect: str) -> CellQuery:
@@ -222,7 +230,7 @@ def parse_aggregates(conn: Connection, grant: Grant, params: Mapping[str, str], 
     crs = params.get("crs", CRS84)
     if crs not in SUPPORTED_CRS:
         raise errors.BadRequest(f"crs must be one of {', '.join(SUPPORTED_CRS)}")
-    period = parse_period(params.get("period"), coverage(conn, grant))
+    period = parse_period(params.get("period"), coverage(_state(conn, grant), grant))
     category = _category(grant, params.get("category"))
     within = params.get("within")
     if within is not None:
@@ -241,12 +249,35 @@ def _step(grant: Grant) -> int:
     return disclosure.MEASURE_STEP if grant.dataset.measure_field else 1
 
 
+_CELLS: OrderedDict[tuple, tuple[int, int]] = OrderedDict()
+_CELLS_MAX = 50_000
+_cells_lock = threading.Lock()
+
+
 def count(conn: Connection, grant: Grant, cq: CellQuery) -> tuple[int | None, bool]:
-    """The published (value, suppressed) of one cell."""
-    table = db.incident_tables[grant.dataset_id]
-    value, key_sum = conn.execute(select(_measure_sum(table, grant), func.coalesce(func.sum(table.c.rkey), 0))
-                                  .select_from(table).where(cq.where)).one()
-    return disclosure.publish_one(int(value or 0), int(key_sum or 0), aggregates.threshold(), _step(grant))
+    """The published (value, suppressed) of one cell.
+
+    A cell's true value and key sum are kept in a bounded in-process cache keyed by everything that
+    decides its records (the dataset's last refresh and record count, the agreement's area and history
+    start, the cell): a count preview asks the same cells again and again, and the answer cannot
+    change until an ingest updates the dataset's state. Only the published value ever leaves."""
+    hit = None
+    if cq.cache_key is not None:
+        with _cells_lock:
+            hit = _CELLS.get(cq.cache_key)
+            if hit is not None:
+                _CELLS.move_to_end(cq.cache_key)
+    if hit is None:
+        table = db.incident_tables[grant.dataset_id]
+        value, key_sum = conn.execute(select(_measure_sum(table, grant), func.coalesce(func.sum(table.c.rkey), 0))
+                                      .select_from(table).where(cq.where)).one()
+        hit = (int(value or 0), int(key_sum or 0))
+        if cq.cache_key is not None:
+            with _cells_lock:
+                _CELLS[cq.cache_key] = hit
+                while len(_CELLS) > _CELLS_MAX:
+                    _CELLS.popitem(last=False)
+    return disclosure.publish_one(hit[0], hit[1], aggregates.threshold(), _step(grant))
 
 
 def cells(conn: Connection, grant: Grant, cq: CellQuery) -> list[aggregates.Cell]:
