@@ -38,9 +38,9 @@ HEX_SIZES = (500, 1000, 2000)
 UNITS = ("borough", "ward", "hex")
 COUNT_PARAMS = ("period", "category", "area", "f", "crs", "limit")
 AGGREGATE_PARAMS = ("period", "category", "by", "size", "within", "f", "crs", "limit")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_FY = re.compile(r"^FY(\d{4})$")
-_AREA = re.compile(r"^(borough|ward):(E0[59]\d{6})$")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+_FY = re.compile(r"FY([0-9]{4})")
+_AREA = re.compile(r"(borough|ward):(E0[59][0-9]{6})")
 _LEVEL_PREFIX = {"borough": "E09", "ward": "E05"}
 
 
@@ -127,8 +127,8 @@ def _periods_text(cov: tuple[int, int] | None) -> str:
 
 
 def parse_period(value: str | None, cov: tuple[int, int] | None) -> Period:
-    value = (value or "").strip()
-    m, fy = _MONTH.match(value), _FY.match(value)
+    value = value or ""  # one spelling per period: no padding, ASCII digits only
+    m, fy = _MONTH.fullmatch(value), _FY.fullmatch(value)
     if m and 1 <= int(m.group(2)) <= 12:
         first = last = int(m.group(1)) * 12 + int(m.group(2)) - 1
     elif fy:
@@ -169,7 +169,7 @@ def _category(grant: Grant, value: str | None) -> str | None:
 
 def _boundary(conn: Connection, value: str, level: str | None = None) -> tuple[str, str, Any]:
     """(level, code, row) for ``borough:E09…`` / ``ward:E05…`` naming a boundary that exists."""
-    m = _AREA.match(value.strip())
+    m = _AREA.fullmatch(value)
     if not m or not m.group(2).startswith(_LEVEL_PREFIX[m.group(1)]) or (level and m.group(1) != level):
         want = f"{level}:{_LEVEL_PREFIX[level]}…" if level else "borough:E09… or ward:E05…"
         raise errors.BadRequest(f"area must be one {want}")

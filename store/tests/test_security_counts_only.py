@@ -118,6 +118,8 @@ def test_queries_outside_the_closed_table_are_refused(tfl: Api, mopac: Api, trut
     {}, {"period": "2025-10-01/2025-11-30"}, {"period": "2025-10/2025-11"}, {"period": "2025-13"},
     {"period": "2025-1"}, {"period": "fy2025"}, {"period": "FY25"}, {"period": "2025"}, {"period": "2025-10-01"},
     {"period": "1990-01"}, {"period": "2099-01"}, {"period": "FY2099"},
+    # one spelling per period: no padding, no trailing newline, ASCII digits only
+    {"period": " 2025-06"}, {"period": "2025-06\n"}, {"period": "２０２５-06"}, {"period": "FY2024 "},
 ])
 def test_periods_are_whole_months_or_financial_years_inside_the_coverage(tfl: Api, params: dict) -> None:
     r = tfl.get(f"/collections/{DATASET}/count", **params)
@@ -134,7 +136,8 @@ def test_unions_and_lists_of_areas_are_refused(tfl: Api, truth: dict) -> None:
         assert "numberMatched" not in r.text
     r = tfl.get(f"/collections/{DATASET}/aggregates", period=month, by="ward", area=f"ward:{wards[0]}")
     _refused(r)
-    for bad in ("ward:E05000001 ", "borough:E05000001", "ward:E09000001", "ward:E05999999", "hex:1:2"):
+    for bad in ("ward:E05000001 ", " borough:E09000033", "borough:E09000033\n", "borough:E０9000033",
+                "borough:E05000001", "ward:E09000001", "ward:E05999999", "hex:1:2"):
         assert tfl.get(f"/collections/{DATASET}/count", period=month, area=bad).status_code == 400, bad
     for bad in ("robbery", "Robbery,Drugs", "Robbery' OR '1'='1"):
         assert tfl.get(f"/collections/{DATASET}/count", period=month, category=bad).status_code == 400, bad
