@@ -7,6 +7,7 @@ the deadline (--duration, capped at one hour), and every request has a timeout.
 Each simulated analyst signs in (Argon2 + conditions), then loops with a short think time over a
 mix of requests drawn from what its organisation's agreement allows:
   count       GET /collections/{id}/count with a random filter     (~55 %)
+              (counts-only agreements: a random cell of the closed table)
   items       GET /collections/{id}/items  one GeoJSON page          (~25 %)
   fgb         GET /collections/{id}/items?f=fgb one month, bulk     (~10 %)
   aggregates  GET /collections/{id}/aggregates by ward/hex           (~7 %)
@@ -47,6 +48,9 @@ USERS = ["mopac.analyst", "westminster.analyst", "camden.analyst", "hackney.anal
 FILTERS = [{}, {"hour": "18,19,20,21,22"}, {"dow": "6,7"}, {"datetime": "2025-01-01/2025-06-30"},
            {"filter": "hour >= 20 OR hour < 4"}, {"bbox": "-0.2,51.45,-0.05,51.55"},
            {"area": "borough:E09000033,borough:E09000028"}]
+# counts-only agreements ask cells of the closed table (docs/api.md): a period, maybe a category or one area
+CELLS = [{"period": "2025-03"}, {"period": "2025-06"}, {"period": "FY2024"},
+         {"period": "2025-01", "area": "borough:E09000033"}, {"period": "FY2024", "area": "borough:E09000028"}]
 KINDS = ["count", "items", "fgb", "aggregates", "signin"]
 WEIGHTS = [55, 25, 10, 7, 3]
 
@@ -101,8 +105,7 @@ def analyst(url: str, user: str, deadline: float, stats: Stats, seed: int,
         if kind in ("items", "fgb") and not records:
             kind = "count"
         ds = rnd.choice(records if kind in ("items", "fgb") else anyds)
-        # counts-only agreements take areas by borough/ward, not bboxes (the store refuses those)
-        prm = dict(rnd.choice(FILTERS if me[ds] == "records" else [f for f in FILTERS if "bbox" not in f]))
+        prm = dict(rnd.choice(FILTERS if me[ds] == "records" else CELLS))
         t0 = time.perf_counter()
         try:
             if kind == "signin":
@@ -118,7 +121,10 @@ def analyst(url: str, user: str, deadline: float, stats: Stats, seed: int,
                     prm = {"f": "fgb", "datetime": f"2025-{month:02d}-01/2025-{month:02d}-28",
                            "crs": "http://www.opengis.net/def/crs/EPSG/0/27700"}
                 elif kind == "aggregates":
+                    prm.pop("area", None)  # aggregates list every area (counts only: no area parameter)
                     prm["by"] = rnd.choice(["ward", "borough", "hex"])
+                    if prm["by"] == "hex" and me[ds] != "records":
+                        prm["size"] = rnd.choice(["500", "1000", "2000"])
                 r = s.get(f"{url}/collections/{ds}/{path}", params=prm, headers=headers, timeout=120)
                 body = r.content
                 ok = r.status_code == 200

@@ -12,8 +12,9 @@ from functools import lru_cache
 
 from sqlalchemy import (
     Boolean, Column, Date, DateTime, Engine, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
-    create_engine, event, text,
+    create_engine, event, inspect, text,
 )
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from . import spatial
 from .catalogue import DATASETS, Dataset
@@ -172,15 +173,25 @@ def _incident_table(ds: Dataset) -> Table:
         Column("ward_name", String(80)),
         Column("dow", Integer, nullable=False),
         Column("hour", Integer, nullable=False),
+        # cell-key perturbation (disclosure.py): random, set once at ingest, never output or queryable
+        Column("rkey", Integer),
     ]
     cols += [Column(f.name, _SQL_TYPES[f.type]()) for f in ds.fields]
     t = Table(ds.table_name, metadata, *cols)
-    Index(f"ix_{ds.id}_time", t.c.occurred_at)
+    cat = t.c[ds.category_field]
     Index(f"ix_{ds.id}_xy", t.c.x, t.c.y)
-    Index(f"ix_{ds.id}_cat", t.c[ds.category_field])
-    Index(f"ix_{ds.id}_borough", t.c.borough_code)
-    Index(f"ix_{ds.id}_ward", t.c.ward_code)
+    # Covering indexes for the counts-only cells (closed_table): COUNT(*) and SUM(rkey) of a period,
+    # optionally one category and one borough or ward, read from the index alone. Each also serves
+    # every query its first column served as a single-column index (time, category, borough, ward).
+    Index(f"ix_{ds.id}_cell_time", t.c.occurred_at, cat, t.c.borough_code, t.c.ward_code, t.c.rkey)
+    Index(f"ix_{ds.id}_cell_cat", cat, t.c.occurred_at, t.c.rkey)
+    Index(f"ix_{ds.id}_cell_borough", t.c.borough_code, t.c.occurred_at, cat, t.c.rkey)
+    Index(f"ix_{ds.id}_cell_ward", t.c.ward_code, t.c.occurred_at, cat, t.c.rkey)
     return t
+
+
+#: single-column indexes of databases made before the covering cell indexes (dropped by ``migrate``)
+OLD_INDEXES = ("time", "cat", "borough", "ward")
 
 
 incident_tables: dict[str, Table] = {ds.id: _incident_table(ds) for ds in DATASETS.values()}
@@ -227,6 +238,7 @@ def create_schema(engine: Engine) -> None:
         with engine.begin() as conn:
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
     metadata.create_all(engine)
+    migrate(engine)
     if is_postgres(engine):
         with engine.begin() as conn:
             for ds in DATASETS.values():
@@ -235,3 +247,45 @@ def create_schema(engine: Engine) -> None:
                     f"ALTER TABLE {t} ADD COLUMN IF NOT EXISTS geom geometry(Point, 27700) "
                     f"GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(x, y), 27700)) STORED"))
                 conn.execute(text(f"CREATE INDEX IF NOT EXISTS ix_{ds.id}_geom ON {t} USING gist (geom)"))
+
+
+def migrate(engine: Engine) -> int:
+    """Bring an existing database up to this schema; returns the number of record keys backfilled.
+
+    Incident tables made before cell-key perturbation get their ``rkey`` column, every row without a
+    key gets a random one (once: later runs find none missing), and the covering cell indexes replace
+    the single-column ones they extend. The keys are drawn by the
+    database (SQLite's ``random()``, PostgreSQL's ``random()``), so a backfill of millions of rows is
+    one UPDATE per table. Safe to run from several workers at once: a column another worker added
+    first is not an error, and only rows still without a key are written.
+    """
+    from .disclosure import KEY_RANGE
+
+    filled = 0
+    insp = inspect(engine)
+    for ds in DATASETS.values():
+        t = ds.table_name  # from the catalogue, never from input
+        if not insp.has_table(t):
+            continue
+        if "rkey" not in {c["name"] for c in insp.get_columns(t)}:
+            try:
+                with engine.begin() as conn:
+                    conn.execute(text(f"ALTER TABLE {t} ADD COLUMN rkey INTEGER"))
+            except (OperationalError, ProgrammingError):  # added meanwhile by another worker
+                pass
+        draw = (f"CAST(floor(random() * {KEY_RANGE}) AS INTEGER)" if is_postgres(engine)
+                else f"(abs(random()) % {KEY_RANGE})")
+        # the table name comes from the catalogue and the draw is a constant expression
+        sql = f"UPDATE {t} SET rkey = {draw} WHERE rkey IS NULL"  # nosec B608
+        with engine.begin() as conn:
+            filled += conn.execute(text(sql)).rowcount or 0
+        for idx in incident_tables[ds.id].indexes:
+            try:
+                with engine.begin() as conn:
+                    idx.create(conn, checkfirst=True)
+            except (OperationalError, ProgrammingError):  # created meanwhile by another worker
+                pass
+        with engine.begin() as conn:
+            for old in OLD_INDEXES:
+                conn.execute(text(f"DROP INDEX IF EXISTS ix_{ds.id}_{old}"))
+    return filled

@@ -49,6 +49,14 @@ QUERIES = [
     ("/collections/mps_crime/aggregates", {"by": "hex", "size": "750", "hour": "2"}),
     ("/collections/ndtms_treatment/aggregates", {"by": "borough"}),
     ("/collections/rnli_launches/items", {"limit": "1000"}),
+    # counts only (TfL on MPS): perturbed cells must agree too (same demo seed, same record keys)
+    ("/collections/mps_crime/count", {"period": "FY2024"}),
+    ("/collections/mps_crime/count", {"period": "2025-01", "category": "Robbery"}),
+    ("/collections/mps_crime/count", {"period": "2025-01", "area": "borough:E09000033"}),
+    ("/collections/mps_crime/aggregates", {"period": "2025-01", "by": "ward"}),
+    ("/collections/mps_crime/aggregates", {"period": "FY2024", "by": "hex", "size": "1000"}),
+    ("/collections/mps_crime/aggregates", {"period": "2025-01", "by": "hex", "size": "500",
+                                           "within": "borough:E09000033"}),
 ]
 
 

@@ -125,9 +125,10 @@ def test_aggregate_only_dataset(sessions: dict[str, Api]) -> None:
         r = tfl.get("/collections/mps_crime/items", **params)
         assert r.status_code == 403 and r.json()["code"] == "aggregate_only"
     assert tfl.get("/collections/mps_crime/items/1").status_code == 403
-    n = tfl.json("/collections/mps_crime/count")["numberMatched"]
+    assert tfl.get("/collections/mps_crime/count").status_code == 400  # a period is required
+    n = tfl.json("/collections/mps_crime/count", period="FY2024")["numberMatched"]
     assert n % 5 == 0 and n > 0
-    agg = tfl.json("/collections/mps_crime/aggregates", by="ward")
+    agg = tfl.json("/collections/mps_crime/aggregates", by="ward", period="FY2024")
     values = [f["properties"]["count"] for f in agg["features"]]
     assert all(v is None or (v % 5 == 0 and v >= 5) for v in values)  # a true 0 is suppressed too
     col = tfl.json("/collections/mps_crime")

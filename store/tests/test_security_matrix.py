@@ -13,9 +13,9 @@ the answers are checked against that truth:
   filter / property / equality parameter naming it is refused without echoing data values;
 - outside area / outside history: explicit bboxes, boundaries, datetimes and CQL2 filters that
   reach outside return nothing; single items outside are 404 like ids that do not exist;
-- aggregate-only: items, bulk and single items refused; every published count (total, cells) is
-  a multiple of the suppression threshold and small cells are null, so differencing two allowed
-  queries yields a multiple of the threshold, never a suppressed value;
+- aggregate-only: items, bulk and single items refused; only closed-table cells (period, category)
+  are answered; every published count (total, cells) is a multiple of the suppression threshold,
+  small cells are null, and the total is within the perturbation bound of the truth;
 - differencing two allowed queries on a limited agreement (London-wide minus own area, all time
   minus own window) gives 0: nothing from outside contributes to any number;
 - the collection description (record_count, temporal extent) discloses nothing about rows
@@ -33,8 +33,9 @@ import json
 import sqlite3
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 from urllib.parse import parse_qs, urlparse
 
 import numpy as np
@@ -47,6 +48,7 @@ from conftest import PASSWORD, Api, Server, run_cli
 from safestats_store.catalogue import DATASETS, DERIVED_FIELDS
 
 T = 5  # suppression threshold of the test store (default)
+D = 3  # largest cell-key noise (safestats_store.disclosure.D, restated: the test is independent)
 FAR_BBOX_CRS84 = "0.15,51.55,0.25,51.60"  # Havering/Redbridge: outside every borough-limited sample
 LONDON_BBOX_CRS84 = "-0.6,51.25,0.4,51.75"
 
@@ -395,29 +397,64 @@ def test_aggregate_only_grants(matrix: list[OrgCase], sessions: dict[str, Api], 
             col = api.json(f"/collections/{g.dataset}")
             assert col["safestats"]["record_count"] is None
             assert not [lk for lk in col["links"] if lk["rel"] == "items"]
-            published = []
-            for prm in [{}, {"hour": "3"}, {"hour": "3,4"}, {"hour": "4"}, {"dow": "7", "hour": "5"}]:
+            # counts only is a closed table (test_security_counts_only.py tries the attacks): whole months
+            # or financial years, published with cell-key perturbation (within D of the truth), then
+            # suppressed below T and rounded to T; a true total below T, zero included, is suppressed
+            month, fy = _periods(col)
+            for prm in [{"period": month}, {"period": fy}, {"period": month, "category": _first_category(g)}]:
                 body = api.json(f"/collections/{g.dataset}/count", **prm)
                 v = body["numberMatched"]
-                assert body["rounded_to"] == T
-                assert (v is None and body["suppressed"]) or v % T == 0, (c.org, g.dataset, prm, body)
-                published.append(v)
+                assert body["disclosure"] == {"threshold": T, "rounded_to": T, "method": "cell-key perturbation",
+                                              "additive": False}
+                assert (v is None and body["suppressed"]) or (v % T == 0 and v >= T), (c.org, g.dataset, prm, body)
+                assert body["period"] == prm["period"]
                 for by in ("borough", "ward", "hex"):
                     agg = api.json(f"/collections/{g.dataset}/aggregates", by=by, **prm)
-                    assert agg["suppression"]["rounded_to"] == T
+                    assert agg["disclosure"]["rounded_to"] == T and agg["period"] == prm["period"]
                     for f in agg["features"]:
                         v2 = f["properties"]["count"]
-                        assert (v2 is None and f["properties"]["suppressed"]) or v2 % T == 0, (g.dataset, by, f)
-            # the total is the true allowed total rounded to the nearest multiple of T (so differencing
-            # two published numbers gives a multiple of T, never a suppressed 1..T-1), and a true total
-            # below T, zero included, is suppressed (test_security_counts_only.py tries the attacks)
+                        assert (v2 is None and f["properties"]["suppressed"]) or (v2 % T == 0 and v2 >= T), \
+                            (g.dataset, by, f)
+                r = api.get(f"/collections/{g.dataset}/count", hour="3", **prm)
+                assert r.status_code == 400 and "counts only" in r.json()["description"]
             rows = truth[g.dataset]
             if not DATASETS[g.dataset].measure_field:  # points on an area's edge: allow either side
-                inner, outer = int(allowed_mask(rows, g, -0.5).sum()), int(allowed_mask(rows, g, +0.5).sum())
-                possible = {None if n < T else (n + T // 2) // T * T for n in range(inner, outer + 1)}
-                assert published[0] in possible, (g.dataset, inner, outer, published[0])
+                start, end = _fy_bounds(fy)
+                in_fy = (rows.at >= np.datetime64(start)) & (rows.at < np.datetime64(end))
+                inner = int((allowed_mask(rows, g, -0.5) & in_fy).sum())
+                outer = int((allowed_mask(rows, g, +0.5) & in_fy).sum())
+                v = api.json(f"/collections/{g.dataset}/count", period=fy)["numberMatched"]
+                if v is None:
+                    assert inner < T + D, (g.dataset, inner, outer)
+                else:
+                    assert inner - D - T // 2 <= v <= outer + D + T // 2, (g.dataset, inner, outer, v)
             checked += 1
     assert checked >= 1
+
+
+def _periods(col: dict) -> tuple[str, str]:
+    """A whole month and a financial year inside a counts-only collection's published extent."""
+    start = datetime.fromisoformat(col["extent"]["temporal"]["interval"][0][0].replace("Z", ""))
+    end = datetime.fromisoformat(col["extent"]["temporal"]["interval"][0][1].replace("Z", ""))
+    first = start.year * 12 + start.month - 1 + 1  # month index (year * 12 + month - 1), clear of the ends
+    last = end.year * 12 + end.month - 1 - 1
+    fy = -((3 - first) // 12)  # the first financial year (April yy to March yy+1) starting inside
+    assert fy * 12 + 14 <= last, col["extent"]
+    month = fy * 12 + 14
+    return f"{month // 12:04d}-{month % 12 + 1:02d}", f"FY{fy}"
+
+
+def _fy_bounds(fy: str) -> tuple[datetime, datetime]:
+    """1 April to 1 April, London midnight, as naive UTC."""
+    y = int(fy[2:])
+    london = ZoneInfo("Europe/London")
+    return tuple(datetime(yy, 4, 1, tzinfo=london).astimezone(timezone.utc).replace(tzinfo=None)
+                 for yy in (y, y + 1))  # type: ignore[return-value]
+
+
+def _first_category(g: G) -> str:
+    ds = DATASETS[g.dataset]
+    return next(f.categories[0] for f in ds.fields if f.name == ds.category_field)
 
 
 def test_roles_never_widen_data_access(matrix: list[OrgCase], sessions: dict[str, Api]) -> None:
@@ -432,6 +469,11 @@ def test_roles_never_widen_data_access(matrix: list[OrgCase], sessions: dict[str
             body = api.json("/collections")
             got = [{k: v for k, v in col.items() if k != "links"} for col in body["collections"]]
             for ds in sorted(c.grants):
+                if c.grants[ds].access == "aggregate":
+                    month, _fy = _periods(api.json(f"/collections/{ds}"))
+                    got.append(api.json(f"/collections/{ds}/count", period=month))
+                    got.append(api.json(f"/collections/{ds}/aggregates", by="borough", period=month)["features"])
+                    continue
                 got.append(api.json(f"/collections/{ds}/count", hour="18"))
                 got.append(api.json(f"/collections/{ds}/aggregates", by="borough")["features"])
             for ds in sorted(set(DATASETS) - set(c.grants))[:3]:

@@ -121,3 +121,27 @@ def test_create_reset_disable_enable_and_audit(srv: Server) -> None:
     assert {"user_created", "user_password", "user_disable", "user_enable", "user_unlock"} <= set(actions)
     body = str(entries)
     assert NEW_PASSWORD not in body and PASSWORD not in body
+
+
+def test_creating_a_user_never_confirms_another_organisations_name(srv: Server) -> None:
+    """The enumeration attack of issue 10: an organisation admin tries names of another organisation.
+    Existing (hackney.analyst, gla.admin) and free names there get the same refusal, decided from the
+    name alone; nothing is created."""
+    admin = srv.session("westminster.admin")
+    answers = []
+    for name in ("hackney.analyst", "hackney.nobody-here", "gla.admin", "gla.nobody-here",
+                 "barking-dagenham.analyst", "barking-dagenham.nobody-here"):
+        r = _post(admin, "/admin/users", {"username": name, "password": NEW_PASSWORD})
+        answers.append((r.status_code, r.json()))
+        assert srv.login(name, password=NEW_PASSWORD).status_code == 401
+    assert {a[0] for a in answers} == {400}
+    assert len({a[1]["description"] for a in answers}) == 1, answers  # identical, taken or not
+    assert "westminster." in answers[0][1]["description"]
+    # a name outside any namespace is refused the same way; "taken" is only said in one's own namespace
+    assert _post(admin, "/admin/users", {"username": "nobody", "password": NEW_PASSWORD}).json() == answers[0][1]
+    r = _post(admin, "/admin/users", {"username": "westminster.analyst", "password": NEW_PASSWORD})
+    assert r.status_code == 409
+    store_admin = srv.session("gla.admin")  # the rule holds for the store admin too: namespaces stay clean
+    r = _post(store_admin, "/admin/users", {"username": "westminster.planted", "password": NEW_PASSWORD,
+                                            "organisation": "hackney"})
+    assert r.status_code == 400 and "hackney." in r.json()["description"]
