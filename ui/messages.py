@@ -55,6 +55,7 @@ _TABLE: Tuple[Tuple[Type[BaseException], str, int, int], ...] = (
     (E.DownloadIncomplete, QT_TRANSLATE_NOOP("SafeStatsMessages", "Download incomplete"), Qgis.Warning, 10),
     (E.LoadCancelled, QT_TRANSLATE_NOOP("SafeStatsMessages", "Cancelled"), Qgis.Info, 5),
     (E.InvalidResponse, QT_TRANSLATE_NOOP("SafeStatsMessages", "Unexpected answer"), Qgis.Critical, 0),
+    (E.AuditWriteFailed, QT_TRANSLATE_NOOP("SafeStatsMessages", "Audit log not written"), Qgis.Critical, 0),
     (E.StoreError, QT_TRANSLATE_NOOP("SafeStatsMessages", "Store problem"), Qgis.Critical, 0),
     (E.SafeStatsError, QT_TRANSLATE_NOOP("SafeStatsMessages", "SafeStats"), Qgis.Warning, 10),
 )

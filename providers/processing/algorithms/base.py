@@ -29,9 +29,12 @@ def tr(text: str) -> str:
 def suppression_help(threshold: int = disclosure.DEFAULT_THRESHOLD) -> str:
     return tr(
         "<p><b>Small-number suppression.</b> Counts from 1 to one less than the threshold (default {0}) are "
-        "not shown: the count is empty (NULL, never 0) and its label reads “&lt;{0}”. So that a hidden "
-        "value cannot be worked out by subtracting shown values from a total, further cells are hidden "
-        "too (secondary suppression, labelled “*”). Rates are withheld with their counts.</p>"
+        "not shown: the count is empty (NULL, never 0). So that no hidden count can be worked out, or "
+        "narrowed to fewer than {0} possible values, from the shown counts and totals, each one is hidden "
+        "with three more cells that form a rectangle with it (same area, same category or month, and a "
+        "total where needed). Every hidden cell reads “*” and its <i>suppressed</i> field “suppressed”, "
+        "whatever the reason it is hidden. A zero is shown as 0 unless it is hidden to protect another "
+        "cell, so “*” never says that a count is above 0. Rates are withheld with their counts.</p>"
     ).format(threshold)
 
 
