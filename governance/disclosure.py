@@ -14,10 +14,12 @@ periods, the ward atlas):
   when ``up + down ≥ threshold``; the reader's interval for each of its four cells is then at least
   the threshold wide. Rectangles of interior cells are preferred to ones using totals, the grand
   total is used last; the three totals of a cell's row, column and table always work.
-* **Zero rule**: a true zero is not disclosive and is shown as 0, *except* when it is hidden as a
-  complementary cell. So a hidden cell may be 0: "suppressed" never tells the reader that a cell
-  is non-zero, and the reader's lower bound for every hidden cell is 0 (this is the bound the
-  linear-programming audit in ``tests/test_disclosure_audit.py`` uses).
+* **Zero rule**: a true zero is not disclosive and is always shown as 0; a zero is never hidden,
+  not even as a complementary cell. A reader therefore knows that every hidden cell is at least 1,
+  and the protection is worked out with that bound: a rectangle's "down" room at a cell is its
+  value minus 1. The linear-programming audit (``tests/test_disclosure_audit.py``) gives the reader
+  the same knowledge (hidden cells ≥ 1). This is what the old rule got wrong: with zeros shown and
+  four hidden cells in a row whose total was 5, each could only be 1 or 2.
 * **One label for every hidden cell** (primary or complementary alike): a "<5" label would itself
   tell the reader that the cell is 1–4.
 
@@ -108,7 +110,7 @@ class _Grid:
             for r, c, parity in corners:
                 change = self.sign(r, c) * parity * step  # change of the value at (r, c)
                 if change < 0 and self.interior(r, c):
-                    cap = min(cap, self.v[r][c])
+                    cap = min(cap, self.v[r][c] - 1)  # a hidden cell is known to be at least 1
             total += cap
         return total
 
@@ -122,8 +124,8 @@ class _Grid:
 def _line_candidates(grid: _Grid, hidden: list[list[bool]], cells: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Hidden cells of a line first, then its smallest shown interior values, then its total."""
     hid = [rc for rc in cells if hidden[rc[0]][rc[1]]]
-    shown = sorted((rc for rc in cells if not hidden[rc[0]][rc[1]] and grid.interior(*rc)),
-                   key=lambda rc: (grid.v[rc[0]][rc[1]] == 0, grid.v[rc[0]][rc[1]]))
+    shown = sorted((rc for rc in cells if not hidden[rc[0]][rc[1]] and grid.interior(*rc)
+                    and grid.v[rc[0]][rc[1]] > 0), key=lambda rc: grid.v[rc[0]][rc[1]])
     # values of at least the threshold protect on their own; a few small ones may combine
     margin = [rc for rc in cells if not grid.interior(*rc)]
     return hid[:_CANDIDATES] + shown[:_CANDIDATES] + margin
@@ -142,10 +144,12 @@ def _protect(grid: _Grid, hidden: list[list[bool]], t: tuple[int, int], threshol
     best: Optional[tuple[tuple, list[tuple[int, int]]]] = None
     for r2 in rows:
         for c2 in cols:
-            if grid.width(t, r2, c2) < threshold:
-                continue
             corners = [t, (r1, c2), (r2, c1), (r2, c2)]
             new = [rc for rc in corners if not hidden[rc[0]][rc[1]]]
+            if any(grid.v[r][c] == 0 for r, c in new):
+                continue  # zero rule: zeros are never hidden
+            if grid.width(t, r2, c2) < threshold:
+                continue
             key = grid.cost(new)
             if best is None or key < best[0]:
                 best = (key, corners)

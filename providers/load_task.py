@@ -10,10 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Optional
 
-from qgis.core import QgsApplication, QgsFeedback, QgsProject, QgsTask, QgsVectorLayer
+from qgis.core import Qgis, QgsApplication, QgsFeedback, QgsProject, QgsTask, QgsVectorLayer
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from ..governance import marking as gov_marking
+from ..governance.audit import AuditError
 from . import errors, layers
 from .http import log
 from .models import CollectionInfo, Query
@@ -171,13 +172,13 @@ class LoadTask(QgsTask):
                 log(f"could not remove {p.name}: {exc}")
 
     def _audit(self, event: str, **fields: object) -> None:
+        context = {"store": self.store_url, "user": self.user, "organisation": self.organisation,
+                   "purpose": self.purpose}
         try:
-            self.session.audit.record(event, store=self.store_url, user=self.user,
-                                      organisation=self.organisation, dataset=self.query.dataset_id,
-                                      filter=self.query.to_params(), filter_text=self.query.describe(),
-                                      purpose=self.purpose, **fields)
-        except Exception as exc:  # noqa: BLE001
-            log(f"audit write failed: {exc}")
+            self.session.audit.record_access(event, context, self.query, **fields)
+        except (AuditError, OSError) as exc:  # the load itself has happened: say so loudly, do not undo it
+            log(f"client audit write failed for {event} of {self.query.dataset_id}: {type(exc).__name__}: {exc}",
+                Qgis.Critical)
 
 
 class LayerLoader(QObject):

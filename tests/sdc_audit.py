@@ -1,8 +1,8 @@
 """Independent linear-programming audit of published tables (test helper, uses scipy).
 
 For every suppressed cell of a published table, the smallest and largest values consistent with
-what is published — the shown cells, the shown totals, and every count being at least 0 (the
-plugin's zero rule: a hidden cell may be 0) — are found with ``scipy.optimize.linprog``. This
+what is published — the shown cells, the shown totals, and every hidden count being at least 1
+(the plugin's zero rule: zeros are always shown, so a reader knows a hidden cell is not 0) — are found with ``scipy.optimize.linprog``. This
 does not use the suppression code's own reasoning (rectangles); it only reads what is published.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from scipy.optimize import linprog
 
 def intervals(cells: Sequence[Sequence[Optional[int]]], row_totals: Optional[Sequence[Optional[int]]] = None,
               col_totals: Optional[Sequence[Optional[int]]] = None, grand_total: Optional[int] = None,
-              lower: float = 0.0) -> dict[tuple, tuple[float, float]]:
+              lower: float = 1.0) -> dict[tuple, tuple[float, float]]:
     """``{position: (min, max)}`` for every hidden value (``None``) among the published ones.
 
     Positions: ``(r, c)`` for cells, ``(r, "total")`` for row totals, ``("total", c)`` for column
@@ -38,11 +38,16 @@ def intervals(cells: Sequence[Sequence[Optional[int]]], row_totals: Optional[Seq
             a_eq.append(coeffs)
             b_eq.append(float(value))
 
+    bounds = []
     for r in range(rows):
         for c in range(cols):
             v = np.zeros(n)
             v[var(r, c)] = 1
-            publish(v, cells[r][c], (r, c))
+            if cells[r][c] is None:
+                targets[(r, c)] = v
+                bounds.append((lower, None))  # ``lower``: what the reader knows of a hidden cell
+            else:
+                bounds.append((float(cells[r][c]), float(cells[r][c])))
     if row_totals is not None:
         for r in range(rows):
             v = np.zeros(n)
@@ -61,7 +66,7 @@ def intervals(cells: Sequence[Sequence[Optional[int]]], row_totals: Optional[Seq
     for key, coeffs in targets.items():
         ends = []
         for sense in (1, -1):
-            res = linprog(sense * coeffs, A_eq=A, b_eq=b, bounds=[(lower, None)] * n, method="highs")
+            res = linprog(sense * coeffs, A_eq=A, b_eq=b, bounds=bounds, method="highs")
             if res.status == 3:  # unbounded
                 ends.append(-math.inf * sense)
             else:
