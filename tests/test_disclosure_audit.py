@@ -265,3 +265,32 @@ def test_atlas_ward_counts_pass_the_lp_audit(qgis_app):
     assert table.grand_total.true_count == len(truth)
     found = intervals(cells, None, [len(truth)])  # the total of all wards may be known
     assert found and narrow(found, T) == {}
+
+
+def test_ward_map_clusters_stacked_points_and_prints_no_small_ward(qgis_app, tmp_path):
+    """Printed ward maps: stacked points are drawn by QGIS's point cluster renderer (labelled with their
+    number), a suppressed ward's page has no incident layer and says so, and the printed counts are the
+    audited table's."""
+    import subprocess
+    from qgis.core import QgsProject
+    from safestats.ui import atlas
+    incidents, truth = _incidents(n=90, seed=3)
+    squares = _squares()
+    out = tmp_path / "wards.pdf"
+    job = atlas.prepare_job(squares, "name", [incidents], str(out), title="Generated squares")
+    project = QgsProject()  # the export's own private project, kept alive while its layers are read
+    layout, coverage, layers, table = atlas.build_layout(job, project)
+    assert layers[0].renderer().type() == "pointCluster"
+    assert layers[0].renderer().embeddedRenderer() is not None
+    hidden = [f for f in coverage.getFeatures() if f[atlas.STATUS_FIELD] == "suppressed"]
+    assert hidden and all(f[atlas.LABEL_FIELD] == atlas.suppressed_page_text(5) for f in hidden)
+    paths = atlas.export_job(job)
+    text = subprocess.run(["pdftotext", "-layout", paths[0], "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(text.split())
+    assert "<5" not in flat and flat.count("not shown — fewer than 5") == len(hidden)
+    true = {}
+    for code, _c, _w in truth:
+        true[code] = true.get(code, 0) + 1
+    for f in coverage.getFeatures():
+        if f[atlas.STATUS_FIELD] != "suppressed":
+            assert f"Incidents in this ward: {true.get(f['code'], 0)}" in flat
