@@ -274,7 +274,8 @@ class SafeStatsPlugin(QObject):
             from .ui.aggregates import load_aggregates
 
             self.dock.set_loading(True, self.tr("Loading counts"))
-            self._counts_tasks.add(load_aggregates(self.session, query, info, self._on_aggregates_done))
+            self._counts_tasks.add(load_aggregates(self.session, query, info, self._on_aggregates_done,
+                                                   bar=self.iface.messageBar()))
             return
         if info is not None and preset_id:
             self._preset_for[info.id] = preset_id
@@ -291,7 +292,8 @@ class SafeStatsPlugin(QObject):
         if layer.customProperty("safestats/kind") == "aggregates":
             from .ui.aggregates import refresh_aggregates
 
-            self._counts_tasks.add(refresh_aggregates(self.session, layer, self._on_aggregates_done))
+            self._counts_tasks.add(refresh_aggregates(self.session, layer, self._on_aggregates_done,
+                                                      bar=self.iface.messageBar()))
             return
         try:
             task = self.loader.refresh(layer)
