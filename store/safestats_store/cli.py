@@ -4,9 +4,11 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import math
 import os
 import sys
 from datetime import date
+from typing import Any, Callable
 
 from sqlalchemy import select
 
@@ -14,6 +16,27 @@ from . import accounts, admin, audit, conditions, db, demo, ingest
 from .catalogue import DATASETS
 
 DEFAULT_DB = os.environ.get("SAFESTATS_DB", "var/safestats.sqlite")
+MAX_DEMO_SCALE = 2.0  # twice the real annual volumes (~1.8M MPS records a year): more needs tens of GiB
+
+
+def bounded(kind: type, lo: float, hi: float, what: str, lo_open: bool = False) -> Callable[[str], Any]:
+    """An argparse ``type`` that accepts a finite ``kind`` number in [lo, hi] (or (lo, hi]) and
+    otherwise makes argparse print a plain message and exit with status 2."""
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text[:40]}' is not a {'whole ' if kind is int else ''}number "
+                                             f"({what})") from None
+        if not math.isfinite(value) or value > hi or (value <= lo if lo_open else value < lo):
+            fmt = (lambda v: str(int(v))) if kind is int else (lambda v: f"{v:g}")
+            low = f"more than {fmt(lo)}" if lo_open else f"at least {fmt(lo)}"
+            raise argparse.ArgumentTypeError(f"{text[:40]} is out of range: {what} must be {low} and at most "
+                                             f"{fmt(hi)}")
+        return value
+    parse.__name__ = kind.__name__  # argparse names the type in its own messages
+    return parse
+
 
 def _engine(args: argparse.Namespace):  # noqa: ANN202
     if args.db.startswith("sqlite:///") or "://" not in args.db:
@@ -171,14 +194,15 @@ def parser() -> argparse.ArgumentParser:
 
     sub.add_parser("init", help="create the schema", parents=[dbp]).set_defaults(func=cmd_init)
     d = sub.add_parser("demo", parents=[dbp], help="create demo organisations, agreements, users and synthetic data")
-    d.add_argument("--scale", type=float, default=0.05, help="fraction of real annual volumes (1.0 = ~0.9M MPS/yr)")
+    d.add_argument("--scale", type=bounded(float, 0, MAX_DEMO_SCALE, "the scale", lo_open=True), default=0.05,
+                   help=f"fraction of real annual volumes (1.0 = ~0.9M MPS/yr; more than 0, at most {MAX_DEMO_SCALE:g})")
     d.add_argument("--password", help="password for every demo user (default: random, printed)")
-    d.add_argument("--seed", type=int, default=7)
+    d.add_argument("--seed", type=bounded(int, 0, 2**32 - 1, "the seed"), default=7)
     d.set_defaults(func=cmd_demo)
     s = sub.add_parser("serve", parents=[dbp], help="serve the API")
     s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8765)
-    s.add_argument("--workers", type=int, default=1)
+    s.add_argument("--port", type=bounded(int, 1, 65535, "the port"), default=8765)
+    s.add_argument("--workers", type=bounded(int, 1, 64, "the number of workers"), default=1)
     s.add_argument("--allow-http", action="store_true", help="accept plain HTTP from non-loopback clients (unsafe)")
     s.add_argument("--forwarded-allow-ips", default="127.0.0.1", help="reverse proxies trusted for X-Forwarded-*")
     s.add_argument("--log-level", default="info")
@@ -226,7 +250,7 @@ def parser() -> argparse.ArgumentParser:
     aa.add_argument("--fields", help="comma-separated permitted fields (default all)")
     aa.add_argument("--area-wkt", help="EPSG:27700 polygon WKT")
     aa.add_argument("--area-name")
-    aa.add_argument("--history-months", type=int)
+    aa.add_argument("--history-months", type=bounded(int, 1, 1200, "the history in months"))
     aa.add_argument("--signed-on", default=date.today().isoformat())
     aa.add_argument("--expires-on", required=True)
     aa.add_argument("--title")
@@ -251,7 +275,7 @@ def parser() -> argparse.ArgumentParser:
                                           "cut off the end of the log since then")
     al = ausub.add_parser("list", parents=[dbp])
     al.add_argument("--org")
-    al.add_argument("--limit", type=int, default=50)
+    al.add_argument("--limit", type=bounded(int, 1, 100_000, "the number of entries"), default=50)
     au.set_defaults(func=cmd_audit)
     return p
 

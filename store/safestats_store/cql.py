@@ -402,10 +402,6 @@ _ARITHMETIC = frozenset({"+", "-", "*", "/", "%", "^", "div"})
 _SPATIAL_SUPPORTED = ("s_intersects", "s_within")
 _TEMPORAL_SUPPORTED = ("t_intersects", "t_equals", "t_before", "t_after", "t_during")
 _GEOMETRY_TYPES = ("Point", "Polygon", "MultiPolygon")
-COUNTS_ONLY_AREA = ("Your organisation's agreement allows counts only for this dataset: choose the area by "
-                    "borough or ward (area=borough:E09…,ward:E05…), not by geometry")
-COUNTS_ONLY_TIME = ("Your organisation's agreement allows counts only for this dataset: choose the period with "
-                    "the datetime parameter (counted in whole calendar months), not in the filter")
 
 
 def _short(name: Any) -> str:
@@ -414,8 +410,7 @@ def _short(name: Any) -> str:
 
 
 class _Compiler:
-    def __init__(self, table: Any, queryables: dict[str, Queryable], dialect_name: str, filter_crs: str,
-                 counts_only: bool = False) -> None:
+    def __init__(self, table: Any, queryables: dict[str, Queryable], dialect_name: str, filter_crs: str) -> None:
         if dialect_name not in ("sqlite", "postgresql"):
             raise ValueError(f"unsupported dialect {dialect_name!r}")
         try:
@@ -427,7 +422,6 @@ class _Compiler:
         self.pg = dialect_name == "postgresql"
         self.dialect = dialect_name
         self.filter_crs = filter_crs
-        self.counts_only = counts_only
 
     # -- predicates
 
@@ -514,14 +508,10 @@ class _Compiler:
 
     def _property(self, name: Any) -> _Prop | _Geo:
         if isinstance(name, str) and name in SPATIAL_PROPERTIES:
-            if self.counts_only:
-                raise FilterError(COUNTS_ONLY_AREA)
             return _Geo(name)
         q = self.queryables.get(name) if isinstance(name, str) else None
         if q is None or name not in self.table.c:
             raise FilterError(f"unknown or not permitted queryable '{_short(name)}'")
-        if self.counts_only and q.type in ("datetime", "date"):
-            raise FilterError(COUNTS_ONLY_TIME)
         if q.type not in QUERYABLE_TYPES:
             raise ValueError(f"queryable {name!r} has unsupported type {q.type!r}")
         col = self.table.c[name]
@@ -799,17 +789,17 @@ class _Compiler:
 
 
 def to_sql(expr: Any, table: Any, queryables: dict[str, Queryable], dialect_name: str,
-           filter_crs: str = spatial.CRS84, counts_only: bool = False) -> ColumnElement[bool]:
+           filter_crs: str = spatial.CRS84) -> ColumnElement[bool]:
     """Compile CQL2-JSON (from :func:`parse`) into a WHERE condition on ``table``.
 
     ``queryables`` is the allow-list of property name -> :class:`Queryable` the caller may see;
     any other name (whether or not the column exists) gives the same FilterError.  ``geometry``/
     ``geom`` is always the incident point.  ``dialect_name`` is ``"sqlite"`` or ``"postgresql"``.
-    ``counts_only`` (aggregate-only agreements) refuses the geometry and date-time queryables: such
-    callers choose areas by borough/ward and periods in whole months (see ``query.build``).
+    Counts-only (aggregate-only) callers never get here: they name cells of a closed table
+    (``closed_table``), with no filter language.
     """
     _check_shape(expr)
-    return _Compiler(table, queryables, dialect_name, filter_crs, counts_only).predicate(expr)
+    return _Compiler(table, queryables, dialect_name, filter_crs).predicate(expr)
 
 
 # ----------------------------------------------------------------------- SQLite text functions

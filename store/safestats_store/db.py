@@ -12,8 +12,9 @@ from functools import lru_cache
 
 from sqlalchemy import (
     Boolean, Column, Date, DateTime, Engine, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
-    create_engine, event, text,
+    create_engine, event, inspect, text,
 )
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from . import spatial
 from .catalogue import DATASETS, Dataset
@@ -172,6 +173,8 @@ def _incident_table(ds: Dataset) -> Table:
         Column("ward_name", String(80)),
         Column("dow", Integer, nullable=False),
         Column("hour", Integer, nullable=False),
+        # cell-key perturbation (disclosure.py): random, set once at ingest, never output or queryable
+        Column("rkey", Integer),
     ]
     cols += [Column(f.name, _SQL_TYPES[f.type]()) for f in ds.fields]
     t = Table(ds.table_name, metadata, *cols)
@@ -227,6 +230,7 @@ def create_schema(engine: Engine) -> None:
         with engine.begin() as conn:
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
     metadata.create_all(engine)
+    migrate(engine)
     if is_postgres(engine):
         with engine.begin() as conn:
             for ds in DATASETS.values():
@@ -235,3 +239,33 @@ def create_schema(engine: Engine) -> None:
                     f"ALTER TABLE {t} ADD COLUMN IF NOT EXISTS geom geometry(Point, 27700) "
                     f"GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(x, y), 27700)) STORED"))
                 conn.execute(text(f"CREATE INDEX IF NOT EXISTS ix_{ds.id}_geom ON {t} USING gist (geom)"))
+
+
+def migrate(engine: Engine) -> int:
+    """Bring an existing database up to this schema; returns the number of record keys backfilled.
+
+    Incident tables made before cell-key perturbation get their ``rkey`` column, and every row
+    without a key gets a random one (once: later runs find none missing). The keys are drawn by the
+    database (SQLite's ``random()``, PostgreSQL's ``random()``), so a backfill of millions of rows is
+    one UPDATE per table. Safe to run from several workers at once: a column another worker added
+    first is not an error, and only rows still without a key are written.
+    """
+    from .disclosure import KEY_RANGE
+
+    filled = 0
+    insp = inspect(engine)
+    for ds in DATASETS.values():
+        t = ds.table_name  # from the catalogue, never from input
+        if not insp.has_table(t):
+            continue
+        if "rkey" not in {c["name"] for c in insp.get_columns(t)}:
+            try:
+                with engine.begin() as conn:
+                    conn.execute(text(f"ALTER TABLE {t} ADD COLUMN rkey INTEGER"))
+            except (OperationalError, ProgrammingError):  # added meanwhile by another worker
+                pass
+        draw = (f"CAST(floor(random() * {KEY_RANGE}) AS INTEGER)" if is_postgres(engine)
+                else f"(abs(random()) % {KEY_RANGE})")
+        with engine.begin() as conn:
+            filled += conn.execute(text(f"UPDATE {t} SET rkey = {draw} WHERE rkey IS NULL")).rowcount or 0  # nosec B608
+    return filled

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable
 
+import numpy as np
 from sqlalchemy import Engine
 
 from . import accounts, admin, conditions, db, ingest
@@ -137,9 +138,11 @@ def run(engine: Engine, scale: float = 0.05, password: str | None = None, seed: 
             users.append((username, org_id, role))
     progress(f"created {len(organisations())} organisations and {len(users)} users")
     records: dict[str, int] = {}
+    keys = np.random.default_rng(seed)  # reproducible record keys: the same demo on SQLite and PostGIS
     for ds in DATASETS.values():
         df = generate_extract(ds, geo, DEMO_START, today, scale=scale, seed=seed)
-        report = ingest.ingest_frame(engine, ds, df, file_sha256=f"demo-{seed}-{scale}", actor="demo")
+        report = ingest.ingest_frame(engine, ds, df, file_sha256=f"demo-{seed}-{scale}", actor="demo",
+                                     rng=keys)
         records[ds.id] = report.rows_added
         progress(f"{ds.id}: {report.rows_added} records")
     return DemoResult(password, users, records)

@@ -24,7 +24,7 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from . import audit, db
+from . import audit, db, disclosure
 from .boundaries import load_geography
 from .catalogue import Dataset
 from .clock import utcnow
@@ -196,12 +196,15 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def ingest_frame(engine: Engine, ds: Dataset, df: pd.DataFrame, *, file_sha256: str = "",
-                 actor: str | None = None) -> IngestReport:
+                 actor: str | None = None, rng: np.random.Generator | None = None) -> IngestReport:
+    """``rng``: where record keys come from (default: the operating system's entropy; the demo
+    passes one seeded from its --seed). A row already present keeps the key it was given first."""
     with engine.connect() as conn:
         geography = load_geography(conn)
     report, rows = validate(ds, df, geography)
     if rows is None:
         raise IngestRejected(report)
+    rows["rkey"] = disclosure.new_keys(len(rows), rng)
     table = db.incident_tables[ds.id]
     ins = (pg_insert if db.is_postgres(engine) else sqlite_insert)(table).on_conflict_do_nothing(
         index_elements=["source_id"])

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from . import __version__
-from .catalogue import DATASETS, DERIVED_FIELDS
+from .catalogue import DATASETS
+from .rights import Grant
 
 LIMIT_DEFAULT = 1000
 LIMIT_MAX = 10000
@@ -30,13 +31,13 @@ COMMON_ERRORS = {"400": _err("Bad request"), "401": _err("Not signed in"), "403"
 FILTER_PARAMS = ["bbox", "bbox-crs", "datetime", "filter", "filter-lang", "filter-crs", "dow", "hour", "area"]
 
 
-def _collection_items_path(ds_id: str | None) -> dict[str, Any]:
+def _collection_items_path(grant: Grant | None) -> dict[str, Any]:
     params = [_p("limit"), _p("offset"), *[_p(n) for n in FILTER_PARAMS], _p("crs"), _p("f"), _p("properties")]
-    if ds_id is None:
+    ds_id = grant.dataset_id if grant is not None else None
+    if grant is None:
         params.insert(0, _p("collectionId"))
     else:
-        ds = DATASETS[ds_id]
-        for f in [*DERIVED_FIELDS, *ds.fields]:
+        for f in grant.visible_fields():
             if f.type in ("datetime", "date"):
                 continue
             schema: dict[str, Any] = {"type": _JSON_TYPES[f.type]}
@@ -50,7 +51,10 @@ def _collection_items_path(ds_id: str | None) -> dict[str, Any]:
             "application/flatgeobuf": {"schema": {"type": "string", "format": "binary"}}}}, **COMMON_ERRORS}}}
 
 
-def document(base_url: str) -> dict[str, Any]:
+def document(base_url: str, grants: dict[str, Grant] | None = None) -> dict[str, Any]:
+    """The service description. Without a sign-in (``grants`` None) it is generic: it names no
+    dataset and no field. Signed in, it adds a path per dataset the caller may read record by record,
+    with the simple query parameters of the fields the agreement allows (QGIS reads them)."""
     paths: dict[str, Any] = {
         "/": {"get": {"summary": "Landing page", "operationId": "getLandingPage", "security": [],
                       "responses": {"200": {"description": "Landing page",
@@ -77,14 +81,20 @@ def document(base_url: str) -> dict[str, Any]:
             "responses": {"200": {"description": "Feature", "content": {
                 "application/geo+json": {"schema": {"type": "object"}}}}, **COMMON_ERRORS}}},
         "/collections/{collectionId}/count": {"get": {
-            "summary": "Number of matching incidents", "operationId": "getCount",
-            "parameters": [_p("collectionId"), *[_p(n) for n in FILTER_PARAMS]],
+            "summary": "Number of matching incidents. Counts-only agreements: one cell of a closed table, "
+                       "only period (required), category and area, published with cell-key perturbation",
+            "operationId": "getCount",
+            "parameters": [_p("collectionId"), *[_p(n) for n in FILTER_PARAMS], _p("period"), _p("category")],
             "responses": {"200": {"description": "Count", "content": {
                 "application/json": {"schema": {"type": "object"}}}}, **COMMON_ERRORS}}},
         "/collections/{collectionId}/aggregates": {"get": {
-            "summary": "Counts by borough, ward or hexagon with small-number suppression",
+            "summary": "Counts by borough, ward or hexagon with small-number suppression. Counts-only "
+                       "agreements: only period (required), category, by, size (500, 1000 or 2000) and within",
             "operationId": "getAggregates",
-            "parameters": [_p("collectionId"), *[_p(n) for n in FILTER_PARAMS], _p("crs"),
+            "parameters": [_p("collectionId"), *[_p(n) for n in FILTER_PARAMS], _p("crs"), _p("period"),
+                           _p("category"),
+                           {"name": "within", "in": "query", "description": "counts-only: borough:E09…",
+                            "schema": {"type": "string"}},
                            {"name": "by", "in": "query", "schema": {"type": "string",
                                                                    "enum": ["borough", "ward", "hex"]}},
                            {"name": "size", "in": "query", "schema": {"type": "number", "minimum": 50,
@@ -146,7 +156,9 @@ def document(base_url: str) -> dict[str, Any]:
                                "application/json": {"schema": {"type": "object"}}}}, **COMMON_ERRORS}}},
     }
     for ds_id in DATASETS:
-        paths[f"/collections/{ds_id}/items"] = _collection_items_path(ds_id)
+        g = (grants or {}).get(ds_id)
+        if g is not None and not g.aggregate_only:
+            paths[f"/collections/{ds_id}/items"] = _collection_items_path(g)
     return {
         "openapi": "3.0.3",
         "info": {"title": "SafeStats store", "version": __version__,
@@ -191,6 +203,12 @@ def document(base_url: str) -> dict[str, Any]:
                 "hour": {"name": "hour", "in": "query", "description": "Hours of day 0-23 (London time)",
                          "style": "form", "explode": False,
                          "schema": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 23}}},
+                "period": {"name": "period", "in": "query",
+                           "description": "counts-only: a calendar month YYYY-MM or a financial year FYyyyy",
+                           "schema": {"type": "string", "pattern": "^([0-9]{4}-[0-9]{2}|FY[0-9]{4})$"}},
+                "category": {"name": "category", "in": "query",
+                             "description": "counts-only: one value of the dataset's category field",
+                             "schema": {"type": "string"}},
                 "area": {"name": "area", "in": "query",
                          "description": "Boundaries, e.g. borough:E09000033,ward:E05000001",
                          "schema": {"type": "string"}},

@@ -88,26 +88,6 @@ def month_end(dt: datetime | None) -> datetime | None:
     return datetime(dt.year, dt.month, calendar.monthrange(dt.year, dt.month)[1], 23, 59, 59)
 
 
-def whole_months(value: str) -> str:
-    """The ``datetime`` parameter widened to whole calendar months, as ``YYYY-MM-01/YYYY-MM-DD``.
-
-    Counts-only agreements publish numbers for whole months only: with second-by-second windows a
-    caller could find when single incidents happened from where a rounded count changes.
-    """
-    parts = value.split("/") if "/" in value else [value, value]
-    if len(parts) != 2:
-        raise errors.BadRequest("datetime interval must be 'start/end' (use '..' for an open end)")
-    out = []
-    for text, end in zip(parts, (False, True)):
-        if text.strip() in ("", ".."):
-            out.append("..")
-            continue
-        dt = _parse_instant(text, end=end)
-        day = calendar.monthrange(dt.year, dt.month)[1] if end else 1
-        out.append(f"{dt.year:04d}-{dt.month:02d}-{day:02d}")
-    return "/".join(out)
-
-
 def _int_list(name: str, value: str, lo: int, hi: int) -> list[int]:
     try:
         out = sorted({int(v) for v in value.split(",") if v.strip() != ""})
@@ -171,7 +151,8 @@ def build(ds: Dataset, grant: Grant, params: Mapping[str, str], dialect: str) ->
     clauses: list[ColumnElement[bool]] = [rights_clause(table, grant, dialect)]
     desc: dict = {}
 
-    counts_only = grant.aggregate_only
+    if grant.aggregate_only:  # counts only: a closed table of cells, never a query (closed_table)
+        raise errors.AggregateOnly("Your organisation's agreement allows only counts for this dataset.")
     for name, value in params.items():
         if name in RESERVED:
             continue
@@ -180,22 +161,15 @@ def build(ds: Dataset, grant: Grant, params: Mapping[str, str], dialect: str) ->
         qtype = allowed[name].type
         literal = _simple_literal(name, qtype, value)
         if qtype in ("datetime", "date"):
-            if counts_only:
-                raise errors.BadRequest(cql.COUNTS_ONLY_TIME)
             clauses.append(datetime_clause(table, value))
         else:
             clauses.append(table.c[name] == literal)
         desc[name] = value
 
     if params.get("datetime"):
-        period = whole_months(params["datetime"]) if counts_only else params["datetime"]
-        clauses.append(datetime_clause(table, period))
-        desc["datetime"] = params["datetime"]  # as asked (the audit log); counted: "period"
-        if counts_only:
-            desc["period"] = period
+        clauses.append(datetime_clause(table, params["datetime"]))
+        desc["datetime"] = params["datetime"]
     if params.get("bbox"):
-        if counts_only:
-            raise errors.BadRequest(cql.COUNTS_ONLY_AREA)
         geom = _bbox(params["bbox"], params.get("bbox-crs", CRS84))
         clauses.append(spatial.within_geometry(table, geom, dialect))
         desc["bbox"] = params["bbox"]
@@ -214,8 +188,7 @@ def build(ds: Dataset, grant: Grant, params: Mapping[str, str], dialect: str) ->
         lang = params.get("filter-lang", "cql2-text")
         try:
             expr = cql.parse(params["filter"], lang)
-            clauses.append(cql.to_sql(expr, table, allowed, dialect, params.get("filter-crs", "CRS84"),
-                                      counts_only=counts_only))
+            clauses.append(cql.to_sql(expr, table, allowed, dialect, params.get("filter-crs", "CRS84")))
         except cql.FilterError as exc:
             raise errors.InvalidFilter(f"filter: {exc}") from exc
         desc["filter"] = params["filter"][:2000]

@@ -8,6 +8,11 @@ Rules (each has a test in tests/test_user_admin.py that tries to break it):
 - an organisation admin creates analysts and organisation admins, never store admins, and cannot
   disable themselves (an organisation must not lock itself out by accident);
 - the store admin does all of it for every organisation;
+- usernames created over HTTP are namespaced by organisation: they begin with the organisation's
+  id and a dot (``westminster.j.bloggs``). A name in another organisation's namespace is refused by
+  that rule alone, before anything is looked up, so an organisation admin gets the same answer for
+  ``hackney.analyst`` (which exists) as for ``hackney.nobody`` (which does not); "taken" (409) can
+  only ever be said of a name in the admin's own namespace;
 - passwords are set by the admin and never returned or logged; a reset ends the user's sessions
   (``accounts.set_password``); every action is an audit entry naming who did what to whom.
 """
@@ -67,6 +72,11 @@ def create_user(engine: Engine, p: accounts.Principal, username: str, display_na
         raise errors.BadRequest(f"role must be one of {', '.join(accounts.ROLES)}")
     if not username or len(username) > 120 or not all(c.isalnum() or c in "._-" for c in username):
         raise errors.BadRequest("username: use letters, digits, '.', '_' or '-' (at most 120)")
+    prefix = f"{org}."
+    if not username.startswith(prefix) or len(username) == len(prefix):
+        # decided from the name alone: never says whether another organisation has it
+        raise errors.BadRequest(f"username: names in organisation '{org}' begin with '{prefix}' "
+                                f"(e.g. {prefix}j.bloggs)")
     try:
         with engine.begin() as conn:
             if conn.execute(select(db.organisations.c.id).where(db.organisations.c.id == org)).first() is None:
