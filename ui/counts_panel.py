@@ -32,10 +32,10 @@ class CountsPanel(QWidget):
         self.periodCombo.setObjectName("countsPeriodCombo")
         self.unitCombo = QComboBox(self)
         self.unitCombo.setObjectName("countsUnitCombo")
-        self.unitCombo.addItem(self.tr("Boroughs"), ("borough", None))
-        self.unitCombo.addItem(self.tr("Wards"), ("ward", None))
+        self.unitCombo.addItem(self.tr("Boroughs"), "borough")
+        self.unitCombo.addItem(self.tr("Wards"), "ward")
         for size in HEX_SIZES:
-            self.unitCombo.addItem(self.tr("Hexagons, {0:,} m").format(size), ("hex", size))
+            self.unitCombo.addItem(self.tr("Hexagons, {0:,} m").format(size), f"hex:{size}")
         self.unitCombo.setCurrentIndex(1)
         self.withinCombo = QComboBox(self)
         self.withinCombo.setObjectName("countsWithinCombo")
@@ -69,6 +69,8 @@ class CountsPanel(QWidget):
             for value in (field.categories or ()) if field is not None else ():
                 self.categoryCombo.addItem(value, value)
         self.categoryCombo.setEnabled(self.categoryCombo.count() > 1)
+        if info is not None and self.periodCombo.count() > 1 and _last_month_partial(info):
+            self.periodCombo.setCurrentIndex(1)  # start on the last whole month the data covers
         if info is not None and self.periodCombo.count() == 0:
             self.periodCombo.addItem(self.tr("No period available under your agreement"), None)
         for combo in (self.periodCombo, self.categoryCombo):
@@ -90,7 +92,7 @@ class CountsPanel(QWidget):
         self._update_within()
 
     def _update_within(self) -> None:
-        unit, _size = self.unitCombo.currentData() or ("ward", None)
+        unit, _size = self.unit()
         by_borough = unit == "borough"
         if by_borough:
             self.withinCombo.setCurrentIndex(0)
@@ -110,8 +112,16 @@ class CountsPanel(QWidget):
             self.periodCombo.setCurrentIndex(index)
         return index >= 0
 
-    def set_unit(self, unit: str, size: Optional[int] = None) -> None:
-        self.unitCombo.setCurrentIndex(self.unitCombo.findData((unit, size if unit == "hex" else None)))
+    def unit(self) -> tuple:
+        """(unit, hexagon size or None) chosen."""
+        unit, _sep, size = str(self.unitCombo.currentData() or "ward").partition(":")
+        return unit, int(size) if size else None
+
+    def set_unit(self, unit: str, size: Optional[int] = None) -> bool:
+        index = self.unitCombo.findData(f"hex:{size}" if unit == "hex" else unit)
+        if index >= 0:
+            self.unitCombo.setCurrentIndex(index)
+        return index >= 0
 
     def set_within(self, code: Optional[str]) -> None:
         self.withinCombo.setCurrentIndex(max(0, self.withinCombo.findData(code)))
@@ -125,7 +135,19 @@ class CountsPanel(QWidget):
         period = self.periodCombo.currentData()
         if not period:
             raise ValueError(self.tr("There is no period your agreement allows counts for."))
-        unit, size = self.unitCombo.currentData() or ("ward", None)
+        unit, size = self.unit()
         return CountsQuery(self.info.id, str(period), unit=unit, hex_size=size,
                            within=None if unit == "borough" else self.withinCombo.currentData(),
                            category=self.categoryCombo.currentData())
+
+
+def _last_month_partial(info: CollectionInfo) -> bool:
+    """The data's last month is not over (its last record is before the month's last day)."""
+    import calendar
+    from datetime import date
+
+    try:
+        end = date.fromisoformat(str(info.temporal_end)[:10])
+    except ValueError:
+        return False
+    return end.day < calendar.monthrange(end.year, end.month)[1]
