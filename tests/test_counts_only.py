@@ -230,3 +230,55 @@ def test_free_filters_are_refused_with_the_stores_explanation(signed_in_tfl):
 def signed_in_tfl(session, store):
     sign_in(session, store, "tfl")
     return session
+
+
+# ------------------------------------------------------------------ Processing: the same closed table
+
+
+@pytest.fixture()
+def tfl_provider(qgis_processing, signed_in_tfl):
+    from safestats.providers.processing import register_processing, unregister_processing
+    p = register_processing(signed_in_tfl)
+    yield p
+    unregister_processing(p)
+
+
+def _run(alg_id, params):
+    import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    return processing.run(alg_id, params, context=context, feedback=QgsProcessingFeedback())
+
+
+def test_processing_load_counts_follows_the_closed_table(tfl_provider, signed_in_tfl, store_http, audit_log):
+    from qgis.core import QgsProcessingException
+    from safestats.providers.models import available_periods
+    info = signed_in_tfl.client.collection("mps_crime")
+    period = available_periods(info)[2]
+    boroughs = store_http.get("tfl", "/collections/mps_crime/aggregates", {"period": period, "by": "borough"})
+    borough = boroughs["features"][0]["properties"]["code"]
+    out = _run("safestats:loadcounts", {"DATASET": "mps_crime", "PERIOD": period, "UNIT": "ward", "WITHIN": borough,
+                                        "OUTPUT": "memory:"})
+    layer = out["OUTPUT"]
+    direct = store_http.get("tfl", "/collections/mps_crime/aggregates",
+                            {"period": period, "by": "ward", "within": f"borough:{borough}"})
+    assert out["AREAS"] == len(direct["features"]) == layer.featureCount() > 0
+    published = {f["properties"]["code"]: f["properties"]["count"] for f in direct["features"]}
+    for f in layer.getFeatures():
+        value = None if f["count"] is None or (hasattr(f["count"], "isNull") and f["count"].isNull()) else f["count"]
+        assert value == published[f["code"]]
+    entry = audit_log.last("load_counts")
+    assert entry["period"] == period and entry["area_unit"] == "ward" and entry["dataset"] == "mps_crime"
+    assert entry["reason"] == "processing: Load counts (counts-only datasets)"
+    for bad in ({"PERIOD": "2025-03-01/2025-03-31"}, {"PERIOD": period, "WITHIN": "E05000001"},
+                {"PERIOD": period, "CATEGORY": "not a category"}):
+        with pytest.raises(QgsProcessingException) as exc:
+            _run("safestats:loadcounts", dict({"DATASET": "mps_crime", "UNIT": "ward", "OUTPUT": "memory:"}, **bad))
+        text = str(exc.value)
+        assert "fixed table" in text or "category" in text, text
+    # a free filter through "Load incidents" is refused with the same explanation
+    with pytest.raises(QgsProcessingException) as exc:
+        _run("safestats:loadincidents", {"DATASET": "mps_crime", "START": "2025-01-01", "END": "2025-01-31",
+                                         "OUTPUT": "memory:"})
+    assert "fixed table" in str(exc.value) and "period" in str(exc.value)

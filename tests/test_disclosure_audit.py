@@ -287,7 +287,10 @@ def test_ward_map_clusters_stacked_points_and_prints_no_small_ward(qgis_app, tmp
     paths = atlas.export_job(job)
     text = subprocess.run(["pdftotext", "-layout", paths[0], "-"], capture_output=True, text=True, check=True).stdout
     flat = " ".join(text.split())
-    assert "<5" not in flat and flat.count("not shown — fewer than 5") == len(hidden)
+    assert "<5" not in flat and flat.count("Incidents in this ward: not shown (see the note)") == len(hidden)
+    raw = " ".join(subprocess.run(["pdftotext", paths[0], "-"], capture_output=True, text=True,
+                                  check=True).stdout.split())
+    assert raw.count("Note: a ward with fewer than 5 incidents, or one withheld") == coverage.featureCount()
     true = {}
     for code, _c, _w in truth:
         true[code] = true.get(code, 0) + 1

@@ -79,7 +79,8 @@ def test_provider_lists_algorithms_with_help(provider):
     from qgis.core import QgsApplication
     reg = QgsApplication.processingRegistry()
     ids = {a.id() for a in reg.providerById("safestats").algorithms()}
-    assert ids == {"safestats:loadincidents", "safestats:countinpolygons", "safestats:compareperiods",
+    assert ids == {"safestats:loadincidents", "safestats:loadcounts", "safestats:countinpolygons",
+                   "safestats:compareperiods",
                    "safestats:hotspotskde", "safestats:hotspotshexagons"}
     for alg_id in ids:
         alg = reg.algorithmById(alg_id)

@@ -266,8 +266,14 @@ def count_wards(coverage: QgsVectorLayer, incidents: list[QgsVectorLayer], thres
 def suppressed_page_text(threshold: int) -> str:
     """What a suppressed ward's page says instead of its count (the same for every hidden ward: a
     page saying "fewer than 5" for some and "withheld" for others would narrow both down)."""
-    return tr("not shown — fewer than {0}, or withheld so that no count below {0} can be worked out; "
-              "no incidents are drawn").format(threshold)
+    return tr("not shown (see the note)")
+
+
+def suppression_note(threshold: int) -> str:
+    """The page's note on what is not shown and how points are drawn."""
+    return tr("Note: a ward with fewer than {0} incidents, or one withheld so that no count below {0} can be "
+              "worked out from other wards and their total, shows no count and no incidents. Incidents at "
+              "the same place are drawn as one circle with their number.").format(threshold)
 
 
 def cluster_points(layer: QgsVectorLayer, tolerance_mm: float = 2.0) -> None:
@@ -478,11 +484,9 @@ def set_variables(layout: QgsPrintLayout, job: PrintJob) -> None:
         "safestats_extracted": job.extracted,
         "safestats_extracted_caption": tr("Data extracted"),
         "safestats_count_caption": tr("Incidents in this ward"),
-        "safestats_attribution": "\n".join(attributions + [tr("Boundaries: {0}").format(job.boundary_name)]),
-        "safestats_conditions": tr(CONDITIONS) + " " + tr(
-            "Wards with fewer than {0} incidents, and further wards where needed so that no count below {0} "
-            "can be worked out from the others and their total, show no count and no incidents. Incidents "
-            "at the same place are drawn as one circle with their number.").format(job.threshold),
+        "safestats_attribution": "\n".join([suppression_note(job.threshold)] + attributions
+                                           + [tr("Boundaries: {0}").format(job.boundary_name)]),
+        "safestats_conditions": tr(CONDITIONS) + " " + tr("Counts below {0} are not shown.").format(job.threshold),
         "safestats_threshold": job.threshold,
     }
     for name, value in values.items():

@@ -142,7 +142,7 @@ class CountsPanel(QWidget):
 
 
 def _last_month_partial(info: CollectionInfo) -> bool:
-    """The data's last month is not over (its last record is before the month's last day)."""
+    """The data's last month is not over: it is this month, or its last record is before its last day."""
     import calendar
     from datetime import date
 
@@ -150,4 +150,6 @@ def _last_month_partial(info: CollectionInfo) -> bool:
         end = date.fromisoformat(str(info.temporal_end)[:10])
     except ValueError:
         return False
-    return end.day < calendar.monthrange(end.year, end.month)[1]
+    today = date.today()
+    return (end.year, end.month) >= (today.year, today.month) or \
+        end.day < calendar.monthrange(end.year, end.month)[1]

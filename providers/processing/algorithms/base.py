@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Optional
 
-from qgis.core import (QgsExpressionContextUtils, QgsMapLayer, QgsProcessingAlgorithm,
+from qgis.core import (Qgis, QgsExpressionContextUtils, QgsMapLayer, QgsProcessingAlgorithm,
                        QgsProcessingContext, QgsProcessingException, QgsProcessingFeedback,
                        QgsProcessingLayerPostProcessorInterface, QgsProcessingUtils)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
@@ -114,8 +114,9 @@ class SafeStatsAlgorithm(QgsProcessingAlgorithm):
         log_target = session.audit if session is not None and getattr(session, "audit", None) else None
         try:
             (log_target or gov_audit.AuditLog()).record(event, **{k: v for k, v in entry.items() if v is not None})
-        except Exception as exc:  # noqa: BLE001 - auditing must never break the algorithm
-            log(f"audit write failed: {exc}")
+        except (gov_audit.AuditError, OSError) as exc:  # the work is done: report it loudly, do not undo it
+            log(f"client audit write failed for {event} ({self.displayName()}): {type(exc).__name__}: {exc}",
+                Qgis.Critical)
             if feedback is not None:
                 feedback.reportError(self.tr("The client audit log could not be written: {0}").format(exc))
 
