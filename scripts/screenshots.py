@@ -437,12 +437,18 @@ def zoom_to_aggregates() -> None:
     iface.messageBar().clearWidgets()
     layer = [l for l in safestats_layers() if l.customProperty("safestats/kind") == "aggregates"][0]
     iface.setActiveLayer(layer)
-    root = QgsProject.instance().layerTreeRoot()
-    for other in safestats_layers():  # the signed-out records layer is a placeholder: fold it away
-        node = root.findLayer(other.id())
-        if node is not None:
-            node.setExpanded(other is layer)
-            node.setItemVisibilityChecked(other is layer)
+    # the signed-out records layer is only a placeholder now: leave the counts layer alone in the legend
+    QgsProject.instance().removeMapLayers([o.id() for o in safestats_layers() if o.id() != layer.id()])
+    node = QgsProject.instance().layerTreeRoot().findLayer(layer.id())
+    if node is not None:
+        node.setExpanded(True)
+    view = iface.layerTreeView()
+    view.setCurrentLayer(layer)
+    view.expand(view.currentIndex())  # its legend: the classes and "Suppressed (… after perturbation)"
+    from qgis.PyQt.QtWidgets import QDockWidget
+    layers_dock = iface.mainWindow().findChild(QDockWidget, "Layers")
+    if layers_dock is not None:  # wide enough to read the layer's name and legend
+        iface.mainWindow().resizeDocks([layers_dock], [430], Qt.Orientation.Horizontal)
     zoom_to(layer, 1.05)
 
 
