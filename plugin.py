@@ -62,6 +62,7 @@ class SafeStatsPlugin(QObject):
         from .ui.dock import SafeStatsDock
 
         self.session = self._given_session or SessionManager(parent=self)
+        self.session.auditFailed.connect(lambda error: messages.push(self.iface.messageBar(), error))
         self._optional("the cache clean-up", lambda: retention.purge_at_startup(self.session.cache))
         self.loader = LayerLoader(self.session, style_callback=self._style_new_layer, parent=self)
         self.export_guard = ExportGuard(self.session.audit, context=self._audit_context)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Optional
 
-from qgis.core import Qgis, QgsApplication, QgsFeedback, QgsProject, QgsTask, QgsVectorLayer
+from qgis.core import QgsApplication, QgsFeedback, QgsProject, QgsTask, QgsVectorLayer
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from ..governance import marking as gov_marking
@@ -177,8 +177,7 @@ class LoadTask(QgsTask):
         try:
             self.session.audit.record_access(event, context, self.query, **fields)
         except (AuditError, OSError) as exc:  # the load itself has happened: say so loudly, do not undo it
-            log(f"client audit write failed for {event} of {self.query.dataset_id}: {type(exc).__name__}: {exc}",
-                Qgis.Critical)
+            self.session.report_audit_failure(event, self.query.dataset_id, exc)
 
 
 class LayerLoader(QObject):

@@ -282,3 +282,34 @@ def test_processing_load_counts_follows_the_closed_table(tfl_provider, signed_in
         _run("safestats:loadincidents", {"DATASET": "mps_crime", "START": "2025-01-01", "END": "2025-01-31",
                                          "OUTPUT": "memory:"})
     assert "fixed table" in str(exc.value) and "period" in str(exc.value)
+
+
+def test_failed_record_load_audit_is_critical_and_shown(plugin, store, tmp_path):
+    """The same for a record load (the core's LoadTask): the layer is loaded, the failure is a critical
+    log entry and a message in QGIS's message bar (through ``SessionManager.auditFailed``)."""
+    from safestats.governance.audit import AuditLog
+    from safestats.providers.layers import safestats_layers
+    sign_in(plugin.session, store, "mopac")
+    wait_until(lambda: bool(plugin.dock.datasets), 60, "dataset list did not arrive")
+    dock = plugin.dock
+    assert dock.select_dataset("btp_crime")
+    dock.set_categories("crime_type", ["Robbery"])
+    (tmp_path / "broken").mkdir()
+    plugin.session.audit = AuditLog(tmp_path / "broken")  # a folder: the entry cannot be appended
+    logged: list = []
+
+    def on_message(message: str, tag: str, level: Any) -> None:
+        logged.append((level, message))
+
+    QgsApplication.messageLog().messageReceived.connect(on_message)
+    try:
+        wait_until(lambda: dock.counter.last_count is not None and not dock.counter.is_busy(), 60, "no count")
+        dock.request_load()
+        wait_until(lambda: bool(safestats_layers()) and not plugin._loads_running(), 120, "no layer loaded")
+        wait_until(lambda: any(m[2] == Qgis.Critical for m in plugin.iface_double.messages), 10, "no message")
+    finally:
+        QgsApplication.messageLog().messageReceived.disconnect(on_message)
+    assert safestats_layers()[0].featureCount() > 0  # the data was loaded all the same
+    assert [m for level, m in logged if level == Qgis.Critical and "client audit write failed: load of btp_crime" in m]
+    shown = [m for m in plugin.iface_double.messages if m[2] == Qgis.Critical]
+    assert shown[0][0] == "Audit log not written" and "could not be written" in shown[0][1]

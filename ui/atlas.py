@@ -37,6 +37,7 @@ from qgis.PyQt.QtGui import QColor, QFont
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..governance import disclosure
+from ..governance.audit import AuditError
 from ..governance import marking as gov_marking
 from ..providers.processing import counting, spatial
 from . import compat
@@ -609,8 +610,8 @@ def _audit(job: PrintJob, paths: list[str], table: counting.CountTable) -> None:
                              f"ward maps: {len(job.boundary_features)} pages of {job.boundary_name}, {job.paper}; "
                              f"{p} ward counts below {job.threshold} and {s} more suppressed"),
                          **{k: v for k, v in job.audit_fields.items() if v})
-    except Exception as exc:  # noqa: BLE001 - auditing must not lose the printed maps
-        log(f"audit write failed: {exc}", Qgis.Warning)
+    except (AuditError, OSError) as exc:  # the maps are printed: report loudly, do not lose them
+        log(f"client audit write failed for the printed ward maps: {type(exc).__name__}: {exc}", Qgis.Critical)
 
 
 # ================================================================== task

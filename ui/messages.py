@@ -106,6 +106,14 @@ def show_error(bar, error: BaseException, context: str = "") -> UserMessage:
     return message
 
 
+def push(bar, error: BaseException) -> UserMessage:
+    """Show an error that was already logged where it happened (e.g. ``SessionManager.auditFailed``)."""
+    message = message_for(error)
+    if bar is not None:
+        bar.pushMessage(message.title, message.text, message.level, message.duration)
+    return message
+
+
 def show_info(bar, title: str, text: str, level: int = Qgis.Info, duration: int = 5) -> None:
     QgsMessageLog.logMessage(f"{title}: {text}", LOG_TAG, Qgis.Info)
     if bar is not None:

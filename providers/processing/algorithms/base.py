@@ -115,8 +115,11 @@ class SafeStatsAlgorithm(QgsProcessingAlgorithm):
         try:
             (log_target or gov_audit.AuditLog()).record(event, **{k: v for k, v in entry.items() if v is not None})
         except (gov_audit.AuditError, OSError) as exc:  # the work is done: report it loudly, do not undo it
-            log(f"client audit write failed for {event} ({self.displayName()}): {type(exc).__name__}: {exc}",
-                Qgis.Critical)
+            if session is not None and hasattr(session, "report_audit_failure"):
+                session.report_audit_failure(event, str(entry.get("dataset") or ""), exc)
+            else:
+                log(f"client audit write failed for {event} ({self.displayName()}): {type(exc).__name__}: {exc}",
+                    Qgis.Critical)
             if feedback is not None:
                 feedback.reportError(self.tr("The client audit log could not be written: {0}").format(exc))
 
