@@ -313,3 +313,17 @@ def test_failed_record_load_audit_is_critical_and_shown(plugin, store, tmp_path)
     assert [m for level, m in logged if level == Qgis.Critical and "client audit write failed: load of btp_crime" in m]
     shown = [m for m in plugin.iface_double.messages if m[2] == Qgis.Critical]
     assert shown[0][0] == "Audit log not written" and "could not be written" in shown[0][1]
+
+
+def test_within_offers_only_the_agreements_boroughs(qgis_app):
+    """An agreement area drawn as "borough B + 1 km" holds B, not the neighbours it overlaps a little."""
+    from safestats.providers.area import agreement_boroughs
+    from safestats.providers.models import Boundary
+
+    def square(x, y, size=4000):
+        return f"POLYGON(({x} {y},{x + size} {y},{x + size} {y + size},{x} {y + size},{x} {y}))"
+
+    boroughs = [Boundary(f"E0900000{i}", f"B{i}", "borough", wkt=square(500000 + 4000 * i, 180000)) for i in range(4)]
+    area = "POLYGON((503000 179000,513000 179000,513000 185000,503000 185000,503000 179000))"  # B1 + B2 + 1 km
+    assert [b.code for b in agreement_boroughs(boroughs, area)] == ["E09000001", "E09000002"]
+    assert agreement_boroughs(boroughs, None) == boroughs
