@@ -62,6 +62,7 @@ class SafeStatsPlugin(QObject):
         from .ui.dock import SafeStatsDock
 
         self.session = self._given_session or SessionManager(parent=self)
+        self.session.auditFailed.connect(lambda error: messages.push(self.iface.messageBar(), error))
         self._optional("the cache clean-up", lambda: retention.purge_at_startup(self.session.cache))
         self.loader = LayerLoader(self.session, style_callback=self._style_new_layer, parent=self)
         self.export_guard = ExportGuard(self.session.audit, context=self._audit_context)
@@ -287,7 +288,8 @@ class SafeStatsPlugin(QObject):
             from .ui.aggregates import load_aggregates
 
             self.dock.set_loading(True, self.tr("Loading counts"))
-            self._counts_tasks.add(load_aggregates(self.session, query, info, self._on_aggregates_done))
+            self._counts_tasks.add(load_aggregates(self.session, query, info, self._on_aggregates_done,
+                                                   bar=self.iface.messageBar()))
             return
         if info is not None and preset_id:
             self._preset_for[info.id] = preset_id
@@ -304,7 +306,8 @@ class SafeStatsPlugin(QObject):
         if layer.customProperty("safestats/kind") == "aggregates":
             from .ui.aggregates import refresh_aggregates
 
-            self._counts_tasks.add(refresh_aggregates(self.session, layer, self._on_aggregates_done))
+            self._counts_tasks.add(refresh_aggregates(self.session, layer, self._on_aggregates_done,
+                                                      bar=self.iface.messageBar()))
             return
         try:
             task = self.loader.refresh(layer)

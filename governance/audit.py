@@ -16,12 +16,15 @@ from typing import Any, Iterator, Optional
 
 EVENTS = frozenset({
     "sign_in", "sign_in_failed", "sign_out", "load", "load_failed", "load_cancelled", "refresh",
-    "refetch", "export", "purge", "count",
+    "refetch", "export", "purge", "count", "load_counts", "refresh_counts",
 })
 ALLOWED_KEYS = frozenset({
     "event", "time", "user", "organisation", "store", "dataset", "filter", "filter_text", "purpose",
     "rows", "bytes", "layer", "destination", "reason", "files", "conditions_version", "error",
+    "areas", "area_unit", "period",
 })
+#: the fields of every data-access entry, from the session (who, where from, why)
+CONTEXT_KEYS = ("store", "user", "organisation", "purpose")
 _SECRET_KEY = re.compile(r"token|password|secret|authorization|totp", re.IGNORECASE)
 _JWT_LIKE = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
 
@@ -60,6 +63,15 @@ class AuditLog:
             with open(self.path, "a", encoding="utf-8") as fh:
                 fh.write(line + "\n")
         return entry
+
+    def record_access(self, event: str, context: dict[str, Any], query: Any, **fields: Any) -> dict[str, Any]:
+        """The one way a data access (a load, a refresh, counts) is recorded: who/where/why from
+        ``context`` (``CONTEXT_KEYS``), what from ``query`` (its dataset, parameters and plain-English
+        description), plus ``fields``. Raises AuditError or OSError when it cannot be written."""
+        entry: dict[str, Any] = {k: context.get(k) for k in CONTEXT_KEYS}
+        entry.update(dataset=query.dataset_id, filter=query.to_params(), filter_text=query.describe())
+        entry.update(fields)
+        return self.record(event, **entry)
 
     def entries(self) -> Iterator[dict[str, Any]]:
         if not self.path.exists():

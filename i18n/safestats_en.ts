@@ -4,11 +4,6 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../providers/processing/algorithms/base.py" line="30"/>
-        <source>&lt;p&gt;&lt;b&gt;Small-number suppression.&lt;/b&gt; Counts from 1 to one less than the threshold (default {0}) are not shown: the count is empty (NULL, never 0) and its label reads “&amp;lt;{0}”. So that a hidden value cannot be worked out by subtracting shown values from a total, further cells are hidden too (secondary suppression, labelled “*”). Rates are withheld with their counts.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../providers/processing/algorithms/common.py" line="21"/>
         <source>Suppress counts below (small-number threshold; at least {0})</source>
         <translation type="unfinished"></translation>
@@ -64,22 +59,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="142"/>
+        <location filename="../ui/atlas.py" line="144"/>
         <source>start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="143"/>
+        <location filename="../ui/atlas.py" line="145"/>
         <source>now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="163"/>
+        <location filename="../ui/atlas.py" line="165"/>
         <source>The boundary layer has no field “{0}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="169"/>
+        <location filename="../ui/atlas.py" line="171"/>
         <source>The boundary layer has no areas to print.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -89,97 +84,87 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="234"/>
+        <location filename="../ui/atlas.py" line="236"/>
         <source>The incident layer “{0}” could not be opened for printing.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="258"/>
-        <source>(not mapped)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/atlas.py" line="270"/>
+        <location filename="../ui/atlas.py" line="300"/>
         <source>This ward</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="271"/>
+        <location filename="../ui/atlas.py" line="301"/>
         <source>Neighbouring wards</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="299"/>
+        <location filename="../ui/atlas.py" line="329"/>
         <source>In this ward</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="415"/>
+        <location filename="../ui/atlas.py" line="445"/>
         <source>The ward map template {0} cannot be read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="418"/>
+        <location filename="../ui/atlas.py" line="448"/>
         <source>The ward map template lacks items: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="452"/>
+        <location filename="../ui/atlas.py" line="482"/>
         <source>all dates loaded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="453"/>
+        <location filename="../ui/atlas.py" line="483"/>
         <source>Period</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="455"/>
+        <location filename="../ui/atlas.py" line="485"/>
         <source>Data extracted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="456"/>
+        <location filename="../ui/atlas.py" line="486"/>
         <source>Incidents in this ward</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="457"/>
+        <location filename="../ui/atlas.py" line="487"/>
         <source>Boundaries: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="458"/>
-        <source>Counts below {0} are shown as “&lt;{0}”; “*” hides a further count so that none can be worked out from a total.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/atlas.py" line="509"/>
+        <location filename="../ui/atlas.py" line="539"/>
         <source>Legend</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="622"/>
+        <location filename="../ui/atlas.py" line="652"/>
         <source>Printing was cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="564"/>
+        <location filename="../ui/atlas.py" line="594"/>
         <source>The ward maps could not be written: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="596"/>
+        <location filename="../ui/atlas.py" line="626"/>
         <source>SafeStats: printing ward maps</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="80"/>
+        <location filename="../ui/messages.py" line="81"/>
         <source>SafeStats error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="80"/>
+        <location filename="../ui/messages.py" line="81"/>
         <source>Something unexpected went wrong in the SafeStats plugin. Details are in the SafeStats tab of the Log Messages panel; please report them to the SafeStats team.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -314,73 +299,113 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="945"/>
+        <location filename="../ui/dock.py" line="980"/>
         <source>Agency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="946"/>
+        <location filename="../ui/dock.py" line="981"/>
         <source>Coverage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="947"/>
+        <location filename="../ui/dock.py" line="982"/>
         <source>Last refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="949"/>
+        <location filename="../ui/dock.py" line="984"/>
         <source>Records</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="951"/>
+        <location filename="../ui/dock.py" line="986"/>
         <source>&lt;b&gt;Counts only&lt;/b&gt; — no individual records</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="951"/>
+        <location filename="../ui/dock.py" line="986"/>
         <source>Individual records</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="953"/>
+        <location filename="../ui/dock.py" line="988"/>
         <source>Area: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="953"/>
+        <location filename="../ui/dock.py" line="988"/>
         <source>Area: restricted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="953"/>
+        <location filename="../ui/dock.py" line="988"/>
         <source>Area: London-wide</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="955"/>
+        <location filename="../ui/dock.py" line="990"/>
         <source>History from {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="955"/>
+        <location filename="../ui/dock.py" line="990"/>
         <source>Full history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="959"/>
+        <location filename="../ui/dock.py" line="994"/>
         <source>Some fields withheld (you get: {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="961"/>
+        <location filename="../ui/dock.py" line="996"/>
         <source>All fields</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="965"/>
+        <location filename="../ui/dock.py" line="1000"/>
         <source>Your agreement:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/base.py" line="30"/>
+        <source>&lt;p&gt;&lt;b&gt;Small-number suppression.&lt;/b&gt; Counts from 1 to one less than the threshold (default {0}) are not shown: the count is empty (NULL, never 0). So that no hidden count can be worked out, or narrowed to fewer than {0} possible values, from the shown counts and totals, each one is hidden with three more cells that form a rectangle with it (same area, same category or month, and a total where needed). Every hidden cell reads “*” and its &lt;i&gt;suppressed&lt;/i&gt; field “suppressed”, whatever the reason it is hidden. A zero is shown as 0 unless it is hidden to protect another cell, so “*” never says that a count is above 0. Rates are withheld with their counts.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/aggregates.py" line="49"/>
+        <source>Counts are published with cell-key perturbation: each value is moved by a small random amount (the same every time), counts below {0} are suppressed and the rest are rounded to the nearest {1}. Totals need not add up to the sum of their parts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/aggregates.py" line="72"/>
+        <source>{0} — {1} by {2} (perturbed, rounded)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/aggregates.py" line="74"/>
+        <source>{0} — counts by {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/aggregates.py" line="88"/>
+        <source>Suppressed (fewer than {0} after perturbation)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="269"/>
+        <source>not shown (see the note)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="274"/>
+        <source>Note: a ward with fewer than {0} incidents, or one withheld so that no count below {0} can be worked out from other wards and their total, shows no count and no incidents. Incidents at the same place are drawn as one circle with their number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/atlas.py" line="489"/>
+        <source>Counts below {0} are not shown.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -459,11 +484,6 @@
 </context>
 <context>
     <name>CountInPolygons</name>
-    <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="37"/>
-        <source>&lt;p&gt;Counts incidents (points) in each polygon of any area layer — wards, LSOAs, estates, patrol areas — in any CRS. A point on a shared boundary counts in every area it touches.&lt;/p&gt;&lt;p&gt;Optionally split the counts by category (e.g. crime type) and/or by calendar month (London time). The output has one feature per area, or, when split, one per area and category/month plus an “All” feature with the area's total. Fields: &lt;i&gt;category&lt;/i&gt;, &lt;i&gt;month&lt;/i&gt;, &lt;i&gt;incidents&lt;/i&gt; (the count), &lt;i&gt;incidents_label&lt;/i&gt; (what to print), &lt;i&gt;suppressed&lt;/i&gt; (“primary”, “secondary” or empty).&lt;/p&gt;&lt;p&gt;With a &lt;b&gt;population field&lt;/b&gt; of the area layer, &lt;i&gt;rate_per_1000&lt;/i&gt; is incidents per 1,000 people.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <location filename="../providers/processing/algorithms/count_in_polygons.py" line="51"/>
         <source>Split by category</source>
@@ -547,6 +567,79 @@
     <message>
         <location filename="../providers/processing/algorithms/count_in_polygons.py" line="151"/>
         <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="37"/>
+        <source>&lt;p&gt;Counts incidents (points) in each polygon of any area layer — wards, LSOAs, estates, patrol areas — in any CRS. A point on a shared boundary counts in every area it touches.&lt;/p&gt;&lt;p&gt;Optionally split the counts by category (e.g. crime type) and/or by calendar month (London time). The output has one feature per area, or, when split, one per area and category/month plus an “All” feature with the area's total. Fields: &lt;i&gt;category&lt;/i&gt;, &lt;i&gt;month&lt;/i&gt;, &lt;i&gt;incidents&lt;/i&gt; (the count), &lt;i&gt;incidents_label&lt;/i&gt; (what to print), &lt;i&gt;suppressed&lt;/i&gt; (“suppressed” or empty).&lt;/p&gt;&lt;p&gt;With a &lt;b&gt;population field&lt;/b&gt; of the area layer, &lt;i&gt;rate_per_1000&lt;/i&gt; is incidents per 1,000 people.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CountsPanel</name>
+    <message>
+        <location filename="../ui/counts_panel.py" line="35"/>
+        <source>Boroughs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/counts_panel.py" line="36"/>
+        <source>Wards</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/counts_panel.py" line="38"/>
+        <source>Hexagons, {0:,} m</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/counts_panel.py" line="48"/>
+        <source>Period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/counts_panel.py" line="49"/>
+        <source>Counts by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/counts_panel.py" line="50"/>
+        <source>Within</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/counts_panel.py" line="51"/>
+        <source>Category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/counts_panel.py" line="67"/>
+        <source>All categories</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/counts_panel.py" line="75"/>
+        <source>No period available under your agreement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/counts_panel.py" line="86"/>
+        <source>Your whole agreement area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/counts_panel.py" line="100"/>
+        <source>Boroughs are counted whole: “within” applies to wards and hexagons.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/counts_panel.py" line="134"/>
+        <source>Choose a dataset.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/counts_panel.py" line="137"/>
+        <source>There is no period your agreement allows counts for.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -676,6 +769,64 @@
     <message>
         <location filename="../ui/layer_menu.py" line="56"/>
         <source>SafeStats</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LoadCounts</name>
+    <message>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="56"/>
+        <source>&lt;p&gt;Loads counts per area of a dataset your organisation&apos;s agreement gives as &lt;b&gt;counts only&lt;/b&gt;, as a polygon layer (fields &lt;i&gt;code&lt;/i&gt;, &lt;i&gt;name&lt;/i&gt;, &lt;i&gt;count&lt;/i&gt;, &lt;i&gt;suppressed&lt;/i&gt;).&lt;/p&gt;&lt;p&gt;{0}&lt;/p&gt;&lt;p&gt;The values are published with cell-key perturbation: each is moved by a small random amount (the same every time), counts below 5 are suppressed and the rest rounded to 5. Totals need not add up. Each run is recorded in your client audit log.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="65"/>
+        <source>Dataset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="68"/>
+        <source>Period (YYYY-MM or FYyyyy; empty = the latest month)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="70"/>
+        <source>Counts by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="72"/>
+        <source>Only within this borough (E09 code; empty = your whole agreement area)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="75"/>
+        <source>One category (empty = all)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="77"/>
+        <source>Counts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="79"/>
+        <source>Number of areas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="101"/>
+        <source>Your organisation's agreement gives individual records of {0}: use “Load incidents” and count them with “Count incidents in polygons”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="106"/>
+        <source>“{0}” is not a period you may ask for. {1} Available: {2}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="110"/>
+        <source>Loading {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -848,7 +999,7 @@
 <context>
     <name>SafeStats</name>
     <message>
-        <location filename="../providers/processing/provider.py" line="27"/>
+        <location filename="../providers/processing/provider.py" line="28"/>
         <source>SafeStats community safety data</source>
         <translation type="unfinished"></translation>
     </message>
@@ -858,7 +1009,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/base.py" line="43"/>
+        <location filename="../providers/processing/algorithms/base.py" line="46"/>
         <source>Analysis</source>
         <translation type="unfinished"></translation>
     </message>
@@ -923,15 +1074,25 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="46"/>
+        <location filename="../ui/atlas.py" line="48"/>
         <source>For crime prevention and reduction only; not for enforcement.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="30"/>
+        <source>Counts-only data is a fixed table: one period (a calendar month YYYY-MM or a financial year FYyyyy, e.g. FY2025 = April 2025 to March 2026), boroughs, wards or hexagons of 500, 1000 or 2000 m (optionally within one borough, given as its E09 code) and at most one category.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="39"/>
+        <source>Load counts (counts-only datasets)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>SafeStatsAlgorithm</name>
     <message>
-        <location filename="../providers/processing/algorithms/base.py" line="117"/>
+        <location filename="../providers/processing/algorithms/base.py" line="121"/>
         <source>The client audit log could not be written: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -939,27 +1100,27 @@
 <context>
     <name>SafeStatsDock</name>
     <message>
-        <location filename="../ui/dock.py" line="105"/>
+        <location filename="../ui/dock.py" line="107"/>
         <source>All available dates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="108"/>
+        <location filename="../ui/dock.py" line="110"/>
         <source>Custom range</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="111"/>
+        <location filename="../ui/dock.py" line="113"/>
         <source>Boroughs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="112"/>
+        <location filename="../ui/dock.py" line="114"/>
         <source>Wards</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="196"/>
+        <location filename="../ui/dock.py" line="203"/>
         <source>&lt;b&gt;{0}&lt;/b&gt; · {1}&lt;br/&gt;&lt;span style='color:#555'&gt;Purpose: {2}&lt;/span&gt;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -969,37 +1130,37 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="212"/>
+        <location filename="../ui/dock.py" line="219"/>
         <source>Loading the datasets your organisation may see…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="212"/>
+        <location filename="../ui/dock.py" line="219"/>
         <source>Sign in to see the datasets your organisation may see.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="226"/>
+        <location filename="../ui/dock.py" line="233"/>
         <source>SafeStats: listing datasets</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="246"/>
+        <location filename="../ui/dock.py" line="253"/>
         <source>{0}  (counts only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="254"/>
+        <location filename="../ui/dock.py" line="261"/>
         <source>Your organisation&apos;s agreement does not include any dataset.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="346"/>
+        <location filename="../ui/dock.py" line="373"/>
         <source>Data covers {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="348"/>
+        <location filename="../ui/dock.py" line="375"/>
         <source>Your agreement allows records from {0}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1009,32 +1170,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="448"/>
+        <location filename="../ui/dock.py" line="475"/>
         <source>{0} of {1} ticked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="452"/>
+        <location filename="../ui/dock.py" line="479"/>
         <source> (+ {0} other field filter)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="503"/>
+        <location filename="../ui/dock.py" line="530"/>
         <source>SafeStats: reading boroughs and wards</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="558"/>
+        <location filename="../ui/dock.py" line="586"/>
         <source> and {0} more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="583"/>
+        <location filename="../ui/dock.py" line="611"/>
         <source>{0} selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="602"/>
+        <location filename="../ui/dock.py" line="630"/>
         <source>Click to add corners; right-click or double-click to finish, Esc to cancel.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1044,97 +1205,97 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="633"/>
+        <location filename="../ui/dock.py" line="661"/>
         <source>Polygon of {0:.2f} km²</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="666"/>
+        <location filename="../ui/dock.py" line="694"/>
         <source>The map has no extent yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="667"/>
+        <location filename="../ui/dock.py" line="695"/>
         <source>Map extent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="673"/>
+        <location filename="../ui/dock.py" line="701"/>
         <source>Tick at least one borough or ward.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="678"/>
+        <location filename="../ui/dock.py" line="706"/>
         <source>Select one or more features of a polygon layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="679"/>
+        <location filename="../ui/dock.py" line="707"/>
         <source>{0} selected in {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="683"/>
+        <location filename="../ui/dock.py" line="711"/>
         <source>Draw a polygon on the map first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="684"/>
+        <location filename="../ui/dock.py" line="712"/>
         <source>Drawn area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="704"/>
+        <location filename="../ui/dock.py" line="732"/>
         <source>Choose a dataset.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="707"/>
+        <location filename="../ui/dock.py" line="737"/>
         <source>Tick at least one day of the week.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="710"/>
+        <location filename="../ui/dock.py" line="740"/>
         <source>The start date is after the end date.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="732"/>
+        <location filename="../ui/dock.py" line="762"/>
         <source>Updating the count…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="741"/>
+        <location filename="../ui/dock.py" line="771"/>
         <source>Counting matching records…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="759"/>
+        <location filename="../ui/dock.py" line="792"/>
         <source>&lt;b&gt;{0:,}&lt;/b&gt; matching records</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="763"/>
+        <location filename="../ui/dock.py" line="798"/>
         <source>That is a very large load; consider narrowing the filter.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="823"/>
+        <location filename="../ui/dock.py" line="858"/>
         <source>Nothing to load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="823"/>
+        <location filename="../ui/dock.py" line="858"/>
         <source>No records match this filter.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="829"/>
+        <location filename="../ui/dock.py" line="864"/>
         <source>Large load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="829"/>
+        <location filename="../ui/dock.py" line="864"/>
         <source>This filter matches {0:,} records (more than {1:,}). Loading that many takes a while and uses a lot of memory. Load anyway?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1144,27 +1305,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="860"/>
+        <location filename="../ui/dock.py" line="895"/>
         <source>That style does not suit this layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="869"/>
+        <location filename="../ui/dock.py" line="904"/>
         <source>Save style as preset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="869"/>
+        <location filename="../ui/dock.py" line="904"/>
         <source>Name of your preset:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="879"/>
+        <location filename="../ui/dock.py" line="914"/>
         <source>Style saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="879"/>
+        <location filename="../ui/dock.py" line="914"/>
         <source>Saved as your preset “{0}” ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1429,28 +1590,38 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="690"/>
+        <location filename="../ui/dock.py" line="718"/>
         <source>Your organisation&apos;s agreement gives counts only for this dataset: choose boroughs or wards.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="753"/>
+        <location filename="../ui/dock.py" line="783"/>
         <source>Fewer than &lt;b&gt;{0}&lt;/b&gt; matching records: too few to publish (counts only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="756"/>
+        <location filename="../ui/dock.py" line="789"/>
         <source>About &lt;b&gt;{0:,}&lt;/b&gt; matching records (rounded to the nearest {1}; counts only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="761"/>
+        <location filename="../ui/dock.py" line="796"/>
         <source>Counted in whole months: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="812"/>
+        <location filename="../ui/dock.py" line="847"/>
         <source>Counting matching records before loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="786"/>
+        <source>About &lt;b&gt;{0:,}&lt;/b&gt; incidents (counts only: perturbed and rounded to the nearest {1}; totals need not add up)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="794"/>
+        <source>Period: {0}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1512,48 +1683,53 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="145"/>
-        <source>Your organisation&apos;s agreement allows only counts (aggregates) for this dataset, not individual records. Use the aggregate tools instead.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../providers/errors.py" line="153"/>
+        <location filename="../providers/errors.py" line="155"/>
         <source>The store did not accept this filter. Check the dates, categories and area.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="160"/>
+        <location filename="../providers/errors.py" line="162"/>
         <source>The SafeStats store had a problem answering. Try again in a few minutes; if it keeps happening, tell the GLA SafeStats team.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="171"/>
+        <location filename="../providers/errors.py" line="173"/>
         <source>The SafeStats store cannot be reached. Check the store address, that you are connected to the network (or VPN), and try again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="179"/>
+        <location filename="../providers/errors.py" line="181"/>
         <source>A secure (TLS) connection to the SafeStats store could not be made: its certificate is not trusted. If your organisation inspects HTTPS traffic, ask IT to add its root certificate in QGIS (Settings &gt; Options &gt; Authentication &gt; Certificate Manager); otherwise check the store address.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="189"/>
+        <location filename="../providers/errors.py" line="191"/>
         <source>The network proxy refused or failed the connection to the SafeStats store. Check the proxy settings in QGIS (Settings &gt; Options &gt; Network), including the proxy user name and password, or ask your IT team.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="198"/>
+        <location filename="../providers/errors.py" line="200"/>
         <source>The download from the SafeStats store stopped before it was complete, so nothing was loaded. Try again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="206"/>
+        <location filename="../providers/errors.py" line="208"/>
         <source>Loading was cancelled. Nothing was added to the map.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="213"/>
+        <location filename="../providers/errors.py" line="215"/>
         <source>The SafeStats store sent an answer the plugin does not understand. Check the store address, or update the plugin.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/errors.py" line="145"/>
+        <source>Your organisation&apos;s agreement allows only counts for this dataset, not individual records. Counts come from a fixed table: in the SafeStats panel choose a period (a calendar month or a financial year), areas (boroughs, wards or hexagons of 500, 1000 or 2000 m, optionally within one borough) and at most one category. Free dates, days, hours and drawn areas are not available.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/errors.py" line="225"/>
+        <source>The SafeStats client audit log could not be written, so this data access is not recorded on this computer. Tell your SafeStats administrator; details are in the SafeStats log tab.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1660,18 +1836,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="64"/>
+        <location filename="../ui/messages.py" line="65"/>
         <source>Check the filter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="65"/>
+        <location filename="../ui/messages.py" line="66"/>
         <source>File problem</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="65"/>
+        <location filename="../ui/messages.py" line="66"/>
         <source>SafeStats could not read or write a file: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="38"/>
+        <source>Audit log not written</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1693,7 +1874,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="383"/>
+        <location filename="../plugin.py" line="385"/>
         <source>SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1713,22 +1894,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="286"/>
+        <location filename="../plugin.py" line="287"/>
         <source>Loading</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="301"/>
+        <location filename="../plugin.py" line="303"/>
         <source>Refreshing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="357"/>
+        <location filename="../plugin.py" line="359"/>
         <source>Loaded {0:,} records into “{1}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="383"/>
+        <location filename="../plugin.py" line="385"/>
         <source>Loaded counts for {0:,} areas into “{1}”.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -15,7 +15,7 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, Qgs
                        QgsRectangle, QgsVectorLayer, QgsWkbTypes)
 
 from .errors import InvalidFilter
-from .models import BBoxArea, PolygonArea
+from .models import BBoxArea, Boundary, PolygonArea
 
 EPSG_27700 = QgsCoordinateReferenceSystem("EPSG:27700")
 MAX_WKT_CHARS = 6000
@@ -77,3 +77,23 @@ def selected_features_area(layer: QgsVectorLayer, project: Optional[QgsProject] 
     if label is None:
         label = f"{len(feats)} selected feature{'s' if len(feats) != 1 else ''} of {layer.name()}"
     return polygon_area((f.geometry() for f in feats), layer.crs(), label, project, max_chars)
+
+
+def agreement_boroughs(boroughs: Iterable[Boundary], area_wkt: Optional[str], share: float = 0.5) -> list[Boundary]:
+    """The boroughs an agreement's area (WKT, EPSG:27700) holds: at least ``share`` of each borough's
+    own area lies inside it (an area drawn as "Camden + 1 km" holds Camden, not its neighbours).
+    Without an area restriction, every borough."""
+    boroughs = list(boroughs)
+    if not area_wkt:
+        return boroughs
+    area = QgsGeometry.fromWkt(area_wkt)
+    if area.isNull() or area.isEmpty():
+        return boroughs
+    out = []
+    for b in boroughs:
+        geom = QgsGeometry.fromWkt(b.wkt) if b.wkt else None
+        if geom is None or geom.isNull() or geom.area() <= 0:
+            continue
+        if geom.intersection(area).area() >= share * geom.area():
+            out.append(b)
+    return out

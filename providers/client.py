@@ -8,6 +8,7 @@ from a worker thread while the UI counts on the main thread.
 """
 from __future__ import annotations
 
+import json
 import threading
 import time
 from pathlib import Path
@@ -184,15 +185,19 @@ class StoreClient:
             raise ValueError(f"kind must be one of {BOUNDARY_COLLECTIONS}")
         out: list[Boundary] = []
         offset = 0
+        params: dict[str, Any] = {"limit": 1000}
+        if kind == "boroughs":  # outlines in metres, to tell which boroughs an agreement's area holds
+            params["crs"] = CRS_27700
         while True:
-            page = self.get_json(f"/collections/{kind}/items", {"limit": 1000, "offset": offset})
+            page = self.get_json(f"/collections/{kind}/items", dict(params, offset=offset))
             feats = page.get("features", [])
             for f in feats:
                 p = f.get("properties") or {}
                 code = p.get("code") or p.get("gss_code") or p.get(kind[:-1] + "_code") or str(f.get("id"))
                 name = p.get("name") or p.get(kind[:-1] + "_name") or code
                 parent = (p.get("parent_code") or p.get("borough_code")) if kind == "wards" else None
-                out.append(Boundary(code=str(code), name=str(name), kind=kind[:-1], parent_code=parent))
+                wkt = _geojson_wkt(f.get("geometry")) if kind == "boroughs" else None
+                out.append(Boundary(code=str(code), name=str(name), kind=kind[:-1], parent_code=parent, wkt=wkt))
             offset += len(feats)
             if not feats or not any(link.get("rel") == "next" for link in page.get("links", [])):
                 break
@@ -230,3 +235,12 @@ class StoreClient:
         rows_header = response.headers.get("x-safestats-count")
         rows = int(rows_header) if rows_header and rows_header.isdigit() else None
         return DownloadResult(path=str(target), bytes=target.stat().st_size, rows=rows)
+
+
+def _geojson_wkt(geometry: Any) -> Optional[str]:
+    if not isinstance(geometry, dict):
+        return None
+    from osgeo import ogr
+
+    geom = ogr.CreateGeometryFromJson(json.dumps(geometry))
+    return geom.ExportToWkt() if geom is not None else None

@@ -144,8 +144,10 @@ class AggregateOnly(SafeStatsError):
     code = "aggregate_only"
     default_message = QT_TRANSLATE_NOOP(
         "SafeStatsErrors",
-        "Your organisation's agreement allows only counts (aggregates) for this "
-                       "dataset, not individual records. Use the aggregate tools instead.")
+        "Your organisation's agreement allows only counts for this dataset, not individual records. "
+        "Counts come from a fixed table: in the SafeStats panel choose a period (a calendar month or a "
+        "financial year), areas (boroughs, wards or hexagons of 500, 1000 or 2000 m, optionally within "
+        "one borough) and at most one category. Free dates, days, hours and drawn areas are not available.")
 
 
 class InvalidFilter(SafeStatsError):
@@ -214,6 +216,16 @@ class InvalidResponse(SafeStatsError):
         "SafeStatsErrors",
         "The SafeStats store sent an answer the plugin does not understand. Check the "
                        "store address, or update the plugin.")
+
+
+class AuditWriteFailed(SafeStatsError):
+    """The client audit log could not record a data access (the access itself has happened)."""
+
+    code = "audit_failed"
+    default_message = QT_TRANSLATE_NOOP(
+        "SafeStatsErrors",
+        "The SafeStats client audit log could not be written, so this data access is not recorded on "
+        "this computer. Tell your SafeStats administrator; details are in the SafeStats log tab.")
 
 
 # ------------------------------------------------------------------ mapping

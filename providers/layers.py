@@ -32,7 +32,7 @@ from qgis.PyQt.QtXml import QDomDocument
 from ..governance import marking as gov_marking
 from . import errors
 from .http import log
-from .models import CollectionInfo, Query
+from .models import AnyQuery, CollectionInfo, Query, query_from_json
 
 GROUP_NAME = "SafeStats"
 PREFIX = "safestats/"
@@ -64,12 +64,12 @@ def safestats_layers(project: Optional[QgsProject] = None) -> list[QgsVectorLaye
             if isinstance(lyr, QgsVectorLayer) and is_safestats_layer(lyr)]
 
 
-def query_of(layer: QgsMapLayer) -> Query:
+def query_of(layer: QgsMapLayer) -> AnyQuery:
     text = layer.customProperty(PROP_QUERY, "")
     if not text:
         raise errors.SafeStatsError("This layer was not loaded from SafeStats, so it cannot be refreshed.")
     try:
-        return Query.from_json(str(text))
+        return query_from_json(str(text))
     except (ValueError, KeyError, TypeError) as exc:
         raise errors.SafeStatsError("The SafeStats query stored in this layer cannot be read. Load the "
                                     "data again from the SafeStats panel.", detail=str(exc)) from exc

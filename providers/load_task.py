@@ -14,6 +14,7 @@ from qgis.core import QgsApplication, QgsFeedback, QgsProject, QgsTask, QgsVecto
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from ..governance import marking as gov_marking
+from ..governance.audit import AuditError
 from . import errors, layers
 from .http import log
 from .models import CollectionInfo, Query
@@ -171,13 +172,12 @@ class LoadTask(QgsTask):
                 log(f"could not remove {p.name}: {exc}")
 
     def _audit(self, event: str, **fields: object) -> None:
+        context = {"store": self.store_url, "user": self.user, "organisation": self.organisation,
+                   "purpose": self.purpose}
         try:
-            self.session.audit.record(event, store=self.store_url, user=self.user,
-                                      organisation=self.organisation, dataset=self.query.dataset_id,
-                                      filter=self.query.to_params(), filter_text=self.query.describe(),
-                                      purpose=self.purpose, **fields)
-        except Exception as exc:  # noqa: BLE001
-            log(f"audit write failed: {exc}")
+            self.session.audit.record_access(event, context, self.query, **fields)
+        except (AuditError, OSError) as exc:  # the load itself has happened: say so loudly, do not undo it
+            self.session.report_audit_failure(event, self.query.dataset_id, exc)
 
 
 class LayerLoader(QObject):

@@ -222,6 +222,8 @@ class Boundary:
     name: str
     kind: str  # "borough" | "ward"
     parent_code: Optional[str] = None
+    #: outline as WKT in EPSG:27700 (boroughs only; to find an agreement's boroughs)
+    wkt: Optional[str] = field(default=None, repr=False, compare=False)
 
 
 # ------------------------------------------------------------------ query
@@ -456,6 +458,173 @@ class Query:
         return "; ".join(parts) if parts else "no filter"
 
 
+# ------------------------------------------------------------------ counts-only (closed table)
+
+#: area units of the counts-only closed table (``/aggregates?by=``) and the fixed hexagon radii (m)
+COUNT_UNITS = ("borough", "ward", "hex")
+HEX_SIZES = (500, 1000, 2000)
+_MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_FY_RE = re.compile(r"^FY(\d{4})$")
+_BOROUGH_RE = re.compile(r"^E09\d{6}$")
+_AREA_RE = re.compile(r"^(borough:E09|ward:E05)\d{6}$")
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def period_bounds(period: str) -> tuple[datetime, datetime]:
+    """``YYYY-MM`` or ``FYyyyy`` (1 April yyyy to 31 March yyyy+1) as London-time [start, end)."""
+    from zoneinfo import ZoneInfo
+    london = ZoneInfo("Europe/London")
+    m, fy = _MONTH_RE.match(period), _FY_RE.match(period)
+    if m:
+        y, mo = int(m.group(1)), int(m.group(2))
+        end = (y + 1, 1) if mo == 12 else (y, mo + 1)
+        return datetime(y, mo, 1, tzinfo=london), datetime(end[0], end[1], 1, tzinfo=london)
+    if fy:
+        y = int(fy.group(1))
+        return datetime(y, 4, 1, tzinfo=london), datetime(y + 1, 4, 1, tzinfo=london)
+    raise ValueError(f"not a period (YYYY-MM or FYyyyy): {period!r}")
+
+
+def period_label(period: str) -> str:
+    """"Mar 2025" or "FY2025 (Apr 2025 to Mar 2026)"."""
+    m, fy = _MONTH_RE.match(period), _FY_RE.match(period)
+    if m:
+        return f"{_MONTH_NAMES[int(m.group(2)) - 1]} {m.group(1)}"
+    if fy:
+        y = int(fy.group(1))
+        return f"FY{y} (Apr {y} to Mar {y + 1})"
+    return period
+
+
+def _month_index(text: Optional[str]) -> Optional[int]:
+    m = re.match(r"^(\d{4})-(\d{2})", text or "")
+    return int(m.group(1)) * 12 + int(m.group(2)) - 1 if m else None
+
+
+def available_periods(info: "CollectionInfo") -> list[str]:
+    """The periods a counts-only caller may ask for, newest first: every calendar month from the
+    later of the data's first month and the agreement's history limit to the data's last month,
+    then every financial year lying wholly inside that range."""
+    first, last = _month_index(info.temporal_start), _month_index(info.temporal_end)
+    since = _month_index(info.limits.history_from)
+    if first is None or last is None:
+        return []
+    if since is not None:
+        first = max(first, since)
+    months = [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(last, first - 1, -1)]
+    years = [f"FY{y}" for y in range(last // 12, first // 12 - 2, -1) if y * 12 + 3 >= first and y * 12 + 14 <= last]
+    return months + years
+
+
+@dataclass(frozen=True)
+class CountsQuery:
+    """A request for cells of a counts-only dataset's closed table (docs/api.md, "Counts only").
+
+    ``period`` one calendar month or financial year; ``unit`` the areas of a map of counts
+    (borough, ward or hexagons of ``hex_size`` metres), optionally only those ``within`` one
+    borough; ``category`` at most one value of the dataset's category field. The count preview
+    counts the ``within`` borough (or the whole agreement area). Nothing else can be asked."""
+
+    dataset_id: str
+    period: str
+    unit: str = "ward"
+    hex_size: Optional[int] = None
+    within: Optional[str] = None
+    category: Optional[str] = None
+    kind: str = field(default="counts", init=False)
+
+    JSON_VERSION = 1
+
+    def __post_init__(self) -> None:
+        if not _IDENT.match(self.dataset_id):
+            raise ValueError(f"bad dataset id {self.dataset_id!r}")
+        period_bounds(self.period)
+        if self.unit not in COUNT_UNITS:
+            raise ValueError(f"area unit must be one of {', '.join(COUNT_UNITS)}")
+        if self.unit == "hex":
+            if self.hex_size not in HEX_SIZES:
+                raise ValueError(f"hexagon size must be one of {', '.join(map(str, HEX_SIZES))} m")
+        elif self.hex_size is not None:
+            object.__setattr__(self, "hex_size", None)
+        if self.within is not None and not _BOROUGH_RE.match(self.within):
+            raise ValueError(f"within must be a borough's GSS code (E09…), not {self.within!r}")
+        if self.unit == "borough" and self.within is not None:
+            raise ValueError("a map of boroughs cannot be limited to one borough")
+
+    # ----------------------------------------------------------- HTTP
+
+    @property
+    def area(self) -> Optional[str]:
+        """The one area ``/count`` counts: the ``within`` borough, or None (the agreement area)."""
+        return f"borough:{self.within}" if self.within else None
+
+    def to_params(self) -> dict[str, str]:
+        """Parameters of ``/count``: period, category, area (nothing else is accepted)."""
+        params = {"period": self.period}
+        if self.category:
+            params["category"] = self.category
+        if self.area:
+            params["area"] = self.area
+        return params
+
+    def aggregate_params(self) -> dict[str, str]:
+        """Parameters of ``/aggregates``: period, category, by, size, within."""
+        params = {"period": self.period, "by": self.unit}
+        if self.unit == "hex":
+            params["size"] = str(self.hex_size)
+        if self.within:
+            params["within"] = f"borough:{self.within}"
+        if self.category:
+            params["category"] = self.category
+        return params
+
+    @property
+    def start(self) -> datetime:
+        return period_bounds(self.period)[0]
+
+    @property
+    def end(self) -> datetime:
+        return period_bounds(self.period)[1]
+
+    def unit_label(self) -> str:
+        return f"{self.hex_size} m hexagons" if self.unit == "hex" else f"{self.unit}s"
+
+    def describe(self) -> str:
+        parts = [f"counts by {self.unit_label()}", period_label(self.period)]
+        if self.within:
+            parts.append(f"within {self.within}")
+        if self.category:
+            parts.append(f"category {self.category}")
+        return "; ".join(parts)
+
+    # ----------------------------------------------------------- persistence
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"v": self.JSON_VERSION, "kind": "counts", "dataset": self.dataset_id, "period": self.period,
+                "unit": self.unit, "hex_size": self.hex_size, "within": self.within, "category": self.category}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "CountsQuery":
+        if int(data.get("v", 1)) > cls.JSON_VERSION:
+            raise ValueError("this query was saved by a newer SafeStats plugin")
+        return cls(dataset_id=str(data["dataset"]), period=str(data["period"]), unit=str(data.get("unit", "ward")),
+                   hex_size=data.get("hex_size"), within=data.get("within"), category=data.get("category"))
+
+
+AnyQuery = Union["Query", CountsQuery]
+
+
+def query_from_json(text: str) -> "AnyQuery":
+    """A stored query of either kind (records ``Query`` or counts-only ``CountsQuery``)."""
+    data = json.loads(text)
+    if isinstance(data, dict) and data.get("kind") == "counts":
+        return CountsQuery.from_dict(data)
+    return Query.from_dict(data)
+
+
 def _num(v: float) -> str:
     return f"{v:.2f}".rstrip("0").rstrip(".")
 
@@ -482,6 +651,9 @@ class MatchCount:
     suppressed: bool = False
     rounded_to: int = 1
     period: Optional[str] = None
+    #: counts-only: published values are perturbed (cell-key method) and need not add up
+    perturbed: bool = False
+    threshold: Optional[int] = None
 
     @classmethod
     def from_json(cls, data: Any) -> "MatchCount":
@@ -491,8 +663,12 @@ class MatchCount:
         suppressed = bool(data.get("suppressed", False))
         if value is None and not suppressed:
             raise ValueError("count answer with neither a number nor suppression")
-        return cls(None if value is None else int(value), suppressed, int(data.get("rounded_to") or 1),
-                   data.get("period") or None)
+        block = data.get("disclosure") if isinstance(data.get("disclosure"), dict) else {}
+        rounded_to = int(block.get("rounded_to") or data.get("rounded_to") or 1)
+        threshold = block.get("threshold")
+        perturbed = "perturb" in str(block.get("method", "")).lower() or block.get("additive") is False
+        return cls(None if value is None else int(value), suppressed, rounded_to, data.get("period") or None,
+                   perturbed, int(threshold) if threshold is not None else None)
 
     @property
     def rounded(self) -> bool:

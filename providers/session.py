@@ -18,7 +18,7 @@ from qgis.core import Qgis, QgsApplication, QgsAuthMethodConfig, QgsSettings
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from ..governance import conditions as gov_conditions
-from ..governance.audit import AuditLog
+from ..governance.audit import AuditError, AuditLog
 from ..governance.retention import CacheStore
 from . import errors
 from .client import StoreClient
@@ -55,6 +55,8 @@ class SessionManager(QObject):
 
     signedIn = pyqtSignal(object)
     signedOut = pyqtSignal()
+    #: a client audit entry could not be written (``errors.AuditWriteFailed``); emitted from any thread
+    auditFailed = pyqtSignal(object)
 
     def __init__(self, cache: Optional[CacheStore] = None, audit: Optional[AuditLog] = None,
                  parent: Optional[QObject] = None) -> None:
@@ -276,5 +278,13 @@ class SessionManager(QObject):
     def _audit(self, event: str, **fields: object) -> None:
         try:
             self.audit.record(event, **fields)
-        except Exception as exc:  # noqa: BLE001 - auditing must never break sign-in
-            log(f"audit write failed: {exc}")
+        except (AuditError, OSError) as exc:  # sign-in goes on; the failure is reported, never silent
+            self.report_audit_failure(event, str(fields.get("dataset") or ""), exc)
+
+    def report_audit_failure(self, event: str, dataset: str, exc: BaseException) -> errors.AuditWriteFailed:
+        """A client audit write failed: a critical log entry, and ``auditFailed`` for the message bar."""
+        error = errors.AuditWriteFailed(detail=f"{event}{' of ' + dataset if dataset else ''}: "
+                                               f"{type(exc).__name__}: {exc}")
+        log(f"client audit write failed: {error.detail}", Qgis.MessageLevel.Critical)
+        self.auditFailed.emit(error)
+        return error

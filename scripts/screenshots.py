@@ -207,7 +207,7 @@ def choose_dataset() -> None:
 
 def count_shown() -> bool:
     text = flow.plugin.dock.countLabel.text()
-    return "matching" in text and "Counting" not in text
+    return ("matching" in text or "counts only" in text) and "Counting" not in text and "Updating" not in text
 
 
 def shoot_dock_when() -> None:
@@ -360,6 +360,58 @@ flow.add("hexagons", apply("hexagons"), canvas_idle, 60)
 flow.add("shoot hexagons", shoot_map("map_hexagons.png"))
 
 
+def print_ward_atlas() -> None:
+    """The plugin's print job on the loaded records, one PDF per Westminster ward; the page of the
+    smallest ward (suppressed: no points, "not shown") and of a busy one (clusters) become PNGs."""
+    import json
+    import subprocess
+
+    from safestats.providers.models import CRS_27700
+    from safestats.ui import atlas
+
+    flow.plugin.layer_menu.apply_preset_to_active("categorised")
+    dock = flow.plugin.dock
+    westminster = [b.code for b in dock.boundaries.get("boroughs", []) if b.name.startswith("Westminster")]
+    data = flow.plugin.session.client.get_json("/collections/wards/items", {"limit": 1000, "crs": CRS_27700})
+    data["features"] = [f for f in data["features"] if f["properties"].get("parent_code") in westminster]
+    path = OUT / "wards.geojson"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    wards = QgsVectorLayer(str(path), "Westminster wards", "ogr")
+    wards.setCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
+    def export(folder: Path, title: str) -> dict:
+        job = atlas.prepare_job(wards, "name", [flow.layer], str(folder), per_ward=True, dpi=150,
+                                session=flow.plugin.session, title=title)
+        counts = {}
+        for pdf in atlas.export_job(job):
+            text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True).stdout
+            line = " ".join(t for t in text.split("\n") if "Incidents in this ward:" in t)
+            if "all_wards" not in pdf:
+                counts[pdf] = " ".join(line.split()).split("Incidents in this ward:")[-1].strip()
+        log(f"atlas {title}: {len(counts)} wards; counts: {sorted(counts.values())}")
+        return counts
+
+    def shoot(name: str, pdf: str, counts: dict) -> None:
+        subprocess.run(["pdftoppm", "-r", "80", "-png", "-singlefile", pdf, str(OUT / name)], check=True)
+        log(f"saved {OUT / (name + '.png')} from {Path(pdf).name}: {counts[pdf][:60]}")
+
+    counts = export(OUT / "atlas", "Ward profile")
+    shown = sorted((int(c.split()[0]), p) for p, c in counts.items() if c[:1].isdigit())
+    if shown:
+        shoot("ward-atlas-clusters", shown[len(shown) // 2][1], counts)
+    # one category: some wards have fewer than 5 (the page a small ward gets)
+    for category in ("Robbery", "Burglary", "Vehicle crime", "Drugs", "Bicycle theft"):
+        flow.layer.setSubsetString(f"\"crime_type\" = '{category}'")
+        counts = export(OUT / f"atlas-{category}", f"{category}, ward profile")
+        hidden = [p for p, c in counts.items() if c.startswith("not shown")]
+        if hidden:
+            shoot("ward-atlas-small-ward", hidden[0], counts)
+            break
+    flow.layer.setSubsetString("")
+
+
+flow.add("print ward atlas", print_ward_atlas)
+
+
 def switch_to_aggregate_user() -> None:
     flow.plugin.sign_out()
     open_dialog(AGG_USER)
@@ -369,8 +421,8 @@ def choose_aggregate_dataset() -> None:
     dock = flow.plugin.dock
     aggregate = [d.id for d in dock.datasets if d.aggregate_only]
     log(f"{AGG_USER} datasets: {dock.dataset_ids()}; counts only: {aggregate}")
-    dock.select_dataset(aggregate[0] if aggregate else dock.dataset_ids()[0])
-    dock._set_quick_pick("last_12_months")
+    dock.select_dataset("mps_crime" if "mps_crime" in aggregate else (aggregate or dock.dataset_ids())[0])
+    dock.countsPanel.set_unit("ward")
 
 
 def aggregates_loaded() -> bool:
@@ -385,6 +437,18 @@ def zoom_to_aggregates() -> None:
     iface.messageBar().clearWidgets()
     layer = [l for l in safestats_layers() if l.customProperty("safestats/kind") == "aggregates"][0]
     iface.setActiveLayer(layer)
+    # the signed-out records layer is only a placeholder now: leave the counts layer alone in the legend
+    QgsProject.instance().removeMapLayers([o.id() for o in safestats_layers() if o.id() != layer.id()])
+    node = QgsProject.instance().layerTreeRoot().findLayer(layer.id())
+    if node is not None:
+        node.setExpanded(True)
+    view = iface.layerTreeView()
+    view.setCurrentLayer(layer)
+    view.expand(view.currentIndex())  # its legend: the classes and "Suppressed (… after perturbation)"
+    from qgis.PyQt.QtWidgets import QDockWidget
+    layers_dock = iface.mainWindow().findChild(QDockWidget, "Layers")
+    if layers_dock is not None:  # wide enough to read the layer's name and legend
+        iface.mainWindow().resizeDocks([layers_dock], [430], Qt.Orientation.Horizontal)
     zoom_to(layer, 1.05)
 
 
@@ -396,15 +460,7 @@ if AGG_USER:
              lambda: flow.plugin.session.is_signed_in and bool(flow.plugin.dock.datasets), 60)
     flow.add("aggregate dataset", choose_aggregate_dataset, count_shown, 60)
     flow.add("shoot dock (counts only)", lambda: save(flow.plugin.dock, "dock_counts_only.png"))
-
-    def shoot_counts_only_where() -> None:
-        flow.plugin.dock.filterTabs.setCurrentIndex(2)
-        settle()
-        save(flow.plugin.dock, "dock_counts_only_where.png")
-        flow.plugin.dock.filterTabs.setCurrentIndex(0)
-
-    flow.add("shoot dock where (counts only)", shoot_counts_only_where)
     flow.add("load counts", lambda: flow.plugin.dock.request_load(), aggregates_loaded, 120)
     flow.add("zoom to counts", zoom_to_aggregates, canvas_idle, 60)
-    flow.add("shoot choropleth", shoot_map("map_choropleth.png"))
+    flow.add("shoot choropleth", shoot_map("map_counts_only.png"))
 flow.start()

@@ -79,7 +79,8 @@ def test_provider_lists_algorithms_with_help(provider):
     from qgis.core import QgsApplication
     reg = QgsApplication.processingRegistry()
     ids = {a.id() for a in reg.providerById("safestats").algorithms()}
-    assert ids == {"safestats:loadincidents", "safestats:countinpolygons", "safestats:compareperiods",
+    assert ids == {"safestats:loadincidents", "safestats:loadcounts", "safestats:countinpolygons",
+                   "safestats:compareperiods",
                    "safestats:hotspotskde", "safestats:hotspotshexagons"}
     for alg_id in ids:
         alg = reg.algorithmById(alg_id)
@@ -162,8 +163,7 @@ def test_count_in_polygons_matches_reference(signed_provider, session, store_htt
         if row["suppressed"]:
             hidden += 1
             assert row["incidents"] is None and row["rate_per_1000"] is None
-            assert (row["suppressed"] == "primary") == (0 < true < 5)
-            assert row["incidents_label"] == ("<5" if 0 < true < 5 else "*")
+            assert row["suppressed"] == "suppressed" and row["incidents_label"] == "*"  # one label for all
         else:
             shown += 1
             assert row["incidents"] == true and row["incidents_label"] == str(true)
@@ -180,9 +180,9 @@ def test_count_in_polygons_matches_reference(signed_provider, session, store_htt
         out = run("safestats:countinpolygons", {"INCIDENTS": incidents, "POLYGONS": layer, "SPLIT_CATEGORY": by_cat,
                                                 "SPLIT_MONTH": by_month, "OUTPUT": "memory:"})["OUTPUT"]
         statuses = check_split(out, polys, points, by_cat, by_month)
-        assert statuses["primary"] > 0
+        assert statuses["suppressed"] > 0 and statuses["small"] > 0
         if polys is areas:  # bigger areas: single small cells in a row need secondary suppression
-            assert statuses["secondary"] > 0, statuses
+            assert statuses["suppressed"] > statuses["small"], statuses
     entries = [e for e in audit_log.entries() if e.get("reason") == "processing: Count incidents in polygons"]
     assert len(entries) == 1 + len(cases)
     assert entries[-1]["dataset"] == DATASET and "secondary" in entries[-1]["filter_text"]
@@ -206,10 +206,10 @@ def check_split(out, polys, points, by_cat, by_month):
             cell = got[(code, *col)]
             true = sum(ref[code].values()) if col[0] == "All" else ref[code][col]
             statuses[cell["suppressed"]] += 1
-            if cell["suppressed"] == "primary":
-                assert 0 < true < 5 and cell["incidents"] is None and cell["incidents_label"] == "<5"
-            elif cell["suppressed"] == "secondary":
-                assert cell["incidents"] is None and cell["incidents_label"] == "*" and not 0 < true < 5
+            statuses["small"] += 0 < true < 5
+            if cell["suppressed"]:
+                assert cell["suppressed"] == "suppressed" and cell["incidents"] is None
+                assert cell["incidents_label"] == "*" and true != 0  # zeros are never hidden
             else:
                 assert cell["incidents"] == true and not 0 < true < 5
             row.append(cell["incidents"])
@@ -234,7 +234,7 @@ def test_threshold_is_configurable_but_not_below_five(signed_provider, session, 
     for code, row in features_by(out, "code").items():
         true = ref[code[0]]["All"]
         if 0 < true < 10:
-            assert row["incidents"] is None and row["incidents_label"] == "<10"
+            assert row["incidents"] is None and row["incidents_label"] == "*"
     with pytest.raises(QgsProcessingException):
         run("safestats:countinpolygons", {"INCIDENTS": incidents, "POLYGONS": polygons, "THRESHOLD": 3,
                                           "OUTPUT": "memory:"})
@@ -267,7 +267,7 @@ def test_compare_periods_matches_reference(signed_provider, session, store_http,
         for p in ("a", "b"):
             true = ref[code][p.upper()]
             if row[f"count_{p}"] is None:
-                assert row[f"label_{p}"] in ("<5", "*") and (row[f"label_{p}"] == "<5") == (0 < true < 5)
+                assert row[f"label_{p}"] == "*" and true != 0
             else:
                 assert row[f"count_{p}"] == true and not 0 < true < 5
         if row["count_a"] is None or row["count_b"] is None:
@@ -292,7 +292,7 @@ def test_hotspots_hexagons_and_kernel_density(signed_provider, session, store_ht
     hexes = run("safestats:hotspotshexagons", {"INCIDENTS": incidents, "SIZE": 500, "OUTPUT": "memory:"})["OUTPUT"]
     rows = [dict(zip(hexes.fields().names(), f.attributes())) for f in hexes.getFeatures()]
     shown = [r["incidents"] for r in rows if r["suppressed"] == ""]
-    assert all(v >= 5 for v in shown) and any(r["suppressed"] == "primary" for r in rows)
+    assert all(v >= 5 for v in shown) and any(r["suppressed"] == "suppressed" for r in rows)
     assert sum(1 for r in rows if r["suppressed"]) != 1  # one hidden hexagon = total minus the rest
     # every incident lies in exactly one hexagon: the true counts (shown + hidden) add up to n
     geoms = [f.geometry() for f in hexes.getFeatures()]

@@ -2,7 +2,7 @@
 import pytest
 
 from safestats.providers import errors
-from safestats.providers.models import BBoxArea, BoundaryArea, Query
+from safestats.providers.models import BBoxArea, Query
 
 from conftest import sign_in
 
@@ -48,19 +48,24 @@ def test_dsa_limits_described(session, store):
 
 
 def test_aggregate_only_dataset(session, store, tmp_path):
+    """Counts-only: cells of the closed table (perturbed, rounded, suppressed below 5); free filters are
+    refused with what is allowed; records cannot be downloaded."""
+    from safestats.providers.models import CountsQuery, available_periods
     sign_in(session, store, "tfl")
     mps = session.client.collection("mps_crime")
     assert mps.aggregate_only
-    count = session.client.count(Query("mps_crime"))  # rounded for aggregate-only users
-    assert count.rounded and count.rounded_to == 5 and count.value % 5 == 0 and count.value > 0
-    assert count.period is None  # no datetime asked: all the history the agreement allows
-    wards = session.client.boundaries("wards")
-    few = session.client.count(Query("mps_crime", hours=(4,), dow=(2,), categories={"crime_type": ("Robbery",)},
-                                     area=BoundaryArea(wards=(wards[0].code,))))
-    assert few.value is None and few.suppressed and few.known_rows == 0  # small numbers are not published
-    with pytest.raises(errors.InvalidFilter) as exc:  # counts only: no map-extent areas
-        session.client.count(Query("mps_crime", area=BBoxArea(529000, 180000, 530000, 181000)))
-    assert "borough or ward" in exc.value.user_message
+    period = available_periods(mps)[1]
+    count = session.client.count(CountsQuery("mps_crime", period))
+    assert count.perturbed and count.rounded_to == 5 and count.value % 5 == 0 and count.value > 0
+    assert count.period == period and count.threshold == 5
+    boroughs = session.client.boundaries("boroughs")
+    one = session.client.count(CountsQuery("mps_crime", period, within=boroughs[0].code))
+    assert one.period == period and one.known_rows < count.value  # one borough of a London-wide agreement
+    for free in (Query("mps_crime"), Query("mps_crime", hours=(4,), dow=(2,)),
+                 Query("mps_crime", area=BBoxArea(529000, 180000, 530000, 181000))):
+        with pytest.raises(errors.InvalidFilter) as exc:  # counts only: a closed table, not a query language
+            session.client.count(free)
+        assert "period" in exc.value.user_message
     with pytest.raises(errors.AggregateOnly) as exc:
         session.client.download_fgb(Query("mps_crime"), tmp_path / "dl" / "x.fgb")
     assert "only counts" in exc.value.user_message

@@ -1,8 +1,13 @@
-"""Counts per area (``/collections/{id}/aggregates``) as a polygon layer for aggregate-only datasets.
+"""Counts per area (``/collections/{id}/aggregates``) as a polygon layer for counts-only datasets.
 
-Written here because the core's ``LoadTask`` loads records only (it refuses aggregate-only
-datasets); this uses the core's client, cache and layer helpers and adds no HTTP of its own.
-The download runs in a QgsTask; the layer is built on the main thread in the task's callback.
+A counts-only agreement is a closed table (``providers.models.CountsQuery``): one period, one
+area unit (boroughs, wards or fixed hexagons, optionally within one borough) and at most one
+category. The store publishes every cell with cell-key perturbation, suppressed below its
+threshold and rounded: the layer's name, legend, metadata and the dock say so, and that totals
+need not add up. Written here because the core's ``LoadTask`` loads records only; this uses the
+core's client, cache and layer helpers and adds no HTTP of its own. The download runs in a
+QgsTask; the layer is built on the main thread in the task's callback. Every load and refresh is
+written to the client audit log; a failed audit write is a critical log entry and a message.
 """
 from __future__ import annotations
 
@@ -11,17 +16,24 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from qgis.core import QgsProject, QgsVectorLayer
+from qgis.PyQt.QtCore import QCoreApplication
 
+from ..governance.audit import AuditError
 from ..providers import errors, layers
-from ..providers.models import CollectionInfo, Query
-from . import presets
+from ..providers.models import CollectionInfo, CountsQuery, Query, period_label
+from . import messages, presets
 from .background import FunctionTask, run_task
 
 PROP_KIND = "safestats/kind"
 PROP_BY = "safestats/aggregate_by"
+PROP_DISCLOSURE = "safestats/disclosure"
 KIND_AGGREGATES = "aggregates"
 
 Done = Callable[[Optional[QgsVectorLayer], Optional[BaseException]], None]
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("SafeStatsAggregates", text)
 
 
 def aggregate_unit(info: CollectionInfo) -> str:
@@ -29,23 +41,60 @@ def aggregate_unit(info: CollectionInfo) -> str:
     return "borough" if info.kind == "aggregate" else "ward"
 
 
-def _fetch(session: Any, query: Query, by: str, path: Path, feedback: Any = None) -> dict:
-    params = dict(query.to_params(), by=by)
-    data = session.client.get_json(f"/collections/{query.dataset_id}/aggregates", params, feedback)
+def disclosure_note(block: Optional[dict] = None) -> str:
+    """What a reader of counts-only values must know (layer abstract, legend and dock)."""
+    block = block or {}
+    threshold = int(block.get("threshold") or 5)
+    base = int(block.get("rounded_to") or 5)
+    return tr("Counts are published with cell-key perturbation: each value is moved by a small random "
+              "amount (the same every time), counts below {0} are suppressed and the rest are rounded to the "
+              "nearest {1}. Totals need not add up to the sum of their parts.").format(threshold, base)
+
+
+def _params(query: Any, by: str) -> dict:
+    if isinstance(query, CountsQuery):
+        return query.aggregate_params()
+    return dict(query.to_params(), by=by)  # a layer saved before counts-only became a closed table
+
+
+def _fetch(session: Any, query: Any, by: str, path: Path, feedback: Any = None) -> dict:
+    data = session.client.get_json(f"/collections/{query.dataset_id}/aggregates", _params(query, by), feedback)
     if not isinstance(data, dict) or "features" not in data:
         raise errors.InvalidResponse(detail="aggregates answer is not a FeatureCollection")
     path.write_text(json.dumps(data), encoding="utf-8")
-    return {"path": str(path), "areas": len(data["features"])}
+    block = data.get("disclosure") if isinstance(data.get("disclosure"), dict) else {}
+    return {"path": str(path), "areas": len(data["features"]), "disclosure": block,
+            "period": data.get("period")}
 
 
-def load_aggregates(session: Any, query: Query, info: CollectionInfo, done: Done,
-                    project: Optional[QgsProject] = None, by: Optional[str] = None) -> FunctionTask:
+def layer_name(info: CollectionInfo, query: Any, unit: str) -> str:
+    if isinstance(query, CountsQuery):
+        return tr("{0} — {1} by {2} (perturbed, rounded)").format(
+            info.title, period_label(query.period), tr(query.unit_label()))
+    return tr("{0} — counts by {1}").format(info.title, unit)
+
+
+def _describe_counts(layer: QgsVectorLayer, block: dict) -> None:
+    """The disclosure note in the layer's abstract, legend (suppressed class) and properties."""
+    note = disclosure_note(block)
+    layer.setCustomProperty(PROP_DISCLOSURE, json.dumps(block, sort_keys=True))
+    md = layer.metadata()
+    md.setAbstract(note + "\n\n" + md.abstract())
+    layer.setMetadata(md)
+    layer.setAbstract(note)
+    renderer = layer.renderer()
+    if renderer is not None and renderer.type() == "graduatedSymbol" and renderer.ranges():
+        threshold = int(block.get("threshold") or 5)
+        renderer.updateRangeLabel(0, tr("Suppressed (fewer than {0} after perturbation)").format(threshold))
+
+
+def load_aggregates(session: Any, query: Any, info: CollectionInfo, done: Done,
+                    project: Optional[QgsProject] = None, by: Optional[str] = None,
+                    bar: Any = None) -> FunctionTask:
     """Fetch counts per area and add a choropleth layer to the SafeStats group (returns the task)."""
-    unit = by or aggregate_unit(info)
+    unit = query.unit if isinstance(query, CountsQuery) else (by or aggregate_unit(info))
     path = session.cache.new_path(query.dataset_id, ".geojson")
-    user = session.user
-    context = {"store": session.store_url or "", "purpose": session.purpose or "",
-               "user": user.username if user else ""}
+    context = audit_context(session)
 
     def finished(result: Any, error: Optional[BaseException]) -> None:
         if error is not None:
@@ -53,33 +102,36 @@ def load_aggregates(session: Any, query: Query, info: CollectionInfo, done: Done
             done(None, error)
             return
         try:
-            name = f"{info.title} — counts by {unit}"
-            layer = QgsVectorLayer(result["path"], name, "ogr")
+            layer = QgsVectorLayer(result["path"], layer_name(info, query, unit), "ogr")
             if not layer.isValid():
                 raise errors.DownloadIncomplete(detail=result["path"])
-            layers.describe_layer(layer, info, query, store_url=context["store"], purpose=context["purpose"],
-                                  user=context["user"], extracted_at=layers.now_utc(), rows=layer.featureCount())
+            layers.describe_layer(layer, info, query, store_url=context["store"] or "",
+                                  purpose=context["purpose"] or "", user=context["user"] or "",
+                                  extracted_at=layers.now_utc(), rows=layer.featureCount())
             layer.setCustomProperty(PROP_KIND, KIND_AGGREGATES)
             layer.setCustomProperty(PROP_BY, unit)
             presets.apply_preset(layer, presets.CHOROPLETH, dataset_id=info.id)
+            _describe_counts(layer, result["disclosure"])
             layers.add_to_project(layer, project)
         except BaseException as exc:  # noqa: BLE001 - goes to the one error-mapping place
             path.unlink(missing_ok=True)
             done(None, exc)
             return
-        _audit(session, "load_aggregates", query, context, areas=result["areas"], by=unit)
+        audit(session, "load_counts", query, context, bar, rows=result["areas"], areas=result["areas"],
+              area_unit=unit, period=result["period"] or getattr(query, "period", None))
         done(layer, None)
 
     return run_task(f"SafeStats: counts for {info.title}",
                     lambda feedback: _fetch(session, query, unit, path, feedback), finished)
 
 
-def refresh_aggregates(session: Any, layer: QgsVectorLayer, done: Done) -> FunctionTask:
+def refresh_aggregates(session: Any, layer: QgsVectorLayer, done: Done, bar: Any = None) -> FunctionTask:
     """Fetch the layer's counts again with its stored query and swap the data in (style kept)."""
     query = layers.query_of(layer)
     unit = str(layer.customProperty(PROP_BY) or "ward")
     path = session.cache.new_path(query.dataset_id, ".geojson")
     layer_id = layer.id()
+    context = audit_context(session)
 
     def finished(result: Any, error: Optional[BaseException]) -> None:
         target = QgsProject.instance().mapLayer(layer_id)
@@ -95,16 +147,36 @@ def refresh_aggregates(session: Any, layer: QgsVectorLayer, done: Done) -> Funct
         except BaseException as exc:  # noqa: BLE001
             done(None, exc)
             return
+        audit(session, "refresh_counts", query, context, bar, rows=result["areas"], areas=result["areas"],
+              area_unit=unit, period=result["period"] or getattr(query, "period", None))
         done(target, None)
 
     return run_task("SafeStats: refreshing counts", lambda feedback: _fetch(session, query, unit, path, feedback),
                     finished)
 
 
-def _audit(session: Any, event: str, query: Query, context: dict, **fields: Any) -> None:
+def audit_context(session: Any) -> dict:
+    user = session.user
+    return {"store": session.store_url or None, "purpose": session.purpose or None,
+            "user": user.username if user else None, "organisation": user.organisation_name if user else None}
+
+
+def audit(session: Any, event: str, query: Query | CountsQuery, context: dict, bar: Any = None,
+          **fields: Any) -> bool:
+    """Record the access; a failure is logged as critical and shown in the message bar (``bar``, else
+    QGIS's main one). The data has already been loaded: the user is told, not stopped."""
     try:
-        session.audit.record(event, store=context["store"], user=context["user"], dataset=query.dataset_id,
-                             filter=query.to_params(), filter_text=query.describe(), purpose=context["purpose"],
-                             **fields)
-    except Exception:  # noqa: BLE001 - auditing never blocks the user
-        pass
+        session.audit.record_access(event, context, query, **fields)
+        return True
+    except (AuditError, OSError) as exc:
+        error = errors.AuditWriteFailed(detail=f"{event} of {query.dataset_id}: {type(exc).__name__}: {exc}")
+        messages.show_error(bar if bar is not None else _main_bar(), error, "client audit")
+        return False
+
+
+def _main_bar() -> Any:
+    try:
+        from qgis.utils import iface
+    except ImportError:  # pragma: no cover - qgis.utils ships with QGIS
+        return None
+    return iface.messageBar() if iface is not None else None

@@ -27,15 +27,17 @@ from qgis.core import (QgsApplication, QgsExpression, QgsCoordinateReferenceSyst
                        QgsFeature, QgsFeatureRequest, QgsFeedback, QgsFields, QgsField, QgsFillSymbol,
                        QgsGeometry, QgsLayoutExporter, QgsLayoutItemLabel, QgsLayoutItemLegend,
                        QgsLayoutItemMap, QgsLayoutItemPage, QgsLayoutItemPicture, QgsLayoutItemScaleBar,
-                       QgsLayoutObject, QgsLayoutPoint, QgsLayoutSize,
-                       QgsMapClippingRegion, QgsMapLayer, QgsMessageLog, QgsPalLayerSettings, QgsPrintLayout, QgsProperty,
-                       QgsProject, QgsReadWriteContext, QgsRectangle, QgsRuleBasedRenderer, QgsTask,
-                       QgsTextFormat, QgsVectorLayer, QgsVectorLayerSimpleLabeling, Qgis)
+                       QgsLayoutObject, QgsLayoutPoint, QgsLayoutSize, QgsLegendStyle,
+                       QgsMapClippingRegion, QgsMapLayer, QgsMessageLog, QgsPalLayerSettings, QgsPointClusterRenderer,
+                       QgsPrintLayout, QgsProperty,
+                       QgsProject, QgsReadWriteContext, QgsRectangle, QgsRuleBasedRenderer, QgsScaleBarSettings, QgsTask,
+                       QgsTextFormat, QgsUnitTypes, QgsVectorLayer, QgsVectorLayerSimpleLabeling, Qgis)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QVariant, pyqtSignal
 from qgis.PyQt.QtGui import QColor, QFont
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..governance import disclosure
+from ..governance.audit import AuditError
 from ..governance import marking as gov_marking
 from ..providers.processing import counting, spatial
 from . import compat
@@ -256,10 +258,38 @@ def count_wards(coverage: QgsVectorLayer, incidents: list[QgsVectorLayer], thres
     changes = {}
     for fid in rows:
         cell = table.cell(fid, counting.ALL)
-        label = cell.label + (" " + tr("(not mapped)") if cell.suppressed else "")
-        changes[fid] = {idx[0]: cell.count, idx[1]: label, idx[2]: cell.status}
+        label = suppressed_page_text(threshold) if cell.suppressed else cell.label
+        changes[fid] = {idx[0]: cell.count, idx[1]: label, idx[2]: cell.flag}
     coverage.dataProvider().changeAttributeValues(changes)
     return table
+
+
+def suppressed_page_text(threshold: int) -> str:
+    """What a suppressed ward's page says instead of its count (the same for every hidden ward: a
+    page saying "fewer than 5" for some and "withheld" for others would narrow both down)."""
+    return tr("not shown (see the note)")
+
+
+def suppression_note(threshold: int) -> str:
+    """The page's note on what is not shown and how points are drawn."""
+    return tr("Note: a ward with fewer than {0} incidents, or one withheld so that no count below {0} can be "
+              "worked out from other wards and their total, shows no count and no incidents. Incidents at "
+              "the same place are drawn as one circle with their number.").format(threshold)
+
+
+def cluster_points(layer: QgsVectorLayer, tolerance_mm: float = 2.0) -> None:
+    """Draw points that stack or touch as one cluster symbol labelled with how many it holds, so the
+    dots a reader can count add up to the printed count (points share the anonymising grid)."""
+    if not compat.is_points(layer):
+        return
+    renderer = layer.renderer()
+    if renderer is None or renderer.type() in ("heatmapRenderer", "pointCluster"):
+        return
+    cluster = QgsPointClusterRenderer()
+    cluster.setEmbeddedRenderer(renderer.clone())
+    cluster.setTolerance(tolerance_mm)
+    cluster.setToleranceUnit(compat.RENDER_MILLIMETERS)
+    layer.setRenderer(cluster)
 
 
 def style_coverage(coverage: QgsVectorLayer, name_field: str) -> None:
@@ -455,10 +485,9 @@ def set_variables(layout: QgsPrintLayout, job: PrintJob) -> None:
         "safestats_extracted": job.extracted,
         "safestats_extracted_caption": tr("Data extracted"),
         "safestats_count_caption": tr("Incidents in this ward"),
-        "safestats_attribution": "\n".join(attributions + [tr("Boundaries: {0}").format(job.boundary_name)]),
-        "safestats_conditions": tr(CONDITIONS) + " " + tr(
-            "Counts below {0} are shown as “<{0}”; “*” hides a further count so that none can be worked out "
-            "from a total.").format(job.threshold),
+        "safestats_attribution": "\n".join([suppression_note(job.threshold)] + attributions
+                                           + [tr("Boundaries: {0}").format(job.boundary_name)]),
+        "safestats_conditions": tr(CONDITIONS) + " " + tr("Counts below {0} are not shown.").format(job.threshold),
         "safestats_threshold": job.threshold,
     }
     for name, value in values.items():
@@ -475,6 +504,7 @@ def build_layout(job: PrintJob, project: QgsProject, feedback: Optional[QgsFeedb
     style_coverage(coverage, job.name_field)
     for layer in incidents:
         clip_to_atlas(layer)
+        cluster_points(layer)
     taken = {l.name() for l in incidents}
     while coverage.name() in taken:  # names select the layers of each page (see MapLayers below)
         coverage.setName(coverage.name() + " ")
@@ -580,8 +610,8 @@ def _audit(job: PrintJob, paths: list[str], table: counting.CountTable) -> None:
                              f"ward maps: {len(job.boundary_features)} pages of {job.boundary_name}, {job.paper}; "
                              f"{p} ward counts below {job.threshold} and {s} more suppressed"),
                          **{k: v for k, v in job.audit_fields.items() if v})
-    except Exception as exc:  # noqa: BLE001 - auditing must not lose the printed maps
-        log(f"audit write failed: {exc}", Qgis.MessageLevel.Warning)
+    except (AuditError, OSError) as exc:  # the maps are printed: report loudly, do not lose them
+        log(f"client audit write failed for the printed ward maps: {type(exc).__name__}: {exc}", Qgis.MessageLevel.Critical)
 
 
 # ================================================================== task

@@ -19,6 +19,7 @@ from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QInputDialog, QListWidgetItem, QMessageBox, QWidget
 
 from ..providers import area as area_helpers
+from ..providers.models import CountsQuery, period_label
 from ..providers import daterange
 from ..providers.errors import DatasetNotAvailable, InvalidFilter, NotSignedIn, TokenExpired
 from ..providers.load_task import large_load_rows
@@ -26,6 +27,7 @@ from ..providers.models import BoundaryArea, CollectionInfo, MatchCount, Query
 from . import compat, messages, presets
 from .background import FunctionTask, run_task
 from .count_preview import CountPreview
+from .counts_panel import CountsPanel
 from .map_tools import BNG, PolygonDrawTool, area_rubber_band
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).with_name("dock.ui")))
@@ -122,6 +124,11 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
         self.datasetList.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self._update_area_panels()
         self._update_hours()
+        # counts-only datasets: the closed table's cells instead of the free filters
+        self.countsPanel = CountsPanel(self)
+        self.splitter.insertWidget(self.splitter.indexOf(self.filterTabs) + 1, self.countsPanel)
+        self.countsPanel.hide()
+        self.countsPanel.changed.connect(self.filters_changed)
 
     def _connect(self) -> None:
         self.signInButton.clicked.connect(self.signInRequested)
@@ -282,7 +289,27 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
         self._fill_presets(info)
         self._update_date_bounds(info)
         self._limit_area_modes(info)
+        self._show_counts_panel(info)
         self.filters_changed()
+
+    def _show_counts_panel(self, info: Optional[CollectionInfo]) -> None:
+        """Counts-only: period, area unit, within-borough and category replace the free filters."""
+        counts_only = info is not None and info.aggregate_only
+        self.filterTabs.setVisible(not counts_only)
+        self.countsPanel.setVisible(counts_only)
+        self.countsPanel.set_dataset(info if counts_only else None)
+        if counts_only:
+            if self.boundaries:
+                self._fill_counts_boroughs()
+            elif self.session is not None and self.session.is_signed_in:
+                self.load_boundaries()
+
+    def _fill_counts_boroughs(self) -> None:
+        info = self.current_dataset()
+        if info is None or not info.aggregate_only:
+            return
+        self.countsPanel.set_boroughs(area_helpers.agreement_boroughs(self.boundaries.get("boroughs", []),
+                                                                      info.limits.area_wkt))
 
     def _fill_presets(self, info: Optional[CollectionInfo]) -> None:
         self.presetCombo.blockSignals(True)
@@ -505,6 +532,7 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
     def set_boundaries(self, boundaries: Dict[str, List[Any]]) -> None:
         self.boundaries = boundaries
         self._fill_boundary_list()
+        self._fill_counts_boroughs()
 
     def _boundary_kind(self) -> str:
         return str(self.boundaryKindCombo.currentData() or "boroughs")
@@ -697,11 +725,13 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
 
     # ================================================================ query + count
 
-    def build_query(self) -> Query:
+    def build_query(self) -> Query | CountsQuery:
         """The Query for the filters on screen; raises ValueError with a plain message if incomplete."""
         info = self.current_dataset()
         if info is None:
             raise ValueError(self.tr("Choose a dataset."))
+        if info.aggregate_only:
+            return self.countsPanel.build_query()
         days = self.days()
         if not days and not any(getattr(self, f"dow{d}Check").isChecked() for d in range(1, 8)):
             raise ValueError(self.tr("Tick at least one day of the week."))
@@ -751,13 +781,18 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
         """What the count label says: exact records, or the rounded/suppressed counts-only answer."""
         if count.suppressed:
             text = self.tr("Fewer than <b>{0}</b> matching records: too few to publish (counts only)").format(
-                count.rounded_to)  # the store rounds to its suppression threshold
+                count.threshold or count.rounded_to)  # the store rounds to its suppression threshold
+        elif count.perturbed:
+            text = self.tr("About <b>{0:,}</b> incidents (counts only: perturbed and rounded to the nearest {1}; "
+                           "totals need not add up)").format(count.known_rows, count.rounded_to)
         elif count.rounded:
             text = self.tr("About <b>{0:,}</b> matching records (rounded to the nearest {1}; counts only)").format(
                 count.known_rows, count.rounded_to)
         else:
             text = self.tr("<b>{0:,}</b> matching records").format(count.known_rows)
-        if count.period:
+        if count.period and count.perturbed:
+            text += "<br/>" + self.tr("Period: {0}").format(html.escape(period_label(count.period)))
+        elif count.period:
             text += "<br/>" + self.tr("Counted in whole months: {0}").format(html.escape(count.period))
         if count.known_rows > large_load_rows() and not count.rounded:
             text += "<br/><span style='color:#b7791f'>" + self.tr(

@@ -55,6 +55,7 @@ _TABLE: Tuple[Tuple[Type[BaseException], str, int, int], ...] = (
     (E.DownloadIncomplete, QT_TRANSLATE_NOOP("SafeStatsMessages", "Download incomplete"), Qgis.MessageLevel.Warning, 10),
     (E.LoadCancelled, QT_TRANSLATE_NOOP("SafeStatsMessages", "Cancelled"), Qgis.MessageLevel.Info, 5),
     (E.InvalidResponse, QT_TRANSLATE_NOOP("SafeStatsMessages", "Unexpected answer"), Qgis.MessageLevel.Critical, 0),
+    (E.AuditWriteFailed, QT_TRANSLATE_NOOP("SafeStatsMessages", "Audit log not written"), Qgis.MessageLevel.Critical, 0),
     (E.StoreError, QT_TRANSLATE_NOOP("SafeStatsMessages", "Store problem"), Qgis.MessageLevel.Critical, 0),
     (E.SafeStatsError, QT_TRANSLATE_NOOP("SafeStatsMessages", "SafeStats"), Qgis.MessageLevel.Warning, 10),
 )
@@ -100,6 +101,14 @@ def log_error(error: BaseException, context: str = "") -> UserMessage:
 def show_error(bar, error: BaseException, context: str = "") -> UserMessage:
     """Push an error to a QgsMessageBar (``iface.messageBar()`` or a dialog's own bar)."""
     message = log_error(error, context)
+    if bar is not None:
+        bar.pushMessage(message.title, message.text, message.level, message.duration)
+    return message
+
+
+def push(bar, error: BaseException) -> UserMessage:
+    """Show an error that was already logged where it happened (e.g. ``SessionManager.auditFailed``)."""
+    message = message_for(error)
     if bar is not None:
         bar.pushMessage(message.title, message.text, message.level, message.duration)
     return message

@@ -413,15 +413,16 @@ def _fmt(value: float) -> str:
 
 def jenks_breaks(layer: QgsVectorLayer, field: str = "count", classes: int = 5) -> List[float]:
     """Upper bounds of natural-breaks classes of a numeric field (nulls ignored)."""
-    values = sorted({float(f[field]) for f in layer.getFeatures() if f[field] not in (None, "")
-                     and not _is_null(f[field])})
+    found = [float(f[field]) for f in layer.getFeatures() if f[field] not in (None, "") and not _is_null(f[field])]
+    values = sorted(set(found))
     if not values:
         return []
     if len(values) <= classes:
         return values
-    method = QgsClassificationJenks()
-    ranges = method.classes(layer, field, classes)
-    uppers = [r.upperBound() for r in ranges]
+    # classified from the values themselves: classifying the layer's field would count suppressed
+    # (NULL) areas as 0 and give classes like "0 – 0"
+    ranges = QgsClassificationJenks().classes(found, classes)
+    uppers = sorted({r.upperBound() for r in ranges if r.upperBound() > 0})
     return uppers or values
 
 

@@ -5,10 +5,12 @@ turns "polygon id -> list of keys" into published cells:
 
 * a table of polygons (rows) by split keys (columns: category, month or both), with the row
   totals ("All" per polygon) and column totals that a reader could add up themselves;
-* primary and secondary suppression from ``governance.disclosure.suppress_table``, so a
-  suppressed value can be recovered neither on its own nor by subtraction from a total;
-* labels ("12", "<5") and rates per 1,000 people that are withheld with their counts (a rate
-  times the population would give the count back).
+* primary and secondary suppression from ``governance.disclosure.suppress_table``, so no
+  suppressed value can be narrowed to an interval shorter than the threshold from the shown
+  cells and totals (the module doc there has the rules, the zero rule included);
+* labels ("12", "*") and rates per 1,000 people that are withheld with their counts (a rate
+  times the population would give the count back). Every hidden cell has the same label and the
+  same ``suppressed`` flag: telling "below 5" from "hidden to protect another" would narrow it.
 """
 from __future__ import annotations
 
@@ -24,10 +26,14 @@ ALL = "All"
 NO_VALUE = "(none)"
 PRIMARY = "primary"
 SECONDARY = "secondary"
+#: what a published table says for every hidden cell (value of the ``suppressed`` output field)
+SUPPRESSED = "suppressed"
+SUPPRESSED_LABEL = "*"
 
 
 def suppressed_label(threshold: int) -> str:
-    return f"<{threshold}"
+    """The printed label of a hidden cell: the same for every hidden cell, whatever its reason."""
+    return SUPPRESSED_LABEL
 
 
 # ------------------------------------------------------------------ keys
@@ -104,12 +110,17 @@ class Cell:
 
     true_count: int = field(repr=False)
     count: Optional[int]
-    status: str  # "" | "primary" | "secondary"
+    status: str = field(repr=False)  # "" | "primary" | "secondary": for the analyst's log, never published
     label: str
 
     @property
     def suppressed(self) -> bool:
         return self.count is None
+
+    @property
+    def flag(self) -> str:
+        """What the published ``suppressed`` field says: "suppressed" or empty."""
+        return SUPPRESSED if self.count is None else ""
 
 
 def rate_per_1000(cell: Cell, population: Optional[float]) -> Optional[float]:
@@ -152,15 +163,14 @@ def _cell(true: int, shown: Optional[int], threshold: int) -> Cell:
     if shown is not None:
         return Cell(true, shown, "", str(shown))
     status = PRIMARY if disclosure.is_disclosive(true, threshold) else SECONDARY
-    return Cell(true, None, status, suppressed_label(threshold) if status == PRIMARY else "*")
+    return Cell(true, None, status, suppressed_label(threshold))
 
 
 def suppress(counts: dict[Hashable, dict[Hashable, int]], rows: Sequence[Hashable], cols: Sequence[Hashable],
              threshold: int = disclosure.DEFAULT_THRESHOLD) -> CountTable:
     """Primary + secondary suppression of ``counts[row][col]`` with both margins.
 
-    Primary-suppressed cells are labelled ``<threshold``; cells hidden only to protect them
-    (secondary) are labelled ``*``. Neither is ever shown as 0."""
+    Every hidden cell, primary or secondary, is labelled ``*``; none is ever shown as 0."""
     rows, cols = list(rows), list(cols)
     table = [[int(counts.get(r, {}).get(c, 0)) for c in cols] for r in rows]
     if not rows or not cols:

@@ -10,6 +10,7 @@ from qgis.PyQt.QtGui import QIcon
 from .algorithms.compare_periods import ComparePeriods
 from .algorithms.count_in_polygons import CountInPolygons
 from .algorithms.hotspots import HotspotsHexagons, HotspotsKernelDensity
+from .algorithms.load_counts import LoadCounts
 from .algorithms.load_incidents import LoadIncidents
 
 ICON = Path(__file__).resolve().parent.parent.parent / "icons" / "safestats.svg"
@@ -33,6 +34,6 @@ class SafeStatsProvider(QgsProcessingProvider):
         return str(ICON)
 
     def loadAlgorithms(self) -> None:  # noqa: N802 - QGIS API
-        for alg in (LoadIncidents(), CountInPolygons(), ComparePeriods(), HotspotsKernelDensity(),
+        for alg in (LoadIncidents(), LoadCounts(), CountInPolygons(), ComparePeriods(), HotspotsKernelDensity(),
                     HotspotsHexagons()):
             self.addAlgorithm(alg)

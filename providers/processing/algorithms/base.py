@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Optional
 
-from qgis.core import (QgsExpressionContextUtils, QgsMapLayer, QgsProcessingAlgorithm,
+from qgis.core import (Qgis, QgsExpressionContextUtils, QgsMapLayer, QgsProcessingAlgorithm,
                        QgsProcessingContext, QgsProcessingException, QgsProcessingFeedback,
                        QgsProcessingLayerPostProcessorInterface, QgsProcessingUtils)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
@@ -29,9 +29,12 @@ def tr(text: str) -> str:
 def suppression_help(threshold: int = disclosure.DEFAULT_THRESHOLD) -> str:
     return tr(
         "<p><b>Small-number suppression.</b> Counts from 1 to one less than the threshold (default {0}) are "
-        "not shown: the count is empty (NULL, never 0) and its label reads “&lt;{0}”. So that a hidden "
-        "value cannot be worked out by subtracting shown values from a total, further cells are hidden "
-        "too (secondary suppression, labelled “*”). Rates are withheld with their counts.</p>"
+        "not shown: the count is empty (NULL, never 0). So that no hidden count can be worked out, or "
+        "narrowed to fewer than {0} possible values, from the shown counts and totals, each one is hidden "
+        "with three more cells that form a rectangle with it (same area, same category or month, and a "
+        "total where needed). Every hidden cell reads “*” and its <i>suppressed</i> field “suppressed”, "
+        "whatever the reason it is hidden. A zero is shown as 0 unless it is hidden to protect another "
+        "cell, so “*” never says that a count is above 0. Rates are withheld with their counts.</p>"
     ).format(threshold)
 
 
@@ -111,8 +114,12 @@ class SafeStatsAlgorithm(QgsProcessingAlgorithm):
         log_target = session.audit if session is not None and getattr(session, "audit", None) else None
         try:
             (log_target or gov_audit.AuditLog()).record(event, **{k: v for k, v in entry.items() if v is not None})
-        except Exception as exc:  # noqa: BLE001 - auditing must never break the algorithm
-            log(f"audit write failed: {exc}")
+        except (gov_audit.AuditError, OSError) as exc:  # the work is done: report it loudly, do not undo it
+            if session is not None and hasattr(session, "report_audit_failure"):
+                session.report_audit_failure(event, str(entry.get("dataset") or ""), exc)
+            else:
+                log(f"client audit write failed for {event} ({self.displayName()}): {type(exc).__name__}: {exc}",
+                    Qgis.MessageLevel.Critical)
             if feedback is not None:
                 feedback.reportError(self.tr("The client audit log could not be written: {0}").format(exc))
 

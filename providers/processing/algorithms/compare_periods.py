@@ -107,7 +107,7 @@ class ComparePeriods(SafeStatsAlgorithm):
         for feat in polys.features:
             ca, cb = table.cell(feat.id(), A), table.cell(feat.id(), B)
             diff, pct, label = counting.change_cells(ca, cb)
-            status = ",".join(sorted({s for s in (ca.status, cb.status) if s}))
+            status = ca.flag or cb.flag
             out = QgsFeature(out_fields)
             geom = feat.geometry()
             if geom is not None and not geom.isEmpty():

@@ -41,7 +41,7 @@ class CountInPolygons(SafeStatsAlgorithm):
             "time). The output has one feature per area, or, when split, one per area and category/month "
             "plus an “All” feature with the area's total. Fields: <i>category</i>, <i>month</i>, "
             "<i>incidents</i> (the count), <i>incidents_label</i> (what to print), <i>suppressed</i> "
-            "(“primary”, “secondary” or empty).</p>"
+            "(“suppressed” or empty).</p>"
             "<p>With a <b>population field</b> of the area layer, <i>rate_per_1000</i> is incidents per "
             "1,000 people.</p>") + suppression_help()
 
@@ -131,7 +131,7 @@ class CountInPolygons(SafeStatsAlgorithm):
                     values.append(counting.ALL if col == counting.ALL else col[0])
                 if split_month:
                     values.append(counting.ALL if col == counting.ALL else col[-1])
-                values += [cell.count, cell.label, cell.status]
+                values += [cell.count, cell.label, cell.flag]
                 if pop_field:
                     values.append(counting.rate_per_1000(cell, pop))
                 out = QgsFeature(out_fields)

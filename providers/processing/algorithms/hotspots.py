@@ -222,7 +222,7 @@ class HotspotsHexagons(_Hotspots):
             cell = table.cell((q, r), counting.ALL)
             feat = QgsFeature(fields)
             feat.setGeometry(spatial.hex_polygon(q, r, size))
-            feat.setAttributes([cell.count, cell.label, cell.status])
+            feat.setAttributes([cell.count, cell.label, cell.flag])
             sink.addFeature(feat, QgsFeatureSink.Flag.FastInsert)
         n_primary, n_secondary = table.status_counts([counting.ALL])
         feedback.pushInfo(self.tr("{0} incidents in {1} hexagons; {2} suppressed below {3} and {4} more to "
