@@ -38,6 +38,7 @@ from qgis.PyQt.QtXml import QDomDocument
 from ..governance import disclosure
 from ..governance import marking as gov_marking
 from ..providers.processing import counting, spatial
+from . import compat
 
 LOG_TAG = "SafeStats"
 TEMPLATE = Path(__file__).resolve().parent / "layouts" / "ward_map.qpt"
@@ -534,6 +535,7 @@ def export_job(job: PrintJob, feedback: Optional[QgsFeedback] = None) -> list[st
     settings.rasterizeWholeImage = False
     settings.forceVectorOutput = False
     settings.exportMetadata = True
+    settings.textRenderFormat = compat.TEXT_AS_TEXT  # searchable ward names and figures
     atlas = layout.atlas()
     out = Path(job.output)
     if job.per_ward:

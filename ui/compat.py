@@ -1,14 +1,16 @@
-"""Enum spellings that moved between QGIS 3.22 and 3.40 (scoped ``Qgis.*`` enums since 3.30/3.34).
+"""What differs between the QGIS versions SafeStats supports (3.22 on Debian 12, 3.40 on Debian 13,
+3.44 LTR from trixie-backports): the ONE place for it.
 
-Use these names instead of ``QgsWkbTypes.PointGeometry`` & co. so the same code runs on the
-Debian 12 QGIS (3.22) and the Debian 13 one (3.40), where scoped enums are Python enums that no
-longer compare equal to plain integers.
+* Enum spellings that moved (scoped ``Qgis.*`` enums since 3.30/3.34). Use these names instead of
+  ``QgsWkbTypes.PointGeometry`` & co.: on 3.40 scoped enums are Python enums that no longer compare
+  equal to plain integers.
+* Defaults that changed behind the same API (see each name's comment).
 """
 from __future__ import annotations
 
 from typing import Any
 
-from qgis.core import Qgis, QgsMapLayerProxyModel, QgsSymbolLayer, QgsUnitTypes, QgsWkbTypes
+from qgis.core import Qgis, QgsMapLayerProxyModel, QgsRenderContext, QgsSymbolLayer, QgsUnitTypes, QgsWkbTypes
 
 
 def _pick(new: Any, *path: str) -> Any:
@@ -27,6 +29,10 @@ RENDER_MILLIMETERS = _pick(Qgis, "RenderUnit", "Millimeters") or QgsUnitTypes.Re
 FILL_SYMBOL = _pick(Qgis, "SymbolType", "Fill")  # Qgis.SymbolType exists since 3.20
 PROPERTY_FILL_COLOR = _pick(QgsSymbolLayer, "Property", "FillColor") or QgsSymbolLayer.PropertyFillColor
 POLYGON_LAYER_FILTER = _pick(Qgis, "LayerFilter", "PolygonLayer") or QgsMapLayerProxyModel.PolygonLayer
+# Text in exported PDFs as real, searchable text. The export default is "always outlines" on every
+# version, but 3.22 drew layout labels as text regardless; from 3.3x layout labels go through
+# QgsTextRenderer, which obeys that default, so a 3.40 PDF had no extractable text at all.
+TEXT_AS_TEXT = _pick(Qgis, "TextRenderFormat", "AlwaysText") or QgsRenderContext.TextFormatAlwaysText
 
 
 def is_points(layer: Any) -> bool:
