@@ -119,7 +119,7 @@ def _incident_source(layer: QgsVectorLayer, preset_id: Optional[str], area: QgsR
     styled = layer
     if preset_id:
         from . import presets
-        styled = layer.clone()
+        styled = compat.clone_layer(layer)
         field_name, categories = presets.layer_category_info(layer)
         if not field_name:
             from ..providers.processing.algorithms.common import CATEGORY_FIELDS
@@ -148,7 +148,7 @@ def _incident_source(layer: QgsVectorLayer, preset_id: Optional[str], area: QgsR
     return IncidentSource(
         name=layer.name(), source=layer.source(), provider=layer.providerType(), subset=layer.subsetString(),
         crs=layer.crs().authid() or layer.crs().toWkt(), style_xml=_style_xml(styled), fields=QgsFields(layer.fields()),
-        features=features, attribution=(layer.attribution() if hasattr(layer, "attribution") else "") or "",
+        features=features, attribution=compat.layer_attribution(layer),
         marking=gov_marking.layer_marking(layer), period=period, extracted=extracted[:10],
         dataset=str(layer.customProperty("safestats/dataset", "") or ""))
 

@@ -41,3 +41,32 @@ def is_points(layer: Any) -> bool:
 
 def is_polygons(layer: Any) -> bool:
     return layer.geometryType() == POLYGON_GEOMETRY
+
+
+def layer_attribution(layer: Any) -> str:
+    """The layer's attribution: in its server properties since QGIS 3.38 (``QgsMapLayer.attribution()``
+    is deprecated there), on the layer itself before."""
+    props = layer.serverProperties() if hasattr(layer, "serverProperties") else None
+    if props is not None and hasattr(props, "attribution"):
+        return props.attribution() or ""
+    return (layer.attribution() if hasattr(layer, "attribution") else "") or ""
+
+
+def set_layer_attribution(layer: Any, text: str) -> None:
+    props = layer.serverProperties() if hasattr(layer, "serverProperties") else None
+    if props is not None and hasattr(props, "setAttribution"):
+        props.setAttribution(text)
+    elif hasattr(layer, "setAttribution"):
+        layer.setAttribution(text)
+
+
+def clone_layer(layer: Any) -> Any:
+    """``layer.clone()`` that keeps the attribution on the original and the copy. QGIS 3.40.6's
+    clone() EMPTIES the original layer's server properties (where the attribution lives since 3.38)
+    and gives the copy none, so printing a user's layer wiped its attribution (3.22 and 3.44 keep it)."""
+    attribution = layer_attribution(layer)
+    copy = layer.clone()
+    for target in (layer, copy):
+        if layer_attribution(target) != attribution:
+            set_layer_attribution(target, attribution)
+    return copy
