@@ -70,6 +70,14 @@ def _header_dict(reply_content: Any) -> dict[str, str]:
     return out
 
 
+def _redirect_error(target: str, status: Optional[int]) -> errors.SafeStatsError:
+    """The store answered with a redirect: never followed, the user is told where it points."""
+    return errors.StoreUnreachable(
+        "The store address redirects elsewhere" + (f" ({target})" if target else "") +
+        ". Check the store URL (for example https:// instead of http://) and use the address your "
+        "SafeStats team gave you.", status=status)
+
+
 def _network_error(code: int, message: str, url: str, cancelled: bool) -> errors.SafeStatsError:
     """Map a QNetworkReply error (no usable HTTP answer) to a typed error."""
     host = urlsplit(url).netloc
@@ -161,6 +169,12 @@ class HttpTransport:
         # the store's answers are per-user and sensitive: never take them from, or put them in, a cache
         req.setAttribute(QNetworkRequest.Attribute.CacheLoadControlAttribute, QNetworkRequest.CacheLoadControl.AlwaysNetwork)
         req.setAttribute(QNetworkRequest.Attribute.CacheSaveControlAttribute, False)
+        # Never follow a redirect: the token must not travel to another address. Said on every
+        # request because QgsNetworkAccessManager's default changed: QGIS 3.22 leaves Qt's manual
+        # policy, QGIS 3.40 sets NoLessSafeRedirectPolicy, under which Qt follows http -> https or
+        # same-scheme redirects to any host, Authorization header included.
+        req.setAttribute(QNetworkRequest.Attribute.RedirectPolicyAttribute,
+                         QNetworkRequest.RedirectPolicy.ManualRedirectPolicy)
         return req
 
     # ------------------------------------------------------------------ small requests
@@ -216,6 +230,9 @@ class HttpTransport:
         else:
             blocking.post(req, data, True, feedback)
         reply = blocking.reply()
+        if reply.request().url() != req.url():
+            # QgsBlockingNetworkRequest follows redirects itself (any policy, every QGIS version)
+            raise _redirect_error(reply.request().url().toString(), None)
         status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
         return (int(status or 0), _header_dict(reply), bytes(reply.content()), int(reply.error()),
                 reply.errorString() or blocking.errorMessage())
@@ -277,11 +294,7 @@ class HttpTransport:
             return errors.ProxyError(detail="proxy authentication required", status=407)
         if 300 <= response.status < 400:
             # never followed: the Authorization header must not travel to another address
-            target = response.headers.get("location", "")
-            return errors.StoreUnreachable(
-                "The store address redirects elsewhere" + (f" ({target})" if target else "") +
-                ". Check the store URL (for example https:// instead of http://) and use the address your "
-                "SafeStats team gave you.", status=response.status)
+            return _redirect_error(response.headers.get("location", ""), response.status)
         if body is None and response.status in (502, 503, 504):
             return errors.StoreUnreachable(
                 "The SafeStats store is not answering just now (the server in front of it said "

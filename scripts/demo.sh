@@ -23,14 +23,32 @@ for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$PORT/" >/dev/null 2>&1 && b
 kill -0 $STORE_PID 2>/dev/null || { echo "the store did not start" >&2; exit 1; }
 echo "SafeStats store on http://127.0.0.1:$PORT  (users: mopac.analyst, westminster.analyst, ...; password: $PASSWORD)"
 
-PROFILES=var/qgis-profiles
-mkdir -p "$PROFILES/default/python/plugins" "$PROFILES/default/QGIS"
-ln -sfn "$(pwd)" "$PROFILES/default/python/plugins/safestats"
-if ! grep -q "safestats=true" "$PROFILES/default/QGIS/QGIS3.ini" 2>/dev/null; then
-  printf '[PythonPlugins]\nsafestats=true\n' >> "$PROFILES/default/QGIS/QGIS3.ini"
+# QGIS reads profile NAME from <profiles-path>/profiles/NAME (and would pick whichever profile
+# profiles.ini names unless --profile says which): link the plugin there and enable it.
+PROFILES=${SAFESTATS_QGIS_PROFILES:-var/qgis-profiles}
+PROFILE_DIR="$PROFILES/profiles/default"
+PLUGIN_LINK="$PROFILE_DIR/python/plugins/safestats"
+# an older demo.sh linked the plugin into $PROFILES/default, a folder QGIS never reads
+if [ -L "$PROFILES/default/python/plugins/safestats" ]; then rm -f "$PROFILES/default/python/plugins/safestats"; fi
+mkdir -p "$PROFILE_DIR/python/plugins" "$PROFILE_DIR/QGIS"
+if [ -e "$PLUGIN_LINK" ] && [ ! -L "$PLUGIN_LINK" ]; then
+  echo "$PLUGIN_LINK is a folder, not a link to this checkout: move it away and run again" >&2
+  exit 1
 fi
+ln -sfn "$(pwd)" "$PLUGIN_LINK"
+# Enable it in the profile's QGIS3.ini with Qt's own QSettings, so an ini that QGIS wrote before
+# (safestats=false after the user turned it off, or absent) is edited, never duplicated.
+/usr/bin/python3 - "$PROFILE_DIR/QGIS/QGIS3.ini" <<'PY'
+import sys
+from qgis.PyQt.QtCore import QSettings
+settings = QSettings(sys.argv[1], QSettings.Format.IniFormat)
+settings.setValue("PythonPlugins/safestats", True)
+settings.sync()
+if settings.status() != QSettings.Status.NoError:
+    sys.exit(f"could not write {sys.argv[1]}")
+PY
 if [ -n "${DISPLAY:-}" ]; then
-  qgis --profiles-path "$PROFILES" --noversioncheck
+  qgis --profiles-path "$PROFILES" --profile default --noversioncheck
 else
   echo "No display: rendering a headless map PDF instead"
   SAFESTATS_URL="http://127.0.0.1:$PORT" SAFESTATS_USER=westminster.analyst SAFESTATS_PASSWORD="$PASSWORD" \

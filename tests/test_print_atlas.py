@@ -91,6 +91,9 @@ def test_three_ward_atlas_to_pdf(loaded, store_http, signed_in, audit_log, tmp_p
     task.progressChanged.connect(progress.append)
     wait_for_task(task, timeout=180)
     assert not task.error, task.error
+    from safestats.ui import compat
+    # printing leaves the user's layer as it was (QGIS 3.40.6's layer.clone() emptied its attribution)
+    assert "Metropolitan Police Service" in compat.layer_attribution(layer)
     assert out.exists() and out.stat().st_size > 10_000
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
     assert " ".join(info.split()).count("Pages: 3") == 1, info

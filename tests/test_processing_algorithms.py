@@ -367,8 +367,13 @@ def test_modeler_chains_load_count_compare(signed_provider, session, store_http,
     model.addChildAlgorithm(compare)
     assert model.dependsOnChildAlgorithms("compare") == {"load", "count"}
 
-    res = run(model, {"wards": polygons, "compare:trend": "memory:"})
-    trend = res["compare:trend"]
+    # The model's own name for its output parameter: "compare:trend" on QGIS 3.22, "ward_trend" (from
+    # the output's description) on 3.40+. Ask the model, as a caller of any model must.
+    model.updateDestinationParameters()
+    outputs = [p.name() for p in model.destinationParameterDefinitions()]
+    assert len(outputs) == 1, outputs
+    res = run(model, {"wards": polygons, outputs[0]: "memory:"})
+    trend = res[outputs[0]]
     from qgis.core import QgsProject, QgsVectorLayer
     if not isinstance(trend, QgsVectorLayer):
         trend = QgsProject.instance().mapLayer(trend)

@@ -27,11 +27,10 @@ from qgis.core import (QgsApplication, QgsExpression, QgsCoordinateReferenceSyst
                        QgsFeature, QgsFeatureRequest, QgsFeedback, QgsFields, QgsField, QgsFillSymbol,
                        QgsGeometry, QgsLayoutExporter, QgsLayoutItemLabel, QgsLayoutItemLegend,
                        QgsLayoutItemMap, QgsLayoutItemPage, QgsLayoutItemPicture, QgsLayoutItemScaleBar,
-                       QgsLayoutObject, QgsLayoutPoint, QgsLayoutSize, QgsLegendStyle,
-                       QgsMapClippingRegion, QgsMapLayer, QgsMessageLog, QgsPalLayerSettings, QgsPointClusterRenderer,
+                       QgsLayoutObject, QgsLayoutPoint, QgsLayoutSize, QgsMapClippingRegion, QgsMapLayer, QgsMessageLog, QgsPalLayerSettings, QgsPointClusterRenderer,
                        QgsPrintLayout, QgsProperty,
-                       QgsProject, QgsReadWriteContext, QgsRectangle, QgsRuleBasedRenderer, QgsScaleBarSettings, QgsTask,
-                       QgsTextFormat, QgsUnitTypes, QgsVectorLayer, QgsVectorLayerSimpleLabeling, Qgis)
+                       QgsProject, QgsReadWriteContext, QgsRectangle, QgsRuleBasedRenderer, QgsTask,
+                       QgsTextFormat, QgsVectorLayer, QgsVectorLayerSimpleLabeling, Qgis)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QVariant, pyqtSignal
 from qgis.PyQt.QtGui import QColor, QFont
 from qgis.PyQt.QtXml import QDomDocument
@@ -121,7 +120,7 @@ def _incident_source(layer: QgsVectorLayer, preset_id: Optional[str], area: QgsR
     styled = layer
     if preset_id:
         from . import presets
-        styled = layer.clone()
+        styled = compat.clone_layer(layer)
         field_name, categories = presets.layer_category_info(layer)
         if not field_name:
             from ..providers.processing.algorithms.common import CATEGORY_FIELDS
@@ -150,7 +149,7 @@ def _incident_source(layer: QgsVectorLayer, preset_id: Optional[str], area: QgsR
     return IncidentSource(
         name=layer.name(), source=layer.source(), provider=layer.providerType(), subset=layer.subsetString(),
         crs=layer.crs().authid() or layer.crs().toWkt(), style_xml=_style_xml(styled), fields=QgsFields(layer.fields()),
-        features=features, attribution=(layer.attribution() if hasattr(layer, "attribution") else "") or "",
+        features=features, attribution=compat.layer_attribution(layer),
         marking=gov_marking.layer_marking(layer), period=period, extracted=extracted[:10],
         dataset=str(layer.customProperty("safestats/dataset", "") or ""))
 
@@ -565,6 +564,7 @@ def export_job(job: PrintJob, feedback: Optional[QgsFeedback] = None) -> list[st
     settings.rasterizeWholeImage = False
     settings.forceVectorOutput = False
     settings.exportMetadata = True
+    settings.textRenderFormat = compat.TEXT_AS_TEXT  # searchable ward names and figures
     atlas = layout.atlas()
     out = Path(job.output)
     if job.per_ward:

@@ -1,14 +1,16 @@
-"""Enum spellings that moved between QGIS 3.22 and 3.40 (scoped ``Qgis.*`` enums since 3.30/3.34).
+"""What differs between the QGIS versions SafeStats supports (3.22 on Debian 12, 3.40 on Debian 13,
+3.44 LTR from trixie-backports): the ONE place for it.
 
-Use these names instead of ``QgsWkbTypes.PointGeometry`` & co. so the same code runs on the
-Debian 12 QGIS (3.22) and the Debian 13 one (3.40), where scoped enums are Python enums that no
-longer compare equal to plain integers.
+* Enum spellings that moved (scoped ``Qgis.*`` enums since 3.30/3.34). Use these names instead of
+  ``QgsWkbTypes.PointGeometry`` & co.: on 3.40 scoped enums are Python enums that no longer compare
+  equal to plain integers.
+* Defaults that changed behind the same API (see each name's comment).
 """
 from __future__ import annotations
 
 from typing import Any
 
-from qgis.core import Qgis, QgsMapLayerProxyModel, QgsSymbolLayer, QgsUnitTypes, QgsWkbTypes
+from qgis.core import Qgis, QgsMapLayerProxyModel, QgsRenderContext, QgsSymbolLayer, QgsUnitTypes, QgsWkbTypes
 
 
 def _pick(new: Any, *path: str) -> Any:
@@ -51,6 +53,10 @@ def _core(name: str) -> Any:
     return getattr(qgis.core, name, None)
 
 
+# Text in exported PDFs as real, searchable text. The export default is "always outlines" on every
+# version, but 3.22 drew layout labels as text regardless; from 3.3x layout labels go through
+# QgsTextRenderer, which obeys that default, so a 3.40 PDF had no extractable text at all.
+TEXT_AS_TEXT = _new_or_old(_pick(Qgis, "TextRenderFormat", "AlwaysText"), QgsRenderContext, "TextFormatAlwaysText")
 WKB_POLYGON = _new_or_old(_pick(Qgis, "WkbType", "Polygon"), QgsWkbTypes, "Polygon")  # 3.30
 LAYOUT_MILLIMETERS = _new_or_old(_pick(Qgis, "LayoutUnit", "Millimeters"), QgsUnitTypes, "LayoutMillimeters")
 DISTANCE_METERS = _new_or_old(_pick(Qgis, "DistanceUnit", "Meters"), QgsUnitTypes, "DistanceMeters")
@@ -66,3 +72,32 @@ LEGEND_SYMBOL_LABEL = _new_or_old(_pick(Qgis, "LegendComponent", "SymbolLabel"),
                                   "SymbolLabel")
 SCALEBAR_FIT_WIDTH = _new_or_old(_pick(Qgis, "ScaleBarSegmentSizeMode", "FitWidth"), _core("QgsScaleBarSettings"),
                                  "SegmentSizeFitWidth")
+
+
+def layer_attribution(layer: Any) -> str:
+    """The layer's attribution: in its server properties since QGIS 3.38 (``QgsMapLayer.attribution()``
+    is deprecated there), on the layer itself before."""
+    props = layer.serverProperties() if hasattr(layer, "serverProperties") else None
+    if props is not None and hasattr(props, "attribution"):
+        return props.attribution() or ""
+    return (layer.attribution() if hasattr(layer, "attribution") else "") or ""
+
+
+def set_layer_attribution(layer: Any, text: str) -> None:
+    props = layer.serverProperties() if hasattr(layer, "serverProperties") else None
+    if props is not None and hasattr(props, "setAttribution"):
+        props.setAttribution(text)
+    elif hasattr(layer, "setAttribution"):
+        layer.setAttribution(text)
+
+
+def clone_layer(layer: Any) -> Any:
+    """``layer.clone()`` that keeps the attribution on the original and the copy. QGIS 3.40.6's
+    clone() EMPTIES the original layer's server properties (where the attribution lives since 3.38)
+    and gives the copy none, so printing a user's layer wiped its attribution (3.22 and 3.44 keep it)."""
+    attribution = layer_attribution(layer)
+    copy = layer.clone()
+    for target in (layer, copy):
+        if layer_attribution(target) != attribution:
+            set_layer_attribution(target, attribution)
+    return copy
