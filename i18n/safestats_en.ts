@@ -4,32 +4,32 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../providers/processing/algorithms/common.py" line="21"/>
+        <location filename="../providers/processing/algorithms/common.py" line="22"/>
         <source>Suppress counts below (small-number threshold; at least {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/common.py" line="28"/>
+        <location filename="../providers/processing/algorithms/common.py" line="29"/>
         <source>Incidents (points, e.g. a SafeStats layer)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/common.py" line="33"/>
+        <location filename="../providers/processing/algorithms/common.py" line="34"/>
         <source>Areas (any polygon layer: wards, LSOAs, estates, patrol areas; any CRS)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/common.py" line="40"/>
+        <location filename="../providers/processing/algorithms/common.py" line="41"/>
         <source>Incident date/time field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/common.py" line="57"/>
+        <location filename="../providers/processing/algorithms/common.py" line="58"/>
         <source>The incidents layer has no field “{0}” ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/common.py" line="62"/>
+        <location filename="../providers/processing/algorithms/common.py" line="63"/>
         <source>Choose the {0} field of the incidents layer.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -44,17 +44,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="131"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="132"/>
         <source>{0} polygon(s) of {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="131"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="132"/>
         <source>the area layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="137"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="138"/>
         <source>Extent</source>
         <translation type="unfinished"></translation>
     </message>
@@ -79,7 +79,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="58"/>
+        <location filename="../ui/print_dialog.py" line="59"/>
         <source>Community safety ward map</source>
         <translation type="unfinished"></translation>
     </message>
@@ -144,17 +144,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="652"/>
+        <location filename="../ui/atlas.py" line="653"/>
         <source>Printing was cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="594"/>
+        <location filename="../ui/atlas.py" line="595"/>
         <source>The ward maps could not be written: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="626"/>
+        <location filename="../ui/atlas.py" line="627"/>
         <source>SafeStats: printing ward maps</source>
         <translation type="unfinished"></translation>
     </message>
@@ -224,62 +224,62 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="500"/>
+        <location filename="../ui/presets.py" line="501"/>
         <source>Style preset {0} does not suit layer {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="45"/>
+        <location filename="../ui/print_dialog.py" line="46"/>
         <source>Print</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="60"/>
+        <location filename="../ui/print_dialog.py" line="61"/>
         <source>PDF files (*.pdf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="99"/>
+        <location filename="../ui/print_dialog.py" line="100"/>
         <source>Save ward maps as</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="92"/>
+        <location filename="../ui/print_dialog.py" line="93"/>
         <source>Keep the layer&apos;s style</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="99"/>
+        <location filename="../ui/print_dialog.py" line="100"/>
         <source>Folder for the ward PDFs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="105"/>
+        <location filename="../ui/print_dialog.py" line="106"/>
         <source>Choose a boundary layer (polygons, e.g. wards).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="107"/>
+        <location filename="../ui/print_dialog.py" line="108"/>
         <source>Choose the field holding the area names.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="109"/>
+        <location filename="../ui/print_dialog.py" line="110"/>
         <source>Choose the incidents layer (load a SafeStats dataset first).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="111"/>
+        <location filename="../ui/print_dialog.py" line="112"/>
         <source>Choose where to save the PDF.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="136"/>
+        <location filename="../ui/print_dialog.py" line="137"/>
         <source>Note: “{0}” is not a SafeStats layer; its own attribution is printed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="154"/>
+        <location filename="../ui/print_dialog.py" line="155"/>
         <source>Printed {0} file(s): {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -289,82 +289,82 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="172"/>
+        <location filename="../ui/print_dialog.py" line="173"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="172"/>
+        <location filename="../ui/print_dialog.py" line="173"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="980"/>
+        <location filename="../ui/dock.py" line="981"/>
         <source>Agency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="981"/>
+        <location filename="../ui/dock.py" line="982"/>
         <source>Coverage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="982"/>
+        <location filename="../ui/dock.py" line="983"/>
         <source>Last refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="984"/>
+        <location filename="../ui/dock.py" line="985"/>
         <source>Records</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="986"/>
+        <location filename="../ui/dock.py" line="987"/>
         <source>&lt;b&gt;Counts only&lt;/b&gt; — no individual records</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="986"/>
+        <location filename="../ui/dock.py" line="987"/>
         <source>Individual records</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="988"/>
+        <location filename="../ui/dock.py" line="989"/>
         <source>Area: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="988"/>
+        <location filename="../ui/dock.py" line="989"/>
         <source>Area: restricted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="988"/>
+        <location filename="../ui/dock.py" line="989"/>
         <source>Area: London-wide</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="990"/>
+        <location filename="../ui/dock.py" line="991"/>
         <source>History from {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="990"/>
+        <location filename="../ui/dock.py" line="991"/>
         <source>Full history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="994"/>
+        <location filename="../ui/dock.py" line="995"/>
         <source>Some fields withheld (you get: {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="996"/>
+        <location filename="../ui/dock.py" line="997"/>
         <source>All fields</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="1000"/>
+        <location filename="../ui/dock.py" line="1001"/>
         <source>Your agreement:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -412,72 +412,72 @@
 <context>
     <name>ComparePeriods</name>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="36"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="37"/>
         <source>&lt;p&gt;Counts incidents in each polygon in two periods — A (e.g. last year) and B (e.g. this year) — and the change from A to B. Periods are whole days in London time, both ends included; the incidents layer must cover both (load it with a date range spanning them).&lt;/p&gt;&lt;p&gt;Output fields: &lt;i&gt;count_a&lt;/i&gt;, &lt;i&gt;count_b&lt;/i&gt; and their printed labels, &lt;i&gt;change&lt;/i&gt;, &lt;i&gt;change_pct&lt;/i&gt; (percent of A), &lt;i&gt;change_label&lt;/i&gt; and &lt;i&gt;suppressed&lt;/i&gt;.&lt;/p&gt;&lt;p&gt;The change is withheld whenever either count is suppressed: otherwise the change and the shown count would give the hidden count back.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="55"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="56"/>
         <source>Change between periods</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="61"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="62"/>
         <source>Enter a date for “{0}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="75"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="76"/>
         <source>A period's “from” date ({0}) is after its “to” date ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="77"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="78"/>
         <source>date/time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="96"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="97"/>
         <source>Incidents in period A ({0} to {1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="97"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="98"/>
         <source>Period A (as printed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="98"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="99"/>
         <source>Incidents in period B ({0} to {1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="99"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="100"/>
         <source>Period B (as printed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="100"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="101"/>
         <source>Change A to B</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="101"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="102"/>
         <source>Change A to B (% of A)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="102"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="103"/>
         <source>Change (as printed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="103"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="104"/>
         <source>Suppressed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="121"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="122"/>
         <source>{0} areas; period A {1} to {2}; period B {3} to {4}; threshold {5}; {6} primary and {7} secondary suppressed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -485,92 +485,92 @@
 <context>
     <name>CountInPolygons</name>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="51"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="52"/>
         <source>Split by category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="52"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="53"/>
         <source>Category field (default: the dataset&apos;s category field)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="55"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="56"/>
         <source>Split by month</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="57"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="58"/>
         <source>Population field of the areas (for a rate per 1,000)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="61"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="62"/>
         <source>Counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="150"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="151"/>
         <source>category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="79"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="80"/>
         <source>date/time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="111"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="112"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="113"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="114"/>
         <source>Month</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="114"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="115"/>
         <source>Incidents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="115"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="116"/>
         <source>Incidents (as printed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="116"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="117"/>
         <source>Suppressed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="118"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="119"/>
         <source>Incidents per 1,000 people</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="148"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="149"/>
         <source>{0} incidents read; {1} cells suppressed below {2} and {3} more to protect them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="150"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="151"/>
         <source>month</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="151"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="152"/>
         <source>{0} areas; split: {1}; threshold {2}; {3} primary and {4} secondary suppressed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="151"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="152"/>
         <source>none</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="37"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="38"/>
         <source>&lt;p&gt;Counts incidents (points) in each polygon of any area layer — wards, LSOAs, estates, patrol areas — in any CRS. A point on a shared boundary counts in every area it touches.&lt;/p&gt;&lt;p&gt;Optionally split the counts by category (e.g. crime type) and/or by calendar month (London time). The output has one feature per area, or, when split, one per area and category/month plus an “All” feature with the area's total. Fields: &lt;i&gt;category&lt;/i&gt;, &lt;i&gt;month&lt;/i&gt;, &lt;i&gt;incidents&lt;/i&gt; (the count), &lt;i&gt;incidents_label&lt;/i&gt; (what to print), &lt;i&gt;suppressed&lt;/i&gt; (“suppressed” or empty).&lt;/p&gt;&lt;p&gt;With a &lt;b&gt;population field&lt;/b&gt; of the area layer, &lt;i&gt;rate_per_1000&lt;/i&gt; is incidents per 1,000 people.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -752,22 +752,22 @@
 <context>
     <name>LayerMenu</name>
     <message>
-        <location filename="../ui/layer_menu.py" line="47"/>
+        <location filename="../ui/layer_menu.py" line="43"/>
         <source>Style preset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_menu.py" line="49"/>
+        <location filename="../ui/layer_menu.py" line="45"/>
         <source>Refresh from SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_menu.py" line="51"/>
+        <location filename="../ui/layer_menu.py" line="47"/>
         <source>Save style as my preset…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_menu.py" line="56"/>
+        <location filename="../ui/layer_menu.py" line="52"/>
         <source>SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
@@ -775,57 +775,57 @@
 <context>
     <name>LoadCounts</name>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="56"/>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="57"/>
         <source>&lt;p&gt;Loads counts per area of a dataset your organisation&apos;s agreement gives as &lt;b&gt;counts only&lt;/b&gt;, as a polygon layer (fields &lt;i&gt;code&lt;/i&gt;, &lt;i&gt;name&lt;/i&gt;, &lt;i&gt;count&lt;/i&gt;, &lt;i&gt;suppressed&lt;/i&gt;).&lt;/p&gt;&lt;p&gt;{0}&lt;/p&gt;&lt;p&gt;The values are published with cell-key perturbation: each is moved by a small random amount (the same every time), counts below 5 are suppressed and the rest rounded to 5. Totals need not add up. Each run is recorded in your client audit log.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="65"/>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="66"/>
         <source>Dataset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="68"/>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="69"/>
         <source>Period (YYYY-MM or FYyyyy; empty = the latest month)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="70"/>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="71"/>
         <source>Counts by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="72"/>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="73"/>
         <source>Only within this borough (E09 code; empty = your whole agreement area)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="75"/>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="76"/>
         <source>One category (empty = all)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="77"/>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="78"/>
         <source>Counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="79"/>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="80"/>
         <source>Number of areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="101"/>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="102"/>
         <source>Your organisation's agreement gives individual records of {0}: use “Load incidents” and count them with “Count incidents in polygons”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="106"/>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="107"/>
         <source>“{0}” is not a period you may ask for. {1} Available: {2}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="110"/>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="111"/>
         <source>Loading {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -833,67 +833,67 @@
 <context>
     <name>LoadIncidents</name>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="72"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="73"/>
         <source>&lt;p&gt;Loads incident records from the SafeStats store you are signed in to, with the same filters as the SafeStats panel, as a point layer in British National Grid (EPSG:27700).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Dataset&lt;/b&gt;: one of the SafeStats datasets (mps_crime, colp_crime, btp_crime, las_incidents, lfb_incidents, istv_assaults, tfl_bus_incidents, rnli_launches); your organisation's data sharing agreement decides which you may load, which fields you see, the area and how far back.&lt;/p&gt;&lt;p&gt;&lt;b&gt;From / to date&lt;/b&gt;: whole days in London time, both included; leave empty for all dates.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Categories&lt;/b&gt;: values of the dataset's category field (e.g. crime type), one per line or separated by “|”; empty for all.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Area layer&lt;/b&gt; (any polygon layer, any CRS; tick “Selected features only” to use a selection) and/or &lt;b&gt;extent&lt;/b&gt;: only incidents inside.&lt;/p&gt;&lt;p&gt;You must be signed in: the algorithm is refused otherwise. Each run is recorded in your client audit log (dataset, filter, purpose and row count — never the records). If you save the output to a file, keep it only as long as your work needs it.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="88"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="89"/>
         <source>Dataset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="91"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="92"/>
         <source>From date (London time, included)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="94"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="95"/>
         <source>To date (London time, included)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="97"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="98"/>
         <source>Categories (one per line, or separated by |)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="100"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="101"/>
         <source>Only incidents inside these polygons</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="103"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="104"/>
         <source>Only incidents inside this extent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="105"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="106"/>
         <source>Incidents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="107"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="108"/>
         <source>Number of incidents loaded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="149"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="150"/>
         <source>The “from” date is after the “to” date.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="160"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="161"/>
         <source>The dataset {0} has no category field to filter on.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="163"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="164"/>
         <source>Not categories of {0} ({1}): {2}. Choose from: {3}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="170"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="171"/>
         <source>Loading {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1014,32 +1014,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="22"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="23"/>
         <source>Compare periods</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="49"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="50"/>
         <source>Period A: from date</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="49"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="50"/>
         <source>Period A: to date</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="49"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="50"/>
         <source>Period B: from date</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="49"/>
+        <location filename="../providers/processing/algorithms/compare_periods.py" line="50"/>
         <source>Period B: to date</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="20"/>
+        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="21"/>
         <source>Count incidents in polygons</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1059,17 +1059,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="26"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="27"/>
         <source>You are not signed in to SafeStats. Sign in from the SafeStats toolbar (accepting the conditions of use and choosing your purpose), then run this algorithm again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="54"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="55"/>
         <source>Load incidents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="55"/>
+        <location filename="../providers/processing/algorithms/load_incidents.py" line="56"/>
         <source>Data</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1079,12 +1079,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="30"/>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="31"/>
         <source>Counts-only data is a fixed table: one period (a calendar month YYYY-MM or a financial year FYyyyy, e.g. FY2025 = April 2025 to March 2026), boroughs, wards or hexagons of 500, 1000 or 2000 m (optionally within one borough, given as its E09 code) and at most one category.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="39"/>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="40"/>
         <source>Load counts (counts-only datasets)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1092,7 +1092,7 @@
 <context>
     <name>SafeStatsAlgorithm</name>
     <message>
-        <location filename="../providers/processing/algorithms/base.py" line="121"/>
+        <location filename="../providers/processing/algorithms/base.py" line="124"/>
         <source>The client audit log could not be written: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1100,27 +1100,27 @@
 <context>
     <name>SafeStatsDock</name>
     <message>
-        <location filename="../ui/dock.py" line="107"/>
+        <location filename="../ui/dock.py" line="108"/>
         <source>All available dates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="110"/>
+        <location filename="../ui/dock.py" line="111"/>
         <source>Custom range</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="113"/>
+        <location filename="../ui/dock.py" line="114"/>
         <source>Boroughs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="114"/>
+        <location filename="../ui/dock.py" line="115"/>
         <source>Wards</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="203"/>
+        <location filename="../ui/dock.py" line="204"/>
         <source>&lt;b&gt;{0}&lt;/b&gt; · {1}&lt;br/&gt;&lt;span style='color:#555'&gt;Purpose: {2}&lt;/span&gt;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1130,37 +1130,37 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="219"/>
+        <location filename="../ui/dock.py" line="220"/>
         <source>Loading the datasets your organisation may see…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="219"/>
+        <location filename="../ui/dock.py" line="220"/>
         <source>Sign in to see the datasets your organisation may see.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="233"/>
+        <location filename="../ui/dock.py" line="234"/>
         <source>SafeStats: listing datasets</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="253"/>
+        <location filename="../ui/dock.py" line="254"/>
         <source>{0}  (counts only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="261"/>
+        <location filename="../ui/dock.py" line="262"/>
         <source>Your organisation&apos;s agreement does not include any dataset.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="373"/>
+        <location filename="../ui/dock.py" line="374"/>
         <source>Data covers {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="375"/>
+        <location filename="../ui/dock.py" line="376"/>
         <source>Your agreement allows records from {0}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1170,32 +1170,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="475"/>
+        <location filename="../ui/dock.py" line="476"/>
         <source>{0} of {1} ticked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="479"/>
+        <location filename="../ui/dock.py" line="480"/>
         <source> (+ {0} other field filter)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="530"/>
+        <location filename="../ui/dock.py" line="531"/>
         <source>SafeStats: reading boroughs and wards</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="586"/>
+        <location filename="../ui/dock.py" line="587"/>
         <source> and {0} more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="611"/>
+        <location filename="../ui/dock.py" line="612"/>
         <source>{0} selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="630"/>
+        <location filename="../ui/dock.py" line="631"/>
         <source>Click to add corners; right-click or double-click to finish, Esc to cancel.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1205,97 +1205,97 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="661"/>
+        <location filename="../ui/dock.py" line="662"/>
         <source>Polygon of {0:.2f} km²</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="694"/>
+        <location filename="../ui/dock.py" line="695"/>
         <source>The map has no extent yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="695"/>
+        <location filename="../ui/dock.py" line="696"/>
         <source>Map extent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="701"/>
+        <location filename="../ui/dock.py" line="702"/>
         <source>Tick at least one borough or ward.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="706"/>
+        <location filename="../ui/dock.py" line="707"/>
         <source>Select one or more features of a polygon layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="707"/>
+        <location filename="../ui/dock.py" line="708"/>
         <source>{0} selected in {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="711"/>
+        <location filename="../ui/dock.py" line="712"/>
         <source>Draw a polygon on the map first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="712"/>
+        <location filename="../ui/dock.py" line="713"/>
         <source>Drawn area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="732"/>
+        <location filename="../ui/dock.py" line="733"/>
         <source>Choose a dataset.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="737"/>
+        <location filename="../ui/dock.py" line="738"/>
         <source>Tick at least one day of the week.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="740"/>
+        <location filename="../ui/dock.py" line="741"/>
         <source>The start date is after the end date.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="762"/>
+        <location filename="../ui/dock.py" line="763"/>
         <source>Updating the count…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="771"/>
+        <location filename="../ui/dock.py" line="772"/>
         <source>Counting matching records…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="792"/>
+        <location filename="../ui/dock.py" line="793"/>
         <source>&lt;b&gt;{0:,}&lt;/b&gt; matching records</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="798"/>
+        <location filename="../ui/dock.py" line="799"/>
         <source>That is a very large load; consider narrowing the filter.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="858"/>
+        <location filename="../ui/dock.py" line="859"/>
         <source>Nothing to load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="858"/>
+        <location filename="../ui/dock.py" line="859"/>
         <source>No records match this filter.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="864"/>
+        <location filename="../ui/dock.py" line="865"/>
         <source>Large load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="864"/>
+        <location filename="../ui/dock.py" line="865"/>
         <source>This filter matches {0:,} records (more than {1:,}). Loading that many takes a while and uses a lot of memory. Load anyway?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1305,27 +1305,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="895"/>
+        <location filename="../ui/dock.py" line="896"/>
         <source>That style does not suit this layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="904"/>
+        <location filename="../ui/dock.py" line="905"/>
         <source>Save style as preset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="904"/>
+        <location filename="../ui/dock.py" line="905"/>
         <source>Name of your preset:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="914"/>
+        <location filename="../ui/dock.py" line="915"/>
         <source>Style saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="914"/>
+        <location filename="../ui/dock.py" line="915"/>
         <source>Saved as your preset “{0}” ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1590,37 +1590,37 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="718"/>
+        <location filename="../ui/dock.py" line="719"/>
         <source>Your organisation&apos;s agreement gives counts only for this dataset: choose boroughs or wards.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="783"/>
+        <location filename="../ui/dock.py" line="784"/>
         <source>Fewer than &lt;b&gt;{0}&lt;/b&gt; matching records: too few to publish (counts only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="789"/>
+        <location filename="../ui/dock.py" line="790"/>
         <source>About &lt;b&gt;{0:,}&lt;/b&gt; matching records (rounded to the nearest {1}; counts only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="796"/>
+        <location filename="../ui/dock.py" line="797"/>
         <source>Counted in whole months: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="847"/>
+        <location filename="../ui/dock.py" line="848"/>
         <source>Counting matching records before loading…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="786"/>
+        <location filename="../ui/dock.py" line="787"/>
         <source>About &lt;b&gt;{0:,}&lt;/b&gt; incidents (counts only: perturbed and rounded to the nearest {1}; totals need not add up)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="794"/>
+        <location filename="../ui/dock.py" line="795"/>
         <source>Period: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1859,72 +1859,72 @@
 <context>
     <name>SafeStatsPlugin</name>
     <message>
-        <location filename="../plugin.py" line="72"/>
+        <location filename="../plugin.py" line="73"/>
         <source>Sign in to SafeStats…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="73"/>
+        <location filename="../plugin.py" line="74"/>
         <source>Sign out of SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="77"/>
+        <location filename="../plugin.py" line="78"/>
         <source>SafeStats panel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="385"/>
+        <location filename="../plugin.py" line="399"/>
         <source>SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="252"/>
+        <location filename="../plugin.py" line="266"/>
         <source>Signed in as {0} ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="261"/>
+        <location filename="../plugin.py" line="275"/>
         <source>Signed out. Downloaded SafeStats data was removed from this computer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="276"/>
+        <location filename="../plugin.py" line="290"/>
         <source>Loading counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="287"/>
+        <location filename="../plugin.py" line="301"/>
         <source>Loading</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="303"/>
+        <location filename="../plugin.py" line="317"/>
         <source>Refreshing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="359"/>
+        <location filename="../plugin.py" line="373"/>
         <source>Loaded {0:,} records into “{1}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="385"/>
+        <location filename="../plugin.py" line="399"/>
         <source>Loaded counts for {0:,} areas into “{1}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="82"/>
+        <location filename="../plugin.py" line="83"/>
         <source>Print ward maps…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="240"/>
+        <location filename="../plugin.py" line="254"/>
         <source>SafeStats export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="244"/>
+        <location filename="../plugin.py" line="258"/>
         <source>This project has {0} SafeStats layer(s) without data: sign in to fetch them again.</source>
         <translation type="unfinished"></translation>
     </message>

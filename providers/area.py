@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsGeometry, QgsProject,
-                       QgsRectangle, QgsVectorLayer, QgsWkbTypes)
+                       QgsRectangle, QgsVectorLayer)
 
+from . import compat
 from .errors import InvalidFilter
 from .models import BBoxArea, Boundary, PolygonArea
 
@@ -43,7 +44,7 @@ def bbox_area(extent: QgsRectangle, crs: QgsCoordinateReferenceSystem, label: st
 def polygon_area(geometries: Iterable[QgsGeometry], crs: QgsCoordinateReferenceSystem, label: str,
                  project: Optional[QgsProject] = None, max_chars: int = MAX_WKT_CHARS) -> AreaResult:
     geoms = [QgsGeometry(g) for g in geometries
-             if g is not None and not g.isEmpty() and g.type() == QgsWkbTypes.PolygonGeometry]
+             if g is not None and not g.isEmpty() and g.type() == compat.POLYGON_GEOMETRY]
     if not geoms:
         raise InvalidFilter("Choose at least one polygon (an area), not points or lines.")
     union = QgsGeometry.unaryUnion(geoms) if len(geoms) > 1 else geoms[0]
@@ -69,7 +70,7 @@ def polygon_area(geometries: Iterable[QgsGeometry], crs: QgsCoordinateReferenceS
 
 def selected_features_area(layer: QgsVectorLayer, project: Optional[QgsProject] = None,
                            max_chars: int = MAX_WKT_CHARS, label: Optional[str] = None) -> AreaResult:
-    if layer.geometryType() != QgsWkbTypes.PolygonGeometry:
+    if layer.geometryType() != compat.POLYGON_GEOMETRY:
         raise InvalidFilter(f"“{layer.name()}” is not a polygon layer. Pick a layer of areas.")
     feats = layer.selectedFeatures()
     if not feats:

@@ -25,7 +25,7 @@ running Python has no PyQt6):
 With ``--pyqgis`` (run by QGIS's own Python): PyQGIS enum members spelled unscoped
 (``Qgis.Warning`` -> ``Qgis.MessageLevel.Warning``; sip 6 on Qt6 has only the scoped form), and enums
 that moved into ``Qgis.*`` after 3.22 (``QgsWkbTypes.PointGeometry``...), which must go through
-``ui/compat.py`` (PYQGIS_MOVED).
+``providers/compat.py`` (PYQGIS_MOVED).
 
 What it cannot see: attributes reached through instances of unknown type (``event.pos()``).
 Exit status 1 when anything is found. Standard library + PyQt6 (or QGIS for --pyqgis) only.
@@ -320,7 +320,7 @@ def _suggest(owner: Any, name: str) -> str:
 # ---------------------------------------------------------------- PyQGIS (--pyqgis, on QGIS's own Python)
 
 #: PyQGIS enums that moved into ``Qgis.*`` after 3.22 (the old spellings are deprecated aliases that
-#: QGIS 4 drops): use the ``ui/compat.py`` name, which picks the new one where it exists.
+#: QGIS 4 drops): use the ``providers/compat.py`` name, which picks the new one where it exists.
 PYQGIS_MOVED = {
     "QgsWkbTypes.PointGeometry": "compat.POINT_GEOMETRY", "QgsWkbTypes.LineGeometry": "compat.LINE_GEOMETRY",
     "QgsWkbTypes.PolygonGeometry": "compat.POLYGON_GEOMETRY", "QgsWkbTypes.Polygon": "compat.WKB_POLYGON",
@@ -343,12 +343,8 @@ PYQGIS_MOVED = {
     "QgsProcessingParameterField.Numeric": "compat (Qgis.ProcessingFieldParameterDataType.Numeric)",
     "QgsProcessingParameterDateTime.Date": "compat (Qgis.ProcessingDateTimeParameterDataType.Date)",
 }
-#: Known and left for now: providers/ may not import ui/ (ARCHITECTURE.md dependency direction), so
-#: moved enums there wait for a compatibility module providers can reach. Listed as "pending" in the
-#: output, not counted as failures; any other moved or unscoped PyQGIS enum fails the check.
-PYQGIS_PENDING_DIRS = ("providers/",)
 #: files that define the compatibility names (they must spell the old ones as fall-backs)
-PYQGIS_COMPAT_FILES = {"ui/compat.py"}
+PYQGIS_COMPAT_FILES = {"providers/compat.py"}
 
 
 class _PyQgisChecker(ast.NodeVisitor):
@@ -358,7 +354,6 @@ class _PyQgisChecker(ast.NodeVisitor):
     def __init__(self, path: str) -> None:
         self.path = path
         self.findings: List[Finding] = []
-        self.pending: List[Finding] = []
         self.bound: Dict[str, Any] = {}
 
     def bind(self, node: ast.ImportFrom) -> None:
@@ -373,11 +368,8 @@ class _PyQgisChecker(ast.NodeVisitor):
         if chain and len(chain) == 2 and chain[0] in self.bound:
             dotted = ".".join(chain)
             if dotted in PYQGIS_MOVED and self.path not in PYQGIS_COMPAT_FILES:
-                message = f"{dotted}: moved into Qgis.* after 3.22; use ui/{PYQGIS_MOVED[dotted]}"
-                if self.path.startswith(PYQGIS_PENDING_DIRS):
-                    self.pending.append(Finding(self.path, node.lineno, "pending: " + message))
-                else:
-                    self.findings.append(Finding(self.path, node.lineno, message))
+                self.findings.append(Finding(self.path, node.lineno, f"{dotted}: moved into Qgis.* after 3.22; "
+                                                                     f"use providers/{PYQGIS_MOVED[dotted]}"))
             elif dotted not in PYQGIS_MOVED:
                 owner = self.bound[chain[0]]
                 value = getattr(owner, chain[1], None)
@@ -397,11 +389,9 @@ def check_pyqgis_source(source: str, path: str) -> List[Finding]:
         if isinstance(node, ast.ImportFrom):
             checker.bind(node)
     checker.visit(tree)
-    PENDING.extend(checker.pending)
     return checker.findings
 
 
-PENDING: List[Finding] = []
 
 
 # ---------------------------------------------------------------- files
@@ -488,10 +478,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         label = f"qt6 check (PyQt6 {PYQT_VERSION_STR})"
     for finding in findings:
         print(finding)
-    for finding in PENDING:
-        print(finding)
-    print(f"{label}: {len(files)} files, " + (f"{len(PENDING)} pending, " if PENDING else "")
-          + (f"{len(findings)} Qt5-only use(s)" if findings else "no Qt5-only usage"))
+    print(f"{label}: {len(files)} files, " + (f"{len(findings)} Qt5-only use(s)" if findings else "no Qt5-only usage"))
     return 1 if findings else 0
 
 

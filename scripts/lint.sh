@@ -19,7 +19,7 @@ echo "== bandit (medium and high severity)"
 
 echo "== Qt6 / QGIS 4 readiness (scripts/check_qt6.py: every Qt name the plugin uses, resolved in PyQt6)"
 "$PY" scripts/check_qt6.py || status=1
-echo "== PyQGIS enums for QGIS 4 (scoped; moved ones through ui/compat.py), on QGIS's own Python"
+echo "== PyQGIS enums for QGIS 4 (scoped; moved ones through providers/compat.py), on QGIS's own Python"
 QT_QPA_PLATFORM=offscreen /usr/bin/python3 scripts/check_qt6.py --pyqgis || status=1
 
 echo "== secrets (detect-secrets, committed files vs .secrets.baseline)"

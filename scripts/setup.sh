@@ -16,7 +16,7 @@ pg_pkg() {  # postgresql-NN-postgis-3 for the distribution's default PostgreSQL
 }
 
 PKGS="qgis python3-qgis qgis-providers xvfb xauth python3-pandas python3-shapely python3-requests python3-pytest
-python3-venv python3-pip gdal-bin poppler-utils postgresql postgis pyqt5-dev-tools qttools5-dev-tools"
+python3-scipy python3-venv python3-pip gdal-bin poppler-utils postgresql postgis pyqt5-dev-tools qttools5-dev-tools"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ] || ! ls /usr/lib/postgresql/*/lib/postgis-3.so >/dev/null 2>&1; then

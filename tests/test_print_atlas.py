@@ -91,7 +91,7 @@ def test_three_ward_atlas_to_pdf(loaded, store_http, signed_in, audit_log, tmp_p
     task.progressChanged.connect(progress.append)
     wait_for_task(task, timeout=180)
     assert not task.error, task.error
-    from safestats.ui import compat
+    from safestats.providers import compat
     # printing leaves the user's layer as it was (QGIS 3.40.6's layer.clone() emptied its attribution)
     assert "Metropolitan Police Service" in compat.layer_attribution(layer)
     assert out.exists() and out.stat().st_size > 10_000

@@ -39,7 +39,7 @@ from ..governance import disclosure
 from ..governance.audit import AuditError
 from ..governance import marking as gov_marking
 from ..providers.processing import counting, spatial
-from . import compat
+from ..providers import compat
 
 LOG_TAG = "SafeStats"
 TEMPLATE = Path(__file__).resolve().parent / "layouts" / "ward_map.qpt"

@@ -24,7 +24,8 @@ from ..providers import daterange
 from ..providers.errors import DatasetNotAvailable, InvalidFilter, NotSignedIn, TokenExpired
 from ..providers.load_task import large_load_rows
 from ..providers.models import BoundaryArea, CollectionInfo, MatchCount, Query
-from . import compat, messages, presets
+from ..providers import compat
+from . import messages, presets
 from .background import FunctionTask, run_task
 from .count_preview import CountPreview
 from .counts_panel import CountsPanel

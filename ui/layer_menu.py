@@ -15,7 +15,8 @@ from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QMenu
 
 from ..providers.layers import is_safestats_layer
-from . import compat, presets
+from ..providers import compat
+from . import presets
 
 ICONS = Path(__file__).resolve().parent.parent / "icons"
 LOG_TAG = "SafeStats"

@@ -14,7 +14,7 @@ from qgis.gui import QgsMapCanvas, QgsMapMouseEvent, QgsMapTool, QgsRubberBand
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor, QKeyEvent
 
-from .compat import POLYGON_GEOMETRY
+from ..providers.compat import POLYGON_GEOMETRY
 
 BNG = QgsCoordinateReferenceSystem("EPSG:27700")
 

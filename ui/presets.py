@@ -41,7 +41,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 
-from . import compat
+from ..providers import compat
 
 STYLES_DIR = Path(__file__).resolve().parent / "styles"
 LOG_TAG = "SafeStats"

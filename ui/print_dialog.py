@@ -17,7 +17,8 @@ from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from ..governance import disclosure
 from ..providers.layers import is_safestats_layer, safestats_layers
-from . import atlas, compat, presets
+from ..providers import compat
+from . import atlas, presets
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).with_name("print_dialog.ui")))
 LAST_DIR_SETTING = "safestats/print_dir"  # a folder path only

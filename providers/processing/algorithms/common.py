@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from qgis.core import (QgsField, QgsFields, QgsProcessing, QgsProcessingAlgorithm, QgsProcessingContext,
+from qgis.core import (QgsField, QgsFields, QgsProcessingAlgorithm, QgsProcessingContext,
                        QgsProcessingParameterFeatureSource, QgsProcessingParameterField,
                        QgsProcessingParameterNumber, QgsVectorLayer)
 from qgis.PyQt.QtCore import QVariant
 
+from ... import compat
 from ....governance import disclosure
 from .base import tr
 
@@ -20,25 +21,25 @@ TIME_FIELD = "occurred_at"
 def threshold_parameter(name: str = "THRESHOLD") -> QgsProcessingParameterNumber:
     return QgsProcessingParameterNumber(
         name, tr("Suppress counts below (small-number threshold; at least {0})").format(disclosure.DEFAULT_THRESHOLD),
-        QgsProcessingParameterNumber.Integer, defaultValue=disclosure.configured_threshold(),
+        compat.NUMBER_INTEGER, defaultValue=disclosure.configured_threshold(),
         minValue=disclosure.DEFAULT_THRESHOLD, maxValue=1000)
 
 
 def incidents_parameter(name: str = "INCIDENTS") -> QgsProcessingParameterFeatureSource:
     return QgsProcessingParameterFeatureSource(name, tr("Incidents (points, e.g. a SafeStats layer)"),
-                                               [QgsProcessing.TypeVectorPoint])
+                                               [compat.SOURCE_VECTOR_POINT])
 
 
 def polygons_parameter(name: str = "POLYGONS") -> QgsProcessingParameterFeatureSource:
     return QgsProcessingParameterFeatureSource(
         name, tr("Areas (any polygon layer: wards, LSOAs, estates, patrol areas; any CRS)"),
-        [QgsProcessing.TypeVectorPolygon])
+        [compat.SOURCE_VECTOR_POLYGON])
 
 
 def date_field_parameter(parent: str = "INCIDENTS", name: str = "DATE_FIELD",
                          optional: bool = True) -> QgsProcessingParameterField:
     return QgsProcessingParameterField(name, tr("Incident date/time field"), TIME_FIELD, parent,
-                                       QgsProcessingParameterField.Any, optional=optional)
+                                       compat.FIELD_ANY, optional=optional)
 
 
 def field_name(alg: QgsProcessingAlgorithm, parameters: dict, name: str, context: QgsProcessingContext) -> str:

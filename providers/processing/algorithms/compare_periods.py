@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Optional
 
-from qgis.core import (QgsFeature, QgsFeatureSink, QgsProcessing, QgsProcessingContext, QgsProcessingFeedback,
+from qgis.core import (QgsFeature, QgsFeatureSink, QgsProcessingContext, QgsProcessingFeedback,
                        QgsProcessingParameterDateTime, QgsProcessingParameterFeatureSink, QgsWkbTypes)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from ... import compat
 from .. import counting, spatial
 from .base import (SafeStatsAlgorithm, describe_output, destination_text, input_layer, marking_of, refuse,
                    suppression_help)
@@ -50,10 +51,10 @@ class ComparePeriods(SafeStatsAlgorithm):
                            (self.A_END, QT_TRANSLATE_NOOP("SafeStats", "Period A: to date")),
                            (self.B_START, QT_TRANSLATE_NOOP("SafeStats", "Period B: from date")),
                            (self.B_END, QT_TRANSLATE_NOOP("SafeStats", "Period B: to date"))):
-            self.addParameter(QgsProcessingParameterDateTime(name, self.tr(text), QgsProcessingParameterDateTime.Date))
+            self.addParameter(QgsProcessingParameterDateTime(name, self.tr(text), compat.DATETIME_DATE))
         self.addParameter(threshold_parameter(self.THRESHOLD))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Change between periods"),
-                                                            QgsProcessing.TypeVectorPolygon))
+                                                            compat.SOURCE_VECTOR_POLYGON))
 
     def _date(self, parameters: dict, name: str, context: QgsProcessingContext) -> date:
         qdt = self.parameterAsDateTime(parameters, name, context)

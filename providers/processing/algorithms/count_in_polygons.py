@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Any, Hashable, Optional
 
-from qgis.core import (QgsFeature, QgsFeatureSink, QgsProcessing, QgsProcessingContext, QgsProcessingFeedback,
+from qgis.core import (QgsFeature, QgsFeatureSink, QgsProcessingContext, QgsProcessingFeedback,
                        QgsProcessingParameterBoolean, QgsProcessingParameterFeatureSink,
                        QgsProcessingParameterField, QgsWkbTypes)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from ... import compat
 from .. import counting, spatial
 from .base import SafeStatsAlgorithm, describe_output, destination_text, input_layer, marking_of, suppression_help
 from .common import (CATEGORY_FIELDS, TIME_FIELD, date_field_parameter, field_name, incidents_parameter,
@@ -51,15 +52,15 @@ class CountInPolygons(SafeStatsAlgorithm):
         self.addParameter(QgsProcessingParameterBoolean(self.SPLIT_CATEGORY, self.tr("Split by category"), False))
         self.addParameter(QgsProcessingParameterField(
             self.CATEGORY_FIELD, self.tr("Category field (default: the dataset's category field)"), None,
-            self.INCIDENTS, QgsProcessingParameterField.Any, optional=True))
+            self.INCIDENTS, compat.FIELD_ANY, optional=True))
         self.addParameter(QgsProcessingParameterBoolean(self.SPLIT_MONTH, self.tr("Split by month"), False))
         self.addParameter(date_field_parameter(self.INCIDENTS, self.DATE_FIELD))
         self.addParameter(QgsProcessingParameterField(
             self.POPULATION_FIELD, self.tr("Population field of the areas (for a rate per 1,000)"), None,
-            self.POLYGONS, QgsProcessingParameterField.Numeric, optional=True))
+            self.POLYGONS, compat.FIELD_NUMERIC, optional=True))
         self.addParameter(threshold_parameter(self.THRESHOLD))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Counts"),
-                                                            QgsProcessing.TypeVectorPolygon))
+                                                            compat.SOURCE_VECTOR_POLYGON))
 
     def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,  # noqa: N802
                          feedback: QgsProcessingFeedback) -> dict:

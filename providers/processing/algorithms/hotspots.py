@@ -14,12 +14,12 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsFeature,
-                       QgsFeatureSink, QgsFields, QgsProcessing, QgsProcessingContext, QgsProcessingFeedback,
+                       QgsFeatureSink, QgsFields, QgsProcessingContext, QgsProcessingFeedback,
                        QgsProcessingParameterDistance, QgsProcessingParameterExtent,
-                       QgsProcessingParameterFeatureSink, QgsProcessingParameterRasterDestination,
-                       QgsWkbTypes)
+                       QgsProcessingParameterFeatureSink, QgsProcessingParameterRasterDestination)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from ... import compat
 from .. import counting, spatial
 from .base import (SafeStatsAlgorithm, destination_text, describe_output, input_layer, marking_of, refuse,
                    suppression_help, tr)
@@ -190,7 +190,7 @@ class HotspotsHexagons(_Hotspots):
         self.addParameter(QgsProcessingParameterExtent(self.EXTENT, self.tr("Only this extent"), optional=True))
         self.addParameter(threshold_parameter(self.THRESHOLD))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Hexagon counts"),
-                                                            QgsProcessing.TypeVectorPolygon))
+                                                            compat.SOURCE_VECTOR_POLYGON))
 
     def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,  # noqa: N802
                          feedback: QgsProcessingFeedback) -> dict:
@@ -217,7 +217,7 @@ class HotspotsHexagons(_Hotspots):
                   text_field("incidents_label", self.tr("Incidents (as printed)")),
                   text_field("suppressed", self.tr("Suppressed"))):
             fields.append(f)
-        sink, dest = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.Polygon, BNG)
+        sink, dest = self.parameterAsSink(parameters, self.OUTPUT, context, fields, compat.WKB_POLYGON, BNG)
         for q, r in rows:
             cell = table.cell((q, r), counting.ALL)
             feat = QgsFeature(fields)

@@ -12,11 +12,12 @@ import json
 from pathlib import Path
 from typing import Any, Optional
 
-from qgis.core import (QgsFeature, QgsFeatureSink, QgsProcessing, QgsProcessingContext, QgsProcessingFeedback,
+from qgis.core import (QgsFeature, QgsFeatureSink, QgsProcessingContext, QgsProcessingFeedback,
                        QgsProcessingOutputNumber, QgsProcessingParameterEnum, QgsProcessingParameterFeatureSink,
                        QgsProcessingParameterString, QgsVectorLayer)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from ... import compat
 from ... import errors, layers
 from ...models import CountsQuery, available_periods
 from .. import current_session
@@ -75,7 +76,7 @@ class LoadCounts(SafeStatsAlgorithm):
         self.addParameter(QgsProcessingParameterString(self.CATEGORY, self.tr("One category (empty = all)"),
                                                        optional=True))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Counts"),
-                                                            QgsProcessing.TypeVectorPolygon))
+                                                            compat.SOURCE_VECTOR_POLYGON))
         self.addOutput(QgsProcessingOutputNumber(self.AREAS, self.tr("Number of areas")))
 
     def checkParameterValues(self, parameters: dict, context: QgsProcessingContext):  # noqa: N802

@@ -5,13 +5,14 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Optional
 
-from qgis.core import (QgsFeature, QgsFeatureSink, QgsProcessing, QgsProcessingContext,
+from qgis.core import (QgsFeature, QgsFeatureSink, QgsProcessingContext,
                        QgsProcessingFeedback, QgsProcessingOutputNumber, QgsProcessingParameterDateTime,
                        QgsProcessingParameterEnum, QgsProcessingParameterExtent,
                        QgsProcessingParameterFeatureSink, QgsProcessingParameterFeatureSource,
                        QgsProcessingParameterString, QgsVectorLayer)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from ... import compat
 from ... import area as area_helpers
 from ... import errors, layers
 from ...models import Area, Query
@@ -89,21 +90,21 @@ class LoadIncidents(SafeStatsAlgorithm):
             self.DATASET, self.tr("Dataset"), options=list(KNOWN_DATASETS), defaultValue=KNOWN_DATASETS[0],
             usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterDateTime(
-            self.START, self.tr("From date (London time, included)"), QgsProcessingParameterDateTime.Date,
+            self.START, self.tr("From date (London time, included)"), compat.DATETIME_DATE,
             optional=True))
         self.addParameter(QgsProcessingParameterDateTime(
-            self.END, self.tr("To date (London time, included)"), QgsProcessingParameterDateTime.Date,
+            self.END, self.tr("To date (London time, included)"), compat.DATETIME_DATE,
             optional=True))
         self.addParameter(QgsProcessingParameterString(
             self.CATEGORIES, self.tr("Categories (one per line, or separated by |)"), multiLine=True,
             optional=True))
         self.addParameter(QgsProcessingParameterFeatureSource(
-            self.AREA, self.tr("Only incidents inside these polygons"), [QgsProcessing.TypeVectorPolygon],
+            self.AREA, self.tr("Only incidents inside these polygons"), [compat.SOURCE_VECTOR_POLYGON],
             optional=True))
         self.addParameter(QgsProcessingParameterExtent(self.EXTENT, self.tr("Only incidents inside this extent"),
                                                        optional=True))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Incidents"),
-                                                            QgsProcessing.TypeVectorPoint))
+                                                            compat.SOURCE_VECTOR_POINT))
         self.addOutput(QgsProcessingOutputNumber(self.ROWS, self.tr("Number of incidents loaded")))
 
     def checkParameterValues(self, parameters: dict, context: QgsProcessingContext):  # noqa: N802

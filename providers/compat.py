@@ -101,3 +101,16 @@ def clone_layer(layer: Any) -> Any:
         if layer_attribution(target) != attribution:
             set_layer_attribution(target, attribution)
     return copy
+
+
+# ---- Processing enums (moved into Qgis.* in 3.36)
+def _processing(new_enum: str, new_name: str, old_class: str, old_name: str) -> Any:
+    return _new_or_old(_pick(Qgis, new_enum, new_name), _core(old_class), old_name)
+
+
+SOURCE_VECTOR_POINT = _processing("ProcessingSourceType", "VectorPoint", "QgsProcessing", "TypeVectorPoint")
+SOURCE_VECTOR_POLYGON = _processing("ProcessingSourceType", "VectorPolygon", "QgsProcessing", "TypeVectorPolygon")
+NUMBER_INTEGER = _processing("ProcessingNumberParameterType", "Integer", "QgsProcessingParameterNumber", "Integer")
+FIELD_ANY = _processing("ProcessingFieldParameterDataType", "Any", "QgsProcessingParameterField", "Any")
+FIELD_NUMERIC = _processing("ProcessingFieldParameterDataType", "Numeric", "QgsProcessingParameterField", "Numeric")
+DATETIME_DATE = _processing("ProcessingDateTimeParameterDataType", "Date", "QgsProcessingParameterDateTime", "Date")
