@@ -102,6 +102,9 @@ def clone_layer(layer: Any) -> Any:
             set_layer_attribution(target, attribution)
     return copy
 
+#: tasks kept out of the task manager's list: QGIS >= 3.26 only (None on 3.22)
+TASK_HIDDEN = _pick(_core("QgsTask"), "Flag", "Hidden")
+
 
 # ---- Processing enums (moved into Qgis.* in 3.36)
 def _processing(new_enum: str, new_name: str, old_class: str, old_name: str) -> Any:

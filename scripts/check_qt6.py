@@ -45,7 +45,9 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence
 
 REPO = Path(__file__).resolve().parent.parent
-VENV = REPO / "var" / "qt6-venv"
+#: one scratch venv per Python (the matrix runs this in a Debian 13 chroot on the same checkout: a venv
+#: made by the host's Python 3.11 does not run there)
+VENV = REPO / "var" / "qt6-venv" / sys.implementation.cache_tag
 PYQT6_REQUIREMENT = os.environ.get("SAFESTATS_PYQT6", "PyQt6>=6.5")
 #: what the QGIS plugin zip ships (scripts/package.py ROOT_DIRS, minus icons)
 DEFAULT_TARGETS = ("ui", "providers", "governance")
@@ -80,7 +82,7 @@ class Finding:
 
 
 def ensure_pyqt6(argv: Sequence[str]) -> None:
-    """Re-run this script with var/qt6-venv's Python when the running one has no PyQt6."""
+    """Re-run this script with var/qt6-venv/<python>'s Python when the running one has no PyQt6."""
     try:
         import PyQt6.QtCore  # noqa: F401
         return

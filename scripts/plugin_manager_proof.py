@@ -15,6 +15,7 @@ import os
 import traceback
 
 import qgis.utils
+from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import QApplication, QDialog, QLineEdit, QPushButton
 from qgis.utils import iface
@@ -105,7 +106,8 @@ def shoot_and_install() -> None:
 
 @guarded
 def after_install() -> None:
-    path = os.path.join(qgis.utils.home_plugin_path, "safestats")
+    # the profile's plugin folder (qgis.utils.home_plugin_path exists on 3.22, not on 3.40+)
+    path = os.path.join(QgsApplication.qgisSettingsDirPath(), "python", "plugins", "safestats")
     report["installed_dir"] = path if os.path.isdir(path) else None
     report["installed_metadata"] = os.path.isfile(os.path.join(path, "metadata.txt"))
     report["active"] = "safestats" in qgis.utils.active_plugins

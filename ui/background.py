@@ -10,6 +10,8 @@ from typing import Any, Callable, Optional, Set
 
 from qgis.core import QgsApplication, QgsFeedback, QgsTask
 
+from ..providers import compat
+
 Done = Callable[[Any, Optional[BaseException]], None]
 
 _RUNNING: Set["FunctionTask"] = set()  # keep Python wrappers alive while QGIS runs them
@@ -65,8 +67,8 @@ class FunctionTask(QgsTask):
 def run_task(description: str, fn: Callable[[QgsFeedback], Any], on_done: Optional[Done],
              hidden: bool = True) -> FunctionTask:
     flags = QgsTask.Flag.CanCancel
-    if hidden and hasattr(QgsTask, "Hidden"):  # QgsTask.Hidden: QGIS >= 3.26
-        flags |= QgsTask.Hidden
+    if hidden and compat.TASK_HIDDEN is not None:
+        flags |= compat.TASK_HIDDEN
     task = FunctionTask(description, fn, on_done, flags)
     _RUNNING.add(task)
     QgsApplication.taskManager().addTask(task)
