@@ -25,8 +25,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.datastructures import MutableHeaders
 
 from . import (
-    accounts, aggregates, audit, closed_table, conditions, db, disclosure, errors, openapi, output, query, rights, spatial,
-    user_admin,
+    accounts, aggregates, audit, closed_table, conditions, db, disclosure, errors, extracts, openapi, output, query, rights,
+    spatial, user_admin,
 )
 from .catalogue import AGENCY_ATTRIBUTION, DATASETS, PROTECTIVE_MARKING, Dataset
 from .clock import iso, utcnow
@@ -55,6 +55,7 @@ OPENAPI_TYPE = "application/vnd.oai.openapi+json;version=3.0"
 GEOJSON = "application/geo+json"
 MAX_OFFSET = 2**53
 FGB = "application/flatgeobuf"
+FGB_TYPES = (FGB, "application/flatbuffers")  # docs/api.md documents both
 BOUNDARY_COLLECTIONS = {"boroughs": ("borough", "London boroughs"), "wards": ("ward", "London wards")}
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer",
@@ -137,6 +138,7 @@ class Store:
         self.engine = engine
         self.allow_http = allow_http
         self.dialect = engine.dialect.name
+        self.extracts = extracts.ExtractCache()
 
     # ---------------------------------------------------------------- who is calling
     def principal(self, request: Request) -> accounts.Principal:
@@ -293,6 +295,10 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
     from .plugin_repo import router as plugin_repository  # GET /qgis/plugins.xml + the zip, no sign-in
     app.include_router(plugin_repository)
 
+    def read(path: str) -> Any:
+        """A GET route that answers HEAD too (same status and headers, no body: uvicorn drops it)."""
+        return app.api_route(path, methods=["GET", "HEAD"])
+
     def base(request: Request) -> str:
         return str(request.base_url).rstrip("/")
 
@@ -300,7 +306,7 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
         return {k: v for k, v in request.query_params.items()}
 
     # ---------------------------------------------------------------- OGC core
-    @app.get("/")
+    @read("/")
     def landing(request: Request) -> Response:
         b = base(request)
         return _json({"title": "SafeStats store",
@@ -311,11 +317,11 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
                                 {"rel": "conformance", "type": "application/json", "href": f"{b}/conformance"},
                                 {"rel": "data", "type": "application/json", "href": f"{b}/collections"}]})
 
-    @app.get("/conformance")
+    @read("/conformance")
     def conformance() -> Response:
         return _json({"conformsTo": CONFORMANCE})
 
-    @app.get("/api")
+    @read("/api")
     def api(request: Request) -> Response:
         """Generic without a sign-in (no dataset ids or fields); signed in, the caller's own datasets
         and fields. A wrong or expired token is a 401 like everywhere else."""
@@ -325,7 +331,7 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
         return _json(openapi.document(base(request), grants), media_type=OPENAPI_TYPE)
 
     # ---------------------------------------------------------------- auth
-    @app.get("/auth/conditions")
+    @read("/auth/conditions")
     def get_conditions() -> Response:
         with engine.connect() as conn:
             c = conditions.current(conn)
@@ -347,7 +353,7 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
         accounts.logout(engine, store.principal(request))
         return Response(status_code=204)
 
-    @app.get("/auth/me")
+    @read("/auth/me")
     def me(request: Request) -> Response:
         p = store.principal(request)
         with engine.connect() as conn:
@@ -360,7 +366,7 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
                                     "datasets": {k: g.access for k, g in sorted(grants.items())}}})
 
     # ---------------------------------------------------------------- collections
-    @app.get("/collections")
+    @read("/collections")
     def collections(request: Request) -> Response:
         p = store.principal(request)
         grants = store.grants(p)
@@ -370,7 +376,7 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
         return _json({"links": [{"rel": "self", "type": "application/json", "href": f"{b}/collections"}],
                       "collections": cols})
 
-    @app.get("/collections/{cid}")
+    @read("/collections/{cid}")
     def collection(cid: str, request: Request) -> Response:
         p = store.principal(request)
         if cid in BOUNDARY_COLLECTIONS:
@@ -378,7 +384,7 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
             return _json(store.boundary_collection_json(base(request), cid))
         return _json(store.collection_json(base(request), store.grant(p, cid)))
 
-    @app.get("/collections/{cid}/queryables")
+    @read("/collections/{cid}/queryables")
     def queryables(cid: str, request: Request) -> Response:
         p = store.principal(request)
         if cid in BOUNDARY_COLLECTIONS:
@@ -413,7 +419,7 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
             raise errors.BadRequest(f"offset must be at most {MAX_OFFSET}")
         return min(limit, openapi.LIMIT_MAX), offset
 
-    @app.get("/collections/{cid}/items")
+    @read("/collections/{cid}/items")
     def items(cid: str, request: Request) -> Response:
         p = store.principal(request)
         prm = params(request)
@@ -428,17 +434,12 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
         fmt = prm.get("f", "")
         if fmt not in ("", "json", "geojson", "fgb"):
             raise errors.BadRequest("f must be json, geojson or fgb")
-        wants_fgb = fmt == "fgb" or (not fmt and FGB in request.headers.get("accept", ""))
+        accept = request.headers.get("accept", "")
+        wants_fgb = fmt == "fgb" or (not fmt and any(t in accept for t in FGB_TYPES))
         limit, offset = _limit_offset(prm)
         pq = query.build(ds, g, {k: v for k, v in prm.items() if k not in ("limit", "offset")}, store.dialect)
         if wants_fgb:
-            with engine.connect() as conn:
-                path, n = output.write_fgb(conn, ds, table, pq.where, pq.properties, pq.output_crs)
-            fh, size = output.open_unlinked(path)
-            store.audit(p, "extract_fgb", ds, pq, n)
-            return StreamingResponse(output.iter_open(fh), media_type=FGB, headers={
-                "Content-Length": str(size), "X-SafeStats-Count": str(n),
-                "Content-Disposition": f'attachment; filename="{ds.id}.fgb"', "Content-Crs": f"<{pq.output_crs}>"})
+            return fgb_extract(request, p, g, pq, prm)
         cx, cy = output.coord_columns(table, pq.output_crs)
         with engine.connect() as conn:
             matched = conn.execute(select(func.count()).select_from(table).where(pq.where)).scalar_one()
@@ -448,6 +449,44 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
         store.audit(p, "items", ds, pq, len(rows), offset=offset)
         return _json(page(request, [output.feature(r, pq.properties, pq.output_crs) for r in rows], matched,
                           limit, offset), media_type=GEOJSON, headers={"Content-Crs": f"<{pq.output_crs}>"})
+
+    def fgb_extract(request: Request, p: accounts.Principal, g: rights.Grant, pq: query.ParsedQuery,
+                    prm: dict[str, str]) -> Response:
+        """The whole selection as FlatGeobuf, with HEAD and single byte ranges (GDAL's /vsicurl/). The
+        extract is built once per caller, session, agreement, query and data version, kept a short
+        while (extracts.ExtractCache) and audited once, when it is built."""
+        ds, table = g.dataset, db.incident_tables[g.dataset_id]
+        st = store.state(ds.id)
+        key = (p.user_id, p.org_id, p.family, p.purpose, ds.id,
+               (g.access, None if g.fields is None else tuple(sorted(g.fields)), g.area_wkt, g.history_months,
+                g.history_from()),
+               (st.record_count, st.last_refresh) if st is not None else None,
+               tuple(sorted((k, v) for k, v in prm.items() if k not in ("limit", "offset"))))
+
+        def build() -> tuple[str, int]:
+            with engine.connect() as conn:
+                return output.write_fgb(conn, ds, table, pq.where, pq.properties, pq.output_crs)
+
+        ex = store.extracts.get_or_build(key, build)
+        if ex.built:
+            store.audit(p, "extract_fgb", ds, pq, ex.rows)
+        headers = {"Accept-Ranges": "bytes", "X-SafeStats-Count": str(ex.rows),
+                   "Content-Disposition": f'attachment; filename="{ds.id}.fgb"', "Content-Crs": f"<{pq.output_crs}>"}
+        try:
+            rng = extracts.byte_range(request.headers.get("range"), ex.size)
+        except ValueError as exc:
+            os.close(ex.fd)
+            raise errors.RangeNotSatisfiable(f"The extract is {ex.size} bytes long.",
+                                             headers={"Content-Range": f"bytes */{ex.size}"}) from exc
+        status, (first, last) = (200, (0, ex.size - 1)) if rng is None else (206, rng)
+        headers["Content-Length"] = str(last - first + 1)
+        if rng is not None:
+            headers["Content-Range"] = f"bytes {first}-{last}/{ex.size}"
+        if request.method == "HEAD":
+            os.close(ex.fd)
+            return Response(status_code=status, media_type=FGB, headers=headers)
+        return StreamingResponse(extracts.iter_bytes(ex.fd, first, last - first + 1), status_code=status,
+                                 media_type=FGB, headers=headers)
 
     def page(request: Request, feats: list[dict], matched: int, limit: int, offset: int) -> dict[str, Any]:
         links = [{"rel": "self", "type": GEOJSON, "href": str(request.url)}]
@@ -476,7 +515,7 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
                  for r in rows]
         return _json(page(request, feats, matched, limit, offset), media_type=GEOJSON)
 
-    @app.get("/collections/{cid}/items/{fid}")
+    @read("/collections/{cid}/items/{fid}")
     def item(cid: str, fid: str, request: Request) -> Response:
         p = store.principal(request)
         g = store.grant(p, cid)
@@ -497,7 +536,7 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
         store.audit(p, "item", g.dataset, pq, 1, id=int(fid))
         return _json(output.feature(row, pq.properties, pq.output_crs), media_type=GEOJSON)
 
-    @app.get("/collections/{cid}/count")
+    @read("/collections/{cid}/count")
     def count(cid: str, request: Request) -> Response:
         p = store.principal(request)
         g = store.grant(p, cid)
@@ -517,7 +556,7 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
         store.audit(p, "count", ds, pq, None)
         return _json({"numberMatched": n})
 
-    @app.get("/collections/{cid}/aggregates")
+    @read("/collections/{cid}/aggregates")
     def aggregate(cid: str, request: Request) -> Response:
         p = store.principal(request)
         g = store.grant(p, cid)
@@ -546,7 +585,7 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
         return _json(aggregates.feature_collection(cells, pq.output_crs), media_type=GEOJSON)
 
     # ---------------------------------------------------------------- user administration
-    @app.get("/admin/users")
+    @read("/admin/users")
     def users(request: Request) -> Response:
         return _json({"users": user_admin.list_users(engine, store.principal(request))})
 
@@ -561,7 +600,7 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
                                     body.password if body is not None else None))
 
     # ---------------------------------------------------------------- audit
-    @app.get("/audit")
+    @read("/audit")
     def audit_log(request: Request) -> Response:
         p = store.principal(request)
         if p.role not in ("store_admin", "org_admin"):

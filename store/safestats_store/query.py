@@ -67,6 +67,8 @@ def datetime_clause(table: Table, value: str) -> ColumnElement[bool]:
     if len(parts) != 2:
         raise errors.BadRequest("datetime interval must be 'start/end' (use '..' for an open end)")
     start, end = parts
+    if start in ("", "..") and end in ("", ".."):
+        raise errors.BadRequest("datetime interval must have at least one end ('../..' is not an interval)")
     clauses = []
     if start not in ("", ".."):
         clauses.append(col >= _parse_instant(start))
