@@ -534,7 +534,11 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
         if row is None:
             raise errors.NotFound("No such incident.")
         store.audit(p, "item", g.dataset, pq, 1, id=int(fid))
-        return _json(output.feature(row, pq.properties, pq.output_crs), media_type=GEOJSON)
+        b = base(request)
+        feat = {**output.feature(row, pq.properties, pq.output_crs), "links": [
+            {"rel": "self", "type": GEOJSON, "href": str(request.url)},
+            {"rel": "collection", "type": "application/json", "href": f"{b}/collections/{cid}"}]}
+        return _json(feat, media_type=GEOJSON, headers={"Content-Crs": f"<{pq.output_crs}>"})
 
     @read("/collections/{cid}/count")
     def count(cid: str, request: Request) -> Response:

@@ -141,3 +141,17 @@ def test_datetime_without_any_end_is_refused(westminster: Api, value: str) -> No
     for path in ("/collections/mps_crime/items", "/collections/mps_crime/count"):
         r = westminster.get(path, datetime=value)
         assert r.status_code == 400 and r.json()["code"] == "invalid_parameter", (path, r.text)
+
+
+@pytest.mark.parametrize("crs", [None, "http://www.opengis.net/def/crs/EPSG/0/27700"])
+def test_single_feature_has_links_and_content_crs(westminster: Api, crs: str | None) -> None:
+    extra = {"crs": crs} if crs else {}
+    fid = westminster.json("/collections/mps_crime/items", limit=1)["features"][0]["id"]
+    r = westminster.get(f"/collections/mps_crime/items/{fid}", **extra)
+    assert r.status_code == 200
+    expected_crs = crs or "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+    assert r.headers["content-crs"] == f"<{expected_crs}>"
+    links = {link["rel"]: link for link in r.json()["links"]}
+    assert links["self"]["href"] == r.url and links["self"]["type"] == "application/geo+json"
+    assert links["collection"]["href"] == f"{westminster.url}/collections/mps_crime"
+    assert westminster.json(links["collection"]["href"].removeprefix(westminster.url))["id"] == "mps_crime"
