@@ -10,6 +10,7 @@ import subprocess
 
 import pytest
 import requests
+import shapely
 from openapi_spec_validator import validate
 
 from conftest import Api, Server
@@ -155,3 +156,41 @@ def test_single_feature_has_links_and_content_crs(westminster: Api, crs: str | N
     assert links["self"]["href"] == r.url and links["self"]["type"] == "application/geo+json"
     assert links["collection"]["href"] == f"{westminster.url}/collections/mps_crime"
     assert westminster.json(links["collection"]["href"].removeprefix(westminster.url))["id"] == "mps_crime"
+
+
+def _boundaries(server: Server) -> dict[str, list[tuple]]:
+    with sqlite3.connect(server.db) as conn:
+        rows = conn.execute("SELECT code, name, level, parent_code, wkt FROM boundaries ORDER BY code").fetchall()
+    return {level: [r for r in rows if r[2] == level] for level in ("borough", "ward")}
+
+
+@pytest.mark.parametrize("cid,level", [("boroughs", "borough"), ("wards", "ward")])
+def test_boundary_collections_honour_the_query(server: Server, westminster: Api, cid: str, level: str) -> None:
+    rows = _boundaries(server)[level]
+    first = rows[3]
+    r = westminster.json(f"/collections/{cid}/items", filter=f"name = '{first[1]}'")
+    assert [f["id"] for f in r["features"]] == [r_[0] for r_ in rows if r_[1] == first[1]] and r["numberMatched"] >= 1
+    r = westminster.json(f"/collections/{cid}/items", filter=f"code IN ('{rows[0][0]}','{rows[1][0]}')", limit=1)
+    assert r["numberMatched"] == 2 and [f["id"] for f in r["features"]] == [rows[0][0]]
+    assert westminster.json(f"/collections/{cid}/items", code=first[0])["numberMatched"] == 1
+    # bbox: exactly the boundaries whose polygon intersects it (computed here with shapely)
+    box = shapely.box(525000, 178000, 531000, 182000)
+    expected = [r_[0] for r_ in rows if shapely.from_wkt(r_[4]).intersects(box)]
+    got = westminster.json(f"/collections/{cid}/items", bbox="525000,178000,531000,182000",
+                           **{"bbox-crs": "http://www.opengis.net/def/crs/EPSG/0/27700"}, limit=10000)
+    assert [f["id"] for f in got["features"]] == expected and 0 < len(expected) < len(rows)
+    # ids from the store's own list open as single features, with links and Content-Crs
+    one = westminster.get(f"/collections/{cid}/items/{first[0]}")
+    assert one.status_code == 200 and one.json()["properties"]["name"] == first[1]
+    assert one.headers["content-crs"] == "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>"
+    assert {link["rel"] for link in one.json()["links"]} == {"self", "collection"}
+    assert westminster.get(f"/collections/{cid}/items/E09999999").status_code == 404
+    rels = {link["rel"] for link in westminster.json(f"/collections/{cid}")["links"]}
+    assert {"self", "items", "http://www.opengis.net/def/rel/ogc/1.0/queryables"} <= rels
+    # what a boundary collection cannot do is a 400 with a message, never all the boundaries
+    for bad in ({"filter": "this is not cql"}, {"bbox": "1,2,3"}, {"foo": "bar"}, {"datetime": "2025-01-01"},
+                {"f": "fgb"}, {"filter": "S_INTERSECTS(geometry, BBOX(-0.2,51.4,-0.1,51.5))"},
+                {"filter": "crime_type = 'Robbery'"}):
+        r = westminster.get(f"/collections/{cid}/items", **bad)
+        assert r.status_code == 400 and r.json()["description"], (bad, r.status_code, r.text[:200])
+    assert requests.get(f"{server.url}/collections/{cid}/items/{first[0]}", timeout=30).status_code == 401
