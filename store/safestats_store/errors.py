@@ -76,6 +76,10 @@ class NotFound(ApiError):
     status, code = 404, "not_found"
 
 
+class RangeNotSatisfiable(ApiError):
+    status, code = 416, "range_not_satisfiable"
+
+
 class Conflict(ApiError):
     status, code = 409, "conflict"
 

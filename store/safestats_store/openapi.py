@@ -37,8 +37,9 @@ def _collection_items_path(grant: Grant | None) -> dict[str, Any]:
     if grant is None:
         params.insert(0, _p("collectionId"))
     else:
+        named = {"limit", "offset", "crs", "f", "properties", *FILTER_PARAMS}
         for f in grant.visible_fields():
-            if f.type in ("datetime", "date"):
+            if f.type in ("datetime", "date") or f.name in named:  # dow/hour are declared once, above
                 continue
             schema: dict[str, Any] = {"type": _JSON_TYPES[f.type]}
             params.append({"name": f.name, "in": "query", "required": False, "style": "form", "explode": False,

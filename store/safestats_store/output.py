@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import tempfile
 from datetime import date, datetime
-from typing import Any, BinaryIO, Iterable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pyogrio.raw
@@ -111,25 +111,3 @@ def write_fgb(conn: Connection, ds: Dataset, table: Table, where: Any, props: Se
         os.unlink(path)  # a failed extract leaves no file behind on the store
         raise
     return path, n
-
-
-def open_unlinked(path: str) -> tuple[BinaryIO, int]:
-    """Open a finished temporary file and remove its name at once: the open handle keeps the data
-    until it is closed, so nothing is left on disk whether the client reads it all, disconnects
-    before the first byte, or the store is killed mid-stream."""
-    fh = open(path, "rb")  # noqa: SIM115 - closed by iter_open
-    try:
-        os.unlink(path)
-        return fh, os.fstat(fh.fileno()).st_size
-    except BaseException:
-        fh.close()
-        raise
-
-
-def iter_open(fh: BinaryIO, chunk: int = 1 << 20) -> Iterable[bytes]:
-    with fh:
-        while True:
-            data = fh.read(chunk)
-            if not data:
-                break
-            yield data

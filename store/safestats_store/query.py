@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Table, and_, or_, true
 
 from . import cql, errors, spatial
 from .catalogue import Dataset
-from .db import incident_tables
+from .db import boundaries, incident_tables
 from .rights import Grant
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -67,6 +67,8 @@ def datetime_clause(table: Table, value: str) -> ColumnElement[bool]:
     if len(parts) != 2:
         raise errors.BadRequest("datetime interval must be 'start/end' (use '..' for an open end)")
     start, end = parts
+    if start in ("", "..") and end in ("", ".."):
+        raise errors.BadRequest("datetime interval must have at least one end ('../..' is not an interval)")
     clauses = []
     if start not in ("", ".."):
         clauses.append(col >= _parse_instant(start))
@@ -219,3 +221,59 @@ def _area_clause(table: Table, value: str) -> ColumnElement[bool]:
     if wards:
         ors.append(table.c.ward_code.in_(wards))
     return or_(*ors)
+
+
+# Boundary collections (boroughs, wards): no time, no incident fields; these are their parameters.
+BOUNDARY_QUERYABLES = {n: cql.Queryable(n, "string") for n in ("code", "name", "parent_code")}
+BOUNDARY_PARAMS = {"limit", "offset", "bbox", "bbox-crs", "filter", "filter-lang", "crs", "f", *BOUNDARY_QUERYABLES}
+
+
+@dataclass
+class BoundaryQuery:
+    where: ColumnElement[bool]
+    output_crs: str
+    bbox: BaseGeometry | None  # EPSG:27700; the where clause holds only its envelope test
+
+
+def _mentions_geometry(expr: object) -> bool:
+    if isinstance(expr, dict):
+        if expr.get("property") in cql.SPATIAL_PROPERTIES:
+            return True
+        return any(_mentions_geometry(v) for v in expr.values())
+    if isinstance(expr, list):
+        return any(_mentions_geometry(v) for v in expr)
+    return False
+
+
+def build_boundary(level: str, params: Mapping[str, str], dialect: str) -> BoundaryQuery:
+    """The WHERE clause for a boundary collection's items: simple equality on code, name and
+    parent_code, a CQL2 filter on those, and bbox (envelope here, exact intersection by the caller).
+    Any other parameter, ``datetime`` included (boundaries have no time), is a 400."""
+    t = boundaries
+    unknown = sorted(set(params) - BOUNDARY_PARAMS)
+    if unknown:
+        raise errors.BadRequest(f"unknown parameter '{unknown[0][:60]}' for a boundary collection (allowed: "
+                                f"{', '.join(sorted(BOUNDARY_PARAMS))})")
+    if params.get("f", "") not in ("", "json", "geojson"):
+        raise errors.BadRequest("boundary collections are served as GeoJSON only (f=json or f=geojson)")
+    clauses: list[ColumnElement[bool]] = [t.c.level == level]
+    for name in BOUNDARY_QUERYABLES:
+        if name in params:
+            clauses.append(t.c[name] == _simple_literal(name, "string", params[name]))
+    if params.get("filter"):
+        try:
+            expr = cql.parse(params["filter"], params.get("filter-lang", "cql2-text"))
+            if _mentions_geometry(expr):
+                raise cql.FilterError("boundary filters name code, name or parent_code; use bbox for space")
+            clauses.append(cql.to_sql(expr, t, BOUNDARY_QUERYABLES, dialect))
+        except cql.FilterError as exc:
+            raise errors.InvalidFilter(f"filter: {exc}") from exc
+    geom = None
+    if params.get("bbox"):
+        geom = _bbox(params["bbox"], params.get("bbox-crs", CRS84))
+        minx, miny, maxx, maxy = geom.bounds
+        clauses += [t.c.maxx >= minx, t.c.minx <= maxx, t.c.maxy >= miny, t.c.miny <= maxy]
+    crs = params.get("crs", CRS84)
+    if crs not in SUPPORTED_CRS:
+        raise errors.BadRequest(f"crs must be one of {', '.join(SUPPORTED_CRS)}")
+    return BoundaryQuery(and_(*clauses), crs, geom)
