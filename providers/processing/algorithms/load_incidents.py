@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Optional
 
-from qgis.core import (QgsFeature, QgsFeatureSink, QgsProcessing, QgsProcessingContext,
+from qgis.core import (QgsFeature, QgsProcessing, QgsProcessingContext,
                        QgsProcessingFeedback, QgsProcessingOutputNumber, QgsProcessingParameterDateTime,
                        QgsProcessingParameterEnum, QgsProcessingParameterExtent,
                        QgsProcessingParameterFeatureSink, QgsProcessingParameterFeatureSource,
@@ -198,14 +198,14 @@ class LoadIncidents(SafeStatsAlgorithm):
         layer = QgsVectorLayer(str(path), "incidents", "ogr")
         if not layer.isValid():
             raise refuse(errors.DownloadIncomplete.default_message)
-        sink, dest = self.parameterAsSink(parameters, self.OUTPUT, context, layer.fields(), layer.wkbType(),
+        sink, dest = self.output_sink(parameters, self.OUTPUT, context, layer.fields(), layer.wkbType(),
                                           layer.crs())
         total = max(1, layer.featureCount())
         n = 0
         for f in layer.getFeatures():
             if feedback.isCanceled():
                 break
-            sink.addFeature(QgsFeature(f), QgsFeatureSink.Flag.FastInsert)
+            sink.add(QgsFeature(f))
             n += 1
             if n % 1000 == 0:
                 feedback.setProgress(80 + 20.0 * n / total)
