@@ -21,11 +21,13 @@ re-fetched with the stored query. On sign-out, loaded layers become placeholders
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Callable, Optional
+from contextlib import contextmanager
+from typing import Callable, Iterator, Optional
 
 from qgis.core import (Qgis, QgsAbstractMetadataBase, QgsCoordinateReferenceSystem, QgsDataProvider, QgsDateTimeRange,
                        QgsLayerMetadata, QgsLayerTreeGroup, QgsMapLayer, QgsMemoryProviderUtils,
-                       QgsProject, QgsVectorLayer, QgsVectorLayerTemporalProperties, QgsWkbTypes)
+                       QgsProject, QgsReadWriteContext, QgsVectorLayer, QgsVectorLayerTemporalProperties,
+                       QgsWkbTypes)
 from qgis.PyQt.QtCore import QDateTime, QObject, Qt, pyqtSignal
 from qgis.PyQt.QtXml import QDomDocument
 
@@ -166,6 +168,37 @@ def set_temporal(layer: QgsVectorLayer, field: str = "occurred_at") -> None:
         props.setStartExpression(f'to_datetime("{field}")')
         props.setEndExpression(f'to_datetime("{field}")')
     props.setIsActive(True)
+
+
+def temporal_state(layer: QgsVectorLayer) -> Optional[QDomDocument]:
+    """The layer's temporal setup (mode, fields, expressions, on/off) as XML, to put back later."""
+    if not isinstance(layer, QgsVectorLayer):
+        return None
+    doc = QDomDocument("temporal")
+    root = doc.createElement("maplayer")
+    doc.appendChild(root)
+    layer.temporalProperties().writeXml(root, doc, QgsReadWriteContext())
+    return doc
+
+
+def restore_temporal(layer: QgsVectorLayer, state: Optional[QDomDocument]) -> None:
+    """Put back a setup taken with :func:`temporal_state`."""
+    if state is None or not isinstance(layer, QgsVectorLayer):
+        return
+    layer.temporalProperties().readXml(state.documentElement(), QgsReadWriteContext())
+
+
+@contextmanager
+def temporal_kept(layer: QgsVectorLayer) -> Iterator[None]:
+    """The ONE place a style change is wrapped so the layer stays time-aware: loading a QML (even
+    one saved with "Symbology|Rendering" only, on QGIS 3.22) resets the temporal properties, so the
+    Temporal Controller would show every record. Whatever the style does, the layer's temporal
+    setup afterwards is the one it had before."""
+    state = temporal_state(layer)
+    try:
+        yield
+    finally:
+        restore_temporal(layer, state)
 
 
 def _temporal_mode(name: str):  # noqa: ANN202

@@ -41,6 +41,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 
+from ..providers import layers
 from . import compat
 
 STYLES_DIR = Path(__file__).resolve().parent / "styles"
@@ -468,9 +469,21 @@ def remember_category_info(layer: QgsVectorLayer, field: Optional[str], categori
 
 def apply_preset(layer: QgsVectorLayer, preset_id: str, *, category_field: Optional[str] = None,
                  categories: Optional[Iterable[str]] = None, dataset_id: Optional[str] = None) -> bool:
-    """Apply a preset to a layer and remember it on the layer; returns False if not applicable."""
+    """Apply a preset to a layer and remember it on the layer; returns False if not applicable.
+    A time-aware layer stays time-aware with its own temporal setup, whatever the preset's QML holds."""
     if layer is None or not isinstance(layer, QgsVectorLayer) or not layer.isValid():
         return False
+    with layers.temporal_kept(layer):
+        ok = _apply_preset(layer, preset_id, category_field=category_field, categories=categories,
+                           dataset_id=dataset_id)
+    if ok:
+        layer.triggerRepaint()
+        layer.emitStyleChanged()
+    return ok
+
+
+def _apply_preset(layer: QgsVectorLayer, preset_id: str, *, category_field: Optional[str],
+                  categories: Optional[Iterable[str]], dataset_id: Optional[str]) -> bool:
     if category_field or categories:
         remember_category_info(layer, category_field, categories or [])
     geometry = layer.geometryType()
@@ -503,8 +516,6 @@ def apply_preset(layer: QgsVectorLayer, preset_id: str, *, category_field: Optio
             LOG_TAG, Qgis.MessageLevel.Warning)
         return False
     layer.setCustomProperty(PROP_PRESET, preset_id)
-    layer.triggerRepaint()
-    layer.emitStyleChanged()
     return True
 
 
