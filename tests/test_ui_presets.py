@@ -272,3 +272,26 @@ def test_every_preset_keeps_the_layer_time_aware(qgis_app: Any, tmp_path: Path, 
         assert (props.mode(), props.startField(), props.startExpression()) == (mode, start_field, start_expr), \
             preset_id
         assert [_visible_in_week(layer, w) for w in range(5)] == [10, 10, 10, 10, 0], preset_id
+
+
+def test_categorised_legend_lists_what_was_loaded(qgis_app: Any) -> None:
+    """Issue 13: the categorised legend listed all of the dataset's categories when one was loaded."""
+    from safestats.providers import layers
+    from safestats.providers.models import CollectionInfo, Query
+    from safestats.ui import presets
+
+    info = CollectionInfo.from_json({
+        "id": "mps_crime", "title": "Metropolitan Police recorded crime",
+        "safestats": {"category_field": "crime_type",
+                      "fields": [{"name": "crime_type", "type": "string",
+                                  "categories": ["Burglary", "Drugs", "Robbery", "Shoplifting"]}]}})
+    assert info.category_field == "crime_type" and len(info.field("crime_type").categories) == 4
+    layer = _points("crime_type", ["Drugs"] * 5)
+    layer.setCustomProperty(layers.PROP_QUERY, Query("mps_crime", categories={"crime_type": ("Drugs",)}).to_json())
+    assert presets.apply_dataset_preset(layer, presets.CATEGORISED, info)
+    assert [c for c in _colours(layer) if c] == ["Drugs"]
+    # unfiltered: every category the dataset lists, so colours and legend stay the same across loads
+    other = _points("crime_type", ["Drugs"] * 5)
+    other.setCustomProperty(layers.PROP_QUERY, Query("mps_crime").to_json())
+    assert presets.apply_dataset_preset(other, presets.CATEGORISED, info)
+    assert [c for c in _colours(other) if c] == ["Burglary", "Drugs", "Robbery", "Shoplifting"]

@@ -41,7 +41,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 
-from ..providers import layers
+from ..providers import layers, models
 from . import compat
 
 STYLES_DIR = Path(__file__).resolve().parent / "styles"
@@ -525,9 +525,26 @@ def apply_dataset_preset(layer: QgsVectorLayer, preset_id: str, info: Any,
     (``info`` is the dataset's ``CollectionInfo``, or None when unknown)."""
     field = info.category_field if info is not None else None
     field_info = info.field(field) if field else None
-    return apply_preset(layer, preset_id, category_field=field,
-                        categories=list(field_info.categories or ()) if field_info else None,
+    categories = list(field_info.categories or ()) if field_info else None
+    chosen = loaded_categories(layer, field)
+    if chosen:  # the legend lists what was loaded, not every category of the dataset
+        categories = [c for c in (categories or ()) if c in chosen] + [c for c in chosen
+                                                                      if c not in (categories or ())]
+    return apply_preset(layer, preset_id, category_field=field, categories=categories,
                         dataset_id=dataset_id or (info.id if info is not None else None))
+
+
+def loaded_categories(layer: QgsVectorLayer, field: Optional[str]) -> List[str]:
+    """The categories of ``field`` the layer's stored query asked for (empty: not filtered on it)."""
+    raw = layer.customProperty(layers.PROP_QUERY) if field else None
+    if not raw:
+        return []
+    try:
+        query = models.query_from_json(str(raw))
+    except (ValueError, KeyError, TypeError):
+        return []
+    values = getattr(query, "categories", {}).get(field) or ()
+    return [str(v) for v in values]
 
 
 def _load_builtin_qml(layer: QgsVectorLayer, name: str) -> bool:
