@@ -144,17 +144,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="652"/>
+        <location filename="../ui/atlas.py" line="653"/>
         <source>Printing was cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="594"/>
+        <location filename="../ui/atlas.py" line="595"/>
         <source>The ward maps could not be written: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="626"/>
+        <location filename="../ui/atlas.py" line="627"/>
         <source>SafeStats: printing ward maps</source>
         <translation type="unfinished"></translation>
     </message>
@@ -169,62 +169,62 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="172"/>
+        <location filename="../ui/presets.py" line="173"/>
         <source>Categorised points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="172"/>
+        <location filename="../ui/presets.py" line="173"/>
         <source>One colour per category, the same colour for the same category in every dataset.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="175"/>
+        <location filename="../ui/presets.py" line="176"/>
         <source>Heatmap (kernel density)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="175"/>
+        <location filename="../ui/presets.py" line="176"/>
         <source>Kernel density surface of the incidents; good for hot spots at borough scale.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="178"/>
+        <location filename="../ui/presets.py" line="179"/>
         <source>Hexagon density</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="178"/>
+        <location filename="../ui/presets.py" line="179"/>
         <source>Incidents binned into hexagons that adapt to the map scale; darker = more incidents.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="181"/>
+        <location filename="../ui/presets.py" line="182"/>
         <source>Graduated choropleth</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="181"/>
+        <location filename="../ui/presets.py" line="182"/>
         <source>Counts per area (aggregate data); suppressed small numbers are hatched.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="227"/>
+        <location filename="../ui/presets.py" line="228"/>
         <source>Your saved style</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="271"/>
+        <location filename="../ui/presets.py" line="272"/>
         <source>Other / not recorded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="398"/>
+        <location filename="../ui/presets.py" line="399"/>
         <source>Suppressed (small number)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="500"/>
+        <location filename="../ui/presets.py" line="514"/>
         <source>Style preset {0} does not suit layer {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -369,7 +369,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/base.py" line="30"/>
+        <location filename="../providers/processing/algorithms/base.py" line="31"/>
         <source>&lt;p&gt;&lt;b&gt;Small-number suppression.&lt;/b&gt; Counts from 1 to one less than the threshold (default {0}) are not shown: the count is empty (NULL, never 0). So that no hidden count can be worked out, or narrowed to fewer than {0} possible values, from the shown counts and totals, each one is hidden with three more cells that form a rectangle with it (same area, same category or month, and a total where needed). Every hidden cell reads “*” and its &lt;i&gt;suppressed&lt;/i&gt; field “suppressed”, whatever the reason it is hidden. A zero is shown as 0 unless it is hidden to protect another cell, so “*” never says that a count is above 0. Rates are withheld with their counts.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -406,6 +406,21 @@
     <message>
         <location filename="../ui/atlas.py" line="489"/>
         <source>Counts below {0} are not shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/base.py" line="235"/>
+        <source>Feature id in the input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/base.py" line="254"/>
+        <source>A row could not be written to the output ({0} written before it): {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/base.py" line="254"/>
+        <source>the output gave no reason</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -752,22 +767,22 @@
 <context>
     <name>LayerMenu</name>
     <message>
-        <location filename="../ui/layer_menu.py" line="47"/>
+        <location filename="../ui/layer_menu.py" line="42"/>
         <source>Style preset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_menu.py" line="49"/>
+        <location filename="../ui/layer_menu.py" line="44"/>
         <source>Refresh from SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_menu.py" line="51"/>
+        <location filename="../ui/layer_menu.py" line="46"/>
         <source>Save style as my preset…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_menu.py" line="56"/>
+        <location filename="../ui/layer_menu.py" line="51"/>
         <source>SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1004,12 +1019,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/base.py" line="20"/>
+        <location filename="../providers/processing/algorithms/base.py" line="21"/>
         <source>SafeStats data is for crime prevention and reduction only; not for enforcement or prosecution.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/base.py" line="46"/>
+        <location filename="../providers/processing/algorithms/base.py" line="47"/>
         <source>Analysis</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1092,7 +1107,7 @@
 <context>
     <name>SafeStatsAlgorithm</name>
     <message>
-        <location filename="../providers/processing/algorithms/base.py" line="121"/>
+        <location filename="../providers/processing/algorithms/base.py" line="135"/>
         <source>The client audit log could not be written: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1859,72 +1874,72 @@
 <context>
     <name>SafeStatsPlugin</name>
     <message>
-        <location filename="../plugin.py" line="72"/>
+        <location filename="../plugin.py" line="73"/>
         <source>Sign in to SafeStats…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="73"/>
+        <location filename="../plugin.py" line="74"/>
         <source>Sign out of SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="77"/>
+        <location filename="../plugin.py" line="78"/>
         <source>SafeStats panel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="385"/>
+        <location filename="../plugin.py" line="399"/>
         <source>SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="252"/>
+        <location filename="../plugin.py" line="266"/>
         <source>Signed in as {0} ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="261"/>
+        <location filename="../plugin.py" line="275"/>
         <source>Signed out. Downloaded SafeStats data was removed from this computer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="276"/>
+        <location filename="../plugin.py" line="290"/>
         <source>Loading counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="287"/>
+        <location filename="../plugin.py" line="301"/>
         <source>Loading</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="303"/>
+        <location filename="../plugin.py" line="317"/>
         <source>Refreshing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="359"/>
+        <location filename="../plugin.py" line="373"/>
         <source>Loaded {0:,} records into “{1}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="385"/>
+        <location filename="../plugin.py" line="399"/>
         <source>Loaded counts for {0:,} areas into “{1}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="82"/>
+        <location filename="../plugin.py" line="83"/>
         <source>Print ward maps…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="240"/>
+        <location filename="../plugin.py" line="254"/>
         <source>SafeStats export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="244"/>
+        <location filename="../plugin.py" line="258"/>
         <source>This project has {0} SafeStats layer(s) without data: sign in to fetch them again.</source>
         <translation type="unfinished"></translation>
     </message>
