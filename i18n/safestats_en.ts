@@ -224,7 +224,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="501"/>
+        <location filename="../ui/presets.py" line="513"/>
         <source>Style preset {0} does not suit layer {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -369,7 +369,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/base.py" line="30"/>
+        <location filename="../providers/processing/algorithms/base.py" line="31"/>
         <source>&lt;p&gt;&lt;b&gt;Small-number suppression.&lt;/b&gt; Counts from 1 to one less than the threshold (default {0}) are not shown: the count is empty (NULL, never 0). So that no hidden count can be worked out, or narrowed to fewer than {0} possible values, from the shown counts and totals, each one is hidden with three more cells that form a rectangle with it (same area, same category or month, and a total where needed). Every hidden cell reads “*” and its &lt;i&gt;suppressed&lt;/i&gt; field “suppressed”, whatever the reason it is hidden. A zero is shown as 0 unless it is hidden to protect another cell, so “*” never says that a count is above 0. Rates are withheld with their counts.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -406,6 +406,21 @@
     <message>
         <location filename="../ui/atlas.py" line="489"/>
         <source>Counts below {0} are not shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/base.py" line="235"/>
+        <source>Feature id in the input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/base.py" line="254"/>
+        <source>A row could not be written to the output ({0} written before it): {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/processing/algorithms/base.py" line="254"/>
+        <source>the output gave no reason</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1004,12 +1019,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/base.py" line="20"/>
+        <location filename="../providers/processing/algorithms/base.py" line="21"/>
         <source>SafeStats data is for crime prevention and reduction only; not for enforcement or prosecution.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/base.py" line="46"/>
+        <location filename="../providers/processing/algorithms/base.py" line="47"/>
         <source>Analysis</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1092,7 +1107,7 @@
 <context>
     <name>SafeStatsAlgorithm</name>
     <message>
-        <location filename="../providers/processing/algorithms/base.py" line="124"/>
+        <location filename="../providers/processing/algorithms/base.py" line="135"/>
         <source>The client audit log could not be written: {0}</source>
         <translation type="unfinished"></translation>
     </message>

@@ -21,18 +21,20 @@ re-fetched with the stored query. On sign-out, loaded layers become placeholders
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Callable, Optional
+from contextlib import contextmanager
+from typing import Callable, Iterator, Optional
 
 from qgis.core import (Qgis, QgsAbstractMetadataBase, QgsCoordinateReferenceSystem, QgsDataProvider, QgsDateTimeRange,
                        QgsLayerMetadata, QgsLayerTreeGroup, QgsMapLayer, QgsMemoryProviderUtils,
-                       QgsProject, QgsVectorLayer, QgsVectorLayerTemporalProperties, QgsWkbTypes)
+                       QgsProject, QgsReadWriteContext, QgsVectorLayer, QgsVectorLayerTemporalProperties,
+                       QgsWkbTypes)
 from qgis.PyQt.QtCore import QDateTime, QObject, Qt, pyqtSignal
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..governance import marking as gov_marking
 from . import errors
 from .http import log
-from .models import AnyQuery, CollectionInfo, Query, query_from_json
+from .models import AnyQuery, BoundaryArea, CollectionInfo, Query, query_from_json
 
 GROUP_NAME = "SafeStats"
 PREFIX = "safestats/"
@@ -95,7 +97,8 @@ def open_fgb(path: str, name: str) -> QgsVectorLayer:
 
 
 def describe_layer(layer: QgsVectorLayer, info: CollectionInfo, query: Query, *, store_url: str,
-                   purpose: str, user: str, extracted_at: datetime, rows: Optional[int]) -> None:
+                   purpose: str, user: str, extracted_at: datetime, rows: Optional[int],
+                   purpose_label: str = "") -> None:
     """Custom properties, metadata, attribution, marking and temporal settings."""
     layer.setCustomProperty(PROP_QUERY, query.to_json())
     layer.setCustomProperty(PROP_DATASET, info.id)
@@ -107,12 +110,78 @@ def describe_layer(layer: QgsVectorLayer, info: CollectionInfo, query: Query, *,
     layer.setCustomProperty(PROP_ROWS, int(rows if rows is not None else layer.featureCount()))
     layer.setCustomProperty(PROP_STATE, STATE_LOADED)
     gov_marking.set_layer_marking(layer, info.protective_marking or gov_marking.DEFAULT_MARKING)
-    layer.setMetadata(build_metadata(layer, info, query, store_url=store_url, purpose=purpose, user=user,
-                                     extracted_at=extracted_at))
+    layer.setMetadata(build_metadata(layer, info, query, store_url=store_url, purpose=purpose_label or purpose,
+                                     user=user, extracted_at=extracted_at))
     if hasattr(layer, "setAttribution"):
         layer.setAttribution(info.attribution or f"Source: {info.agency}, via GLA SafeStats")
     set_temporal(layer, info.time_field or "occurred_at")
     layer.setReadOnly(True)
+
+
+# ------------------------------------------------------------------ names that say what is in them
+
+NAME_SEPARATOR = " · "
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _day(d: datetime) -> str:
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def period_text(info: Optional[CollectionInfo], query: Query) -> str:
+    """The period a load covers, in words: "1 Mar 2025 – 31 Aug 2025" (or all available dates)."""
+    if query.start and query.end:
+        return f"{_day(query.start)} – {_day(query.end)}"
+    if query.start:
+        return f"from {_day(query.start)}"
+    if query.end:
+        return f"to {_day(query.end)}"
+    start = (info.temporal_start or "")[:10] if info is not None else ""
+    end = (info.temporal_end or "")[:10] if info is not None else ""
+    return f"all available dates ({start} to {end})" if start or end else "all available dates"
+
+
+def area_text(query: Query) -> str:
+    """The area a load covers: the picked boroughs/wards, drawn area or extent, else all of London
+    the agreement allows."""
+    area = query.area
+    if area is None:
+        return "all of London the agreement allows"
+    label = getattr(area, "label", "") or ""
+    if not label and isinstance(area, BoundaryArea):
+        codes = (*area.boroughs, *area.wards)
+        label = ", ".join(codes[:3]) + (f" and {len(codes) - 3} more" if len(codes) > 3 else "")
+    return label or "selected area"
+
+
+def key_filter_text(query: Query) -> str:
+    """The filter that matters most for a name: the categories (one to three named, else how many),
+    then days and hours."""
+    parts = []
+    for values in query.categories.values():
+        values = tuple(values)
+        if values:
+            parts.append(", ".join(values) if len(values) <= 3 else f"{len(values)} categories")
+    if query.dow:
+        names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        parts.append(",".join(names[d - 1] for d in query.dow))
+    if query.hours:
+        hours = sorted(query.hours)
+        parts.append(f"{hours[0]:02d}–{hours[-1] + 1:02d}h" if hours == list(range(hours[0], hours[-1] + 1))
+                     else f"{len(hours)} hours")
+    return "; ".join(parts)
+
+
+def layer_title(info: Optional[CollectionInfo], query: Query) -> str:
+    """A layer name that says what is in it: dataset · period · area · key filter (when any), so
+    two loads of one dataset never share a name in the Layers panel."""
+    title = info.title if info is not None else query.dataset_id
+    parts = [title, period_text(info, query) if (query.start or query.end) else "all dates"]
+    parts.append(area_text(query) if query.area is not None else "London")
+    key = key_filter_text(query)
+    if key:
+        parts.append(key)
+    return NAME_SEPARATOR.join(parts)
 
 
 def build_metadata(layer: QgsVectorLayer, info: CollectionInfo, query: Query, *, store_url: str,
@@ -126,7 +195,8 @@ def build_metadata(layer: QgsVectorLayer, info: CollectionInfo, query: Query, *,
     md.setType("dataset")
     md.setLanguage("en-GB")
     md.setAbstract(
-        f"{info.description}\n\nAgency: {info.agency}\nFilter: {query.describe()}\n"
+        f"{info.description}\n\nAgency: {info.agency}\nPeriod: {period_text(info, query)}\n"
+        f"Area: {area_text(query)}\nFilter: {query.describe()}\n"
         f"Extracted: {stamp} by {user} from {store_url}\nPurpose: {purpose}\n"
         f"Protective marking: {marking}\nLicence: {info.licence}\nAttribution: {info.attribution}")
     md.setKeywords({"SafeStats": ["SafeStats", info.id, info.agency, marking]})
@@ -166,6 +236,37 @@ def set_temporal(layer: QgsVectorLayer, field: str = "occurred_at") -> None:
         props.setStartExpression(f'to_datetime("{field}")')
         props.setEndExpression(f'to_datetime("{field}")')
     props.setIsActive(True)
+
+
+def temporal_state(layer: QgsVectorLayer) -> Optional[QDomDocument]:
+    """The layer's temporal setup (mode, fields, expressions, on/off) as XML, to put back later."""
+    if not isinstance(layer, QgsVectorLayer):
+        return None
+    doc = QDomDocument("temporal")
+    root = doc.createElement("maplayer")
+    doc.appendChild(root)
+    layer.temporalProperties().writeXml(root, doc, QgsReadWriteContext())
+    return doc
+
+
+def restore_temporal(layer: QgsVectorLayer, state: Optional[QDomDocument]) -> None:
+    """Put back a setup taken with :func:`temporal_state`."""
+    if state is None or not isinstance(layer, QgsVectorLayer):
+        return
+    layer.temporalProperties().readXml(state.documentElement(), QgsReadWriteContext())
+
+
+@contextmanager
+def temporal_kept(layer: QgsVectorLayer) -> Iterator[None]:
+    """The ONE place a style change is wrapped so the layer stays time-aware: loading a QML (even
+    one saved with "Symbology|Rendering" only, on QGIS 3.22) resets the temporal properties, so the
+    Temporal Controller would show every record. Whatever the style does, the layer's temporal
+    setup afterwards is the one it had before."""
+    state = temporal_state(layer)
+    try:
+        yield
+    finally:
+        restore_temporal(layer, state)
 
 
 def _temporal_mode(name: str):  # noqa: ANN202

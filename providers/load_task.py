@@ -61,6 +61,7 @@ class LoadTask(QgsTask):
         self.user = session.user.username if session.user else ""
         self.organisation = session.user.organisation_name if session.user else ""
         self.purpose = session.purpose or ""
+        self.purpose_label = getattr(session, "purpose_label", None) or self.purpose
         self.feedback = QgsFeedback()
         self.path: Optional[Path] = None
         self.rows: Optional[int] = None
@@ -132,7 +133,7 @@ class LoadTask(QgsTask):
 
     def _make_layer(self) -> QgsVectorLayer:
         assert self.path is not None and self.info is not None
-        name = self.layer_name or self.info.title
+        name = self.layer_name or layers.layer_title(self.info, self.query)
         target = self.project.mapLayer(self.target_layer_id) if self.target_layer_id else None
         if self.target_layer_id and target is None:
             raise errors.LoadCancelled("The layer was removed before its data arrived; nothing was loaded.")
@@ -150,7 +151,8 @@ class LoadTask(QgsTask):
         else:
             layer = fresh
         layers.describe_layer(layer, self.info, self.query, store_url=self.store_url, purpose=self.purpose,
-                              user=self.user, extracted_at=layers.now_utc(), rows=self.rows)
+                              user=self.user, extracted_at=layers.now_utc(), rows=self.rows,
+                              purpose_label=self.purpose_label)
         if target is None:
             if self.style_callback is not None:
                 self.style_callback(layer, self.info)

@@ -65,6 +65,7 @@ class SessionManager(QObject):
         self.audit = audit or AuditLog()
         self._client: Optional[StoreClient] = None
         self._login: Optional[LoginResult] = None
+        self._purpose_labels: dict[str, str] = {}
         self.conditions: Optional[Conditions] = None
         #: set after a sign-in that worked but could not save the password ("remember me")
         self.warning: Optional[str] = None
@@ -92,6 +93,12 @@ class SessionManager(QObject):
         return self._login.purpose if self._login else None
 
     @property
+    def purpose_label(self) -> Optional[str]:
+        """The declared purpose as the store words it ("Crime prevention"), not its id."""
+        purpose = self.purpose
+        return self._purpose_labels.get(purpose, purpose) if purpose else None
+
+    @property
     def store_url(self) -> Optional[str]:
         return self._client.base_url if self._client else None
 
@@ -115,6 +122,7 @@ class SessionManager(QObject):
         Raises a ``errors.SafeStatsError`` with a plain ``user_message`` on any failure."""
         url = _clean_url(url)
         self._check_conditions(conditions, accepted, purpose)
+        self._purpose_labels = {p.id: p.label for p in conditions.purposes}
         if not username or not password:
             raise errors.InvalidCredentials("Enter your SafeStats username and password.")
         if self.is_signed_in:

@@ -387,3 +387,84 @@ def test_modeler_chains_load_count_compare(signed_provider, session, store_http,
     # Count's total == A + B where all three are shown (the two periods cover the whole load)
     full = [r for r in rows if None not in (r["incidents"], r["count_a"], r["count_b"])]
     assert full and all(r["incidents"] == r["count_a"] + r["count_b"] for r in full)
+
+
+# ---------------------------------------------------------------- outputs never lose rows
+
+
+def to_geopackage(layer, path):
+    """``layer`` saved as a GeoPackage and opened again: it now has a ``fid`` field, like any
+    analyst's own GeoPackage of polygons."""
+    from qgis.core import QgsCoordinateTransformContext, QgsVectorFileWriter, QgsVectorLayer
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    err = QgsVectorFileWriter.writeAsVectorFormatV2(layer, str(path), QgsCoordinateTransformContext(), options)
+    assert err[0] == QgsVectorFileWriter.WriterError.NoError, err
+    out = QgsVectorLayer(str(path), "polygons", "ogr")
+    assert out.isValid() and out.fields().indexOf("fid") >= 0
+    return out
+
+
+def test_count_in_polygons_writes_every_row_to_every_format(signed_provider, session, store_http, borough,
+                                                             tmp_path):
+    """Issue 13: split by category to a GeoPackage wrote 4 of 56 rows ("UNIQUE constraint failed:
+    counts_by_cat.fid") and reported success."""
+    from qgis.core import QgsVectorLayer
+    start, end = period(session)
+    wards_bng = wards_of(store_http, borough, "EPSG:27700")
+    incidents, _ = load_bbox(session, store_http, wards_bng, start, end)
+    polygons = to_geopackage(boundary_layer(patrol_areas(wards_bng, 4), "EPSG:27700", population=False),
+                             tmp_path / "patrol_areas.gpkg")
+    params = {"INCIDENTS": incidents, "POLYGONS": polygons, "SPLIT_CATEGORY": True}
+    memory = run("safestats:countinpolygons", dict(params, OUTPUT="memory:"))["OUTPUT"]
+    n = memory.featureCount()
+    assert n > 4 * 2  # several rows per polygon
+    for out in (tmp_path / "counts_by_cat.gpkg", tmp_path / "counts_by_cat.shp"):
+        path = run("safestats:countinpolygons", dict(params, OUTPUT=str(out)))["OUTPUT"]
+        written = QgsVectorLayer(path, "out", "ogr")
+        assert written.isValid() and written.featureCount() == n, out.suffix
+        # the input's feature ids are kept, under a name no writer takes for its own
+        assert written.fields().indexOf("source_fid") >= 0
+        assert sorted({f["source_fid"] for f in written.getFeatures()}) == [1, 2, 3, 4]
+    # and the same for the other algorithms that copy the polygons' fields
+    a = (start.isoformat(), (start + timedelta(days=59)).isoformat())
+    b = ((start + timedelta(days=60)).isoformat(), end.isoformat())
+    path = run("safestats:compareperiods", {"INCIDENTS": incidents, "POLYGONS": polygons, "A_START": a[0],
+                                            "A_END": a[1], "B_START": b[0], "B_END": b[1],
+                                            "OUTPUT": str(tmp_path / "compare.gpkg")})["OUTPUT"]
+    assert QgsVectorLayer(path, "out", "ogr").featureCount() == polygons.featureCount()
+
+
+def test_a_row_that_cannot_be_written_fails_the_run(signed_provider, session, store_http, borough, monkeypatch):
+    from qgis.core import QgsFeatureSink, QgsProcessingException
+    from safestats.providers.processing.algorithms import base
+
+    class FullDisk(QgsFeatureSink):
+        def __init__(self):
+            super().__init__()
+            self.rows = 0
+
+        def addFeature(self, feature, flags=None):  # noqa: N802
+            self.rows += 1
+            return self.rows <= 2
+
+        def addFeatures(self, features, flags=None):  # noqa: N802
+            return all(self.addFeature(f) for f in features)
+
+        def lastError(self):  # noqa: N802
+            return "No space left on device"
+
+    real = base.SafeStatsAlgorithm.parameterAsSink
+
+    def failing(self, parameters, name, context, fields, wkb, crs):
+        sink, dest = real(self, parameters, name, context, fields, wkb, crs)
+        failing.keep = (sink, FullDisk())  # noqa: keep both alive for the run
+        return failing.keep[1], dest
+
+    start, end = period(session, days=30)
+    wards_bng = wards_of(store_http, borough, "EPSG:27700")
+    incidents, _ = load_bbox(session, store_http, wards_bng, start, end)
+    polygons = boundary_layer(wards_bng[:6], "EPSG:27700", population=False)
+    monkeypatch.setattr(base.SafeStatsAlgorithm, "parameterAsSink", failing)
+    with pytest.raises(QgsProcessingException, match="No space left on device"):
+        run("safestats:countinpolygons", {"INCIDENTS": incidents, "POLYGONS": polygons, "OUTPUT": "memory:"})

@@ -62,7 +62,12 @@ def test_load_layer_with_metadata_temporal_and_audit(loader, store_http, cache_s
     # metadata
     md = layer.metadata()
     assert md.title() == info.title and "Filter:" in md.abstract() and q.describe() in md.abstract()
-    assert session.purpose in md.abstract() and "Extracted:" in md.abstract()
+    # the purpose as the store words it, not its id (issue 13)
+    assert session.purpose_label and session.purpose_label != session.purpose
+    assert f"Purpose: {session.purpose_label}" in md.abstract() and "Extracted:" in md.abstract()
+    assert f"Purpose: {session.purpose}\n" not in md.abstract()
+    assert f"Period: {layers.period_text(info, q)}" in md.abstract()
+    assert "Area: all of London the agreement allows" in md.abstract()
     assert "OFFICIAL-SENSITIVE" in md.rights() and md.licenses() == [info.licence]
     assert md.contacts()[0].organization == info.agency and md.history()
     assert layer.attribution() == info.attribution
@@ -293,3 +298,44 @@ def test_a_dataset_outside_the_agreement_loads_from_nowhere(loader, store, cache
     reopened = layers.safestats_layers(project)
     assert len(reopened) == 1 and reopened[0].featureCount() == 0 and layers.is_pending(reopened[0])
     assert not list(cache_store.directory.rglob("*.fgb*"))
+
+
+def test_layer_names_say_what_is_in_them(loader, store, cache_store):
+    """Issue 13: every load was called "Metropolitan Police recorded crime"; names now read
+    dataset · period · area · key filter, and the metadata states period and area."""
+    from safestats.providers.models import BBoxArea
+    session = loader.session
+    q1, info = _recent(session, "mps_crime", days=60)
+    end = q1.end
+    q2 = Query("mps_crime", start=end - timedelta(days=30), end=end,
+               categories={info.category_field: ("Burglary",)},
+               area=BBoxArea(527000, 178000, 531000, 182000, label="Map extent"))
+    got = []
+    for q in (q1, q2):
+        task = loader.load(q, info)
+        task.loaded.connect(got.append)
+        _run(loader, task)
+    assert len(got) == 2
+    one, two = (layer.name() for layer in got)
+    assert one != two
+    assert one.startswith(info.title + " · ") and one.endswith(" · London")
+    assert layers.period_text(info, q1) in one
+    assert two == " · ".join([info.title, layers.period_text(info, q2), "Map extent", "Burglary"])
+    md = got[1].metadata()
+    assert f"Period: {layers.period_text(info, q2)}" in md.abstract() and "Area: Map extent" in md.abstract()
+    assert md.title() == info.title  # the dataset's title stays the metadata title
+
+
+def test_name_parts(qgis_app):
+    from zoneinfo import ZoneInfo
+    from safestats.providers.models import CollectionInfo
+    london = ZoneInfo("Europe/London")
+    q = Query("mps_crime", start=datetime(2025, 3, 1, tzinfo=london), end=datetime(2025, 8, 31, 23, 59, 59, tzinfo=london),
+              categories={"crime_type": ("Burglary", "Robbery", "Drugs", "Shoplifting")},
+              area=BoundaryArea(("E09000033",), (), label="Westminster"), dow=(6, 7), hours=(20, 21, 22, 23))
+    info = CollectionInfo.from_json({"id": "mps_crime", "title": "Metropolitan Police recorded crime"})
+    name = layers.layer_title(info, q)
+    assert name.split(" · ") == ["Metropolitan Police recorded crime", "1 Mar 2025 – 31 Aug 2025", "Westminster",
+                                  "4 categories; Sat,Sun; 20–24h"]
+    assert layers.area_text(Query("mps_crime", area=BoundaryArea(("E09000033", "E09000001"), ()))) \
+        == "E09000033, E09000001"

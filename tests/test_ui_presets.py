@@ -185,3 +185,113 @@ def test_presets_for_access() -> None:
     aggregate = {p.id for p in presets.presets_for("aggregate", None) if p.builtin}
     assert records == {presets.CATEGORISED, presets.HEATMAP, presets.HEXAGONS}
     assert aggregate == {presets.CHOROPLETH}
+
+
+# ---------------------------------------------------------------- time stays on (issue 13)
+
+def _timed_points(as_text: bool = False) -> QgsVectorLayer:
+    """Points with a category and an incident time, 10 a week for 4 weeks from 2025-01-06."""
+    from datetime import datetime, timedelta
+    from qgis.core import QgsField
+    from qgis.PyQt.QtCore import QDateTime, QVariant
+    layer = QgsVectorLayer("Point?crs=EPSG:27700", "timed", "memory")
+    layer.dataProvider().addAttributes([QgsField("crime_type", QVariant.String),
+                                        QgsField("occurred_at", QVariant.String if as_text else QVariant.DateTime)])
+    layer.updateFields()
+    feats = []
+    for i in range(40):
+        f = QgsFeature(layer.fields())
+        f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(530000 + i * 37, 180000 + (i * 53) % 900)))
+        when = datetime(2025, 1, 6, 12) + timedelta(days=7 * (i // 10), hours=i % 10)
+        f.setAttributes(["Drugs" if i % 2 else "Burglary",
+                         when.isoformat() if as_text else QDateTime(when)])
+        feats.append(f)
+    layer.dataProvider().addFeatures(feats)
+    layer.updateExtents()
+    return layer
+
+
+def _visible_in_week(layer: QgsVectorLayer, week: int) -> int:
+    """Features drawn with the Temporal Controller on ``week`` (0-based): the filter QGIS's vector
+    renderer takes from the layer's temporal properties for the map settings' range (none when the
+    layer is not time-aware, so every feature is drawn)."""
+    from qgis.core import (QgsDateTimeRange, QgsExpressionContext, QgsExpressionContextUtils, QgsFeatureRequest,
+                           QgsMapSettings, QgsVectorLayerTemporalContext)
+    from qgis.PyQt.QtCore import QDate, QDateTime, QTime
+    start = QDateTime(QDate(2025, 1, 6).addDays(7 * week), QTime(0, 0))
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setExtent(layer.extent())
+    settings.setIsTemporal(True)
+    settings.setTemporalRange(QgsDateTimeRange(start, start.addDays(7), True, False))
+    props = layer.temporalProperties()
+    if props.isActive() and not props.isVisibleInTemporalRange(settings.temporalRange()):
+        return 0
+    temporal_context = QgsVectorLayerTemporalContext()
+    temporal_context.setLayer(layer)
+    expression = props.createFilterString(temporal_context, settings.temporalRange()) if props.isActive() else ""
+    request = QgsFeatureRequest()
+    if expression:
+        context = QgsExpressionContext()
+        context.appendScopes(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+        request.setFilterExpression(expression)
+        request.setExpressionContext(context)
+    return sum(1 for _ in layer.getFeatures(request))
+
+
+@pytest.mark.parametrize("as_text", [False, True], ids=["datetime", "text"])
+def test_every_preset_keeps_the_layer_time_aware(qgis_app: Any, tmp_path: Path, as_text: bool) -> None:
+    """Issue 13: the Heatmap and Hexagon presets turned temporal properties off; stepping week by
+    week then showed every record."""
+    from qgis.core import QgsMapLayer
+    from safestats.providers.layers import set_temporal
+    from safestats.ui import presets
+
+    layer = _timed_points(as_text)
+    set_temporal(layer, "occurred_at")
+    before = layer.temporalProperties()
+    mode, start_field, start_expr = before.mode(), before.startField(), before.startExpression()
+    assert before.isActive() and _visible_in_week(layer, 1) == 10
+
+    # a user preset saved from another (untimed) layer with every style category
+    other = _points("crime_type", ["Drugs"] * 3)
+    user_qml = tmp_path / "everything.qml"
+    other.saveNamedStyle(str(user_qml), QgsMapLayer.StyleCategory.AllStyleCategories)
+    folder = presets.user_styles_dir("_all")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "everything.qml").write_bytes(user_qml.read_bytes())
+    user_ids = [p.id for p in presets.user_presets(None)]
+    assert user_ids
+
+    for preset_id in [presets.HEATMAP, presets.HEXAGONS, presets.CATEGORISED, *user_ids,
+                      presets.HEATMAP, presets.CATEGORISED]:
+        assert presets.apply_preset(layer, preset_id, category_field="crime_type",
+                                    categories=["Burglary", "Drugs"]), preset_id
+        props = layer.temporalProperties()
+        assert props.isActive(), preset_id
+        assert (props.mode(), props.startField(), props.startExpression()) == (mode, start_field, start_expr), \
+            preset_id
+        assert [_visible_in_week(layer, w) for w in range(5)] == [10, 10, 10, 10, 0], preset_id
+
+
+def test_categorised_legend_lists_what_was_loaded(qgis_app: Any) -> None:
+    """Issue 13: the categorised legend listed all of the dataset's categories when one was loaded."""
+    from safestats.providers import layers
+    from safestats.providers.models import CollectionInfo, Query
+    from safestats.ui import presets
+
+    info = CollectionInfo.from_json({
+        "id": "mps_crime", "title": "Metropolitan Police recorded crime",
+        "safestats": {"category_field": "crime_type",
+                      "fields": [{"name": "crime_type", "type": "string",
+                                  "categories": ["Burglary", "Drugs", "Robbery", "Shoplifting"]}]}})
+    assert info.category_field == "crime_type" and len(info.field("crime_type").categories) == 4
+    layer = _points("crime_type", ["Drugs"] * 5)
+    layer.setCustomProperty(layers.PROP_QUERY, Query("mps_crime", categories={"crime_type": ("Drugs",)}).to_json())
+    assert presets.apply_dataset_preset(layer, presets.CATEGORISED, info)
+    assert [c for c in _colours(layer) if c] == ["Drugs"]
+    # unfiltered: every category the dataset lists, so colours and legend stay the same across loads
+    other = _points("crime_type", ["Drugs"] * 5)
+    other.setCustomProperty(layers.PROP_QUERY, Query("mps_crime").to_json())
+    assert presets.apply_dataset_preset(other, presets.CATEGORISED, info)
+    assert [c for c in _colours(other) if c] == ["Burglary", "Drugs", "Robbery", "Shoplifting"]

@@ -41,7 +41,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 
-from ..providers import compat
+from ..providers import compat, layers, models
 
 STYLES_DIR = Path(__file__).resolve().parent / "styles"
 LOG_TAG = "SafeStats"
@@ -468,9 +468,21 @@ def remember_category_info(layer: QgsVectorLayer, field: Optional[str], categori
 
 def apply_preset(layer: QgsVectorLayer, preset_id: str, *, category_field: Optional[str] = None,
                  categories: Optional[Iterable[str]] = None, dataset_id: Optional[str] = None) -> bool:
-    """Apply a preset to a layer and remember it on the layer; returns False if not applicable."""
+    """Apply a preset to a layer and remember it on the layer; returns False if not applicable.
+    A time-aware layer stays time-aware with its own temporal setup, whatever the preset's QML holds."""
     if layer is None or not isinstance(layer, QgsVectorLayer) or not layer.isValid():
         return False
+    with layers.temporal_kept(layer):
+        ok = _apply_preset(layer, preset_id, category_field=category_field, categories=categories,
+                           dataset_id=dataset_id)
+    if ok:
+        layer.triggerRepaint()
+        layer.emitStyleChanged()
+    return ok
+
+
+def _apply_preset(layer: QgsVectorLayer, preset_id: str, *, category_field: Optional[str],
+                  categories: Optional[Iterable[str]], dataset_id: Optional[str]) -> bool:
     if category_field or categories:
         remember_category_info(layer, category_field, categories or [])
     geometry = layer.geometryType()
@@ -503,8 +515,6 @@ def apply_preset(layer: QgsVectorLayer, preset_id: str, *, category_field: Optio
             LOG_TAG, Qgis.MessageLevel.Warning)
         return False
     layer.setCustomProperty(PROP_PRESET, preset_id)
-    layer.triggerRepaint()
-    layer.emitStyleChanged()
     return True
 
 
@@ -514,9 +524,26 @@ def apply_dataset_preset(layer: QgsVectorLayer, preset_id: str, info: Any,
     (``info`` is the dataset's ``CollectionInfo``, or None when unknown)."""
     field = info.category_field if info is not None else None
     field_info = info.field(field) if field else None
-    return apply_preset(layer, preset_id, category_field=field,
-                        categories=list(field_info.categories or ()) if field_info else None,
+    categories = list(field_info.categories or ()) if field_info else None
+    chosen = loaded_categories(layer, field)
+    if chosen:  # the legend lists what was loaded, not every category of the dataset
+        categories = [c for c in (categories or ()) if c in chosen] + [c for c in chosen
+                                                                      if c not in (categories or ())]
+    return apply_preset(layer, preset_id, category_field=field, categories=categories,
                         dataset_id=dataset_id or (info.id if info is not None else None))
+
+
+def loaded_categories(layer: QgsVectorLayer, field: Optional[str]) -> List[str]:
+    """The categories of ``field`` the layer's stored query asked for (empty: not filtered on it)."""
+    raw = layer.customProperty(layers.PROP_QUERY) if field else None
+    if not raw:
+        return []
+    try:
+        query = models.query_from_json(str(raw))
+    except (ValueError, KeyError, TypeError):
+        return []
+    values = getattr(query, "categories", {}).get(field) or ()
+    return [str(v) for v in values]
 
 
 def _load_builtin_qml(layer: QgsVectorLayer, name: str) -> bool:

@@ -4,9 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Optional
 
-from qgis.core import (Qgis, QgsExpressionContextUtils, QgsMapLayer, QgsProcessingAlgorithm,
-                       QgsProcessingContext, QgsProcessingException, QgsProcessingFeedback,
-                       QgsProcessingLayerPostProcessorInterface, QgsProcessingUtils)
+from qgis.core import (Qgis, QgsCoordinateReferenceSystem, QgsExpressionContextUtils, QgsFeature, QgsFeatureSink,
+                       QgsField, QgsFields, QgsMapLayer, QgsProcessingAlgorithm, QgsProcessingContext,
+                       QgsProcessingException, QgsProcessingFeedback, QgsProcessingLayerPostProcessorInterface,
+                       QgsProcessingUtils)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
@@ -89,6 +90,16 @@ class SafeStatsAlgorithm(QgsProcessingAlgorithm):
         return text.split("</p>")[0].replace("<p>", "") if text else ""
 
     # -------------------------------------------------------------- audit
+
+    def output_sink(self, parameters: dict, name: str, context: QgsProcessingContext, fields: QgsFields,
+                    wkb_type: Any, crs: QgsCoordinateReferenceSystem) -> tuple["OutputSink", str]:
+        """The ONE way a SafeStats algorithm opens a feature sink: the fields are made safe for every
+        output format (see :func:`sink_fields`) and every row written is checked (see :class:`OutputSink`)."""
+        safe = sink_fields(fields)
+        sink, dest = self.parameterAsSink(parameters, name, context, safe, wkb_type, crs)
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, name))
+        return OutputSink(sink, safe), dest
 
     def audit(self, kind: str, feedback: Optional[QgsProcessingFeedback], *, layer: Optional[QgsMapLayer] = None,
               **fields: Any) -> None:
@@ -196,6 +207,53 @@ def describe_output(dest_id: str, context: QgsProcessingContext, marking: str, p
         _KEEP.append(processor)
         del _KEEP[:-50]
         context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(processor)
+
+
+# ------------------------------------------------------------------ sinks
+
+FID_FIELD = "fid"          # the GeoPackage (and other OGR) writers use a field of this name as the feature id
+SOURCE_FID = "source_fid"  # ≤ 10 characters: fits a Shapefile column name
+
+
+def sink_fields(fields: QgsFields) -> QgsFields:
+    """``fields`` safe for every output format. A field called ``fid`` (any case), e.g. from a
+    GeoPackage of polygons, becomes the feature id of a GeoPackage output: an algorithm that writes
+    several rows per input feature (a row per category or month) would write the same id again and
+    the writer would refuse all but the first ("UNIQUE constraint failed: ….fid"). Its values are
+    kept, as ``source_fid``."""
+    names = {f.name().lower() for f in fields}
+    out = QgsFields()
+    for f in fields:
+        g = QgsField(f)
+        if f.name().lower() == FID_FIELD:
+            name, i = SOURCE_FID, 2
+            while name.lower() in names:
+                name, i = f"{SOURCE_FID[:8]}{i}", i + 1
+            names.add(name.lower())
+            g.setName(name)
+            if not g.alias():
+                g.setAlias(tr("Feature id in the input"))
+        out.append(g)
+    return out
+
+
+class OutputSink:
+    """A Processing feature sink whose every write is checked: a row that cannot be written fails
+    the algorithm with the writer's reason, never a log line and a "successful" run."""
+
+    def __init__(self, sink: QgsFeatureSink, fields: Optional[QgsFields] = None) -> None:
+        self.sink = sink
+        self.fields = fields
+        self.written = 0
+
+    def add(self, feature: QgsFeature) -> None:
+        if self.fields is not None:
+            feature.setFields(self.fields, False)
+        if not self.sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert):
+            reason = self.sink.lastError() if hasattr(self.sink, "lastError") else ""
+            raise refuse(tr("A row could not be written to the output ({0} written before it): {1}").format(
+                self.written, reason or tr("the output gave no reason")))
+        self.written += 1
 
 
 def refuse(message: str) -> QgsProcessingException:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Optional
 
-from qgis.core import (QgsFeature, QgsFeatureSink, QgsProcessingContext, QgsProcessingFeedback,
+from qgis.core import (QgsFeature, QgsProcessingContext, QgsProcessingFeedback,
                        QgsProcessingParameterDateTime, QgsProcessingParameterFeatureSink, QgsWkbTypes)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
@@ -103,7 +103,7 @@ class ComparePeriods(SafeStatsAlgorithm):
                  text_field("change_label", self.tr("Change (as printed)")),
                  text_field("suppressed", self.tr("Suppressed"))]
         out_fields = output_fields(polygons_source.fields(), extra)
-        sink, dest = self.parameterAsSink(parameters, self.OUTPUT, context, out_fields,
+        sink, dest = self.output_sink(parameters, self.OUTPUT, context, out_fields,
                                           QgsWkbTypes.multiType(polygons_source.wkbType()), polys.crs)
         for feat in polys.features:
             ca, cb = table.cell(feat.id(), A), table.cell(feat.id(), B)
@@ -117,7 +117,7 @@ class ComparePeriods(SafeStatsAlgorithm):
                 out.setGeometry(geom)
             out.setAttributes(list(feat.attributes()) + [ca.count, ca.label, cb.count, cb.label, diff, pct, label,
                                                          status])
-            sink.addFeature(out, QgsFeatureSink.Flag.FastInsert)
+            sink.add(out)
         feedback.setProgress(100)
         self.audit("count", feedback, layer=in_layer, rows=n_points,
                    filter_text=self.tr("{0} areas; period A {1} to {2}; period B {3} to {4}; threshold {5}; "

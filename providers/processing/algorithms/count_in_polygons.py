@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Hashable, Optional
 
-from qgis.core import (QgsFeature, QgsFeatureSink, QgsProcessingContext, QgsProcessingFeedback,
+from qgis.core import (QgsFeature, QgsProcessingContext, QgsProcessingFeedback,
                        QgsProcessingParameterBoolean, QgsProcessingParameterFeatureSink,
                        QgsProcessingParameterField, QgsWkbTypes)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
@@ -118,7 +118,7 @@ class CountInPolygons(SafeStatsAlgorithm):
         if pop_field:
             extra.append(real_field("rate_per_1000", self.tr("Incidents per 1,000 people")))
         out_fields = output_fields(polygons_source.fields(), extra)
-        sink, dest = self.parameterAsSink(parameters, self.OUTPUT, context, out_fields,
+        sink, dest = self.output_sink(parameters, self.OUTPUT, context, out_fields,
                                           QgsWkbTypes.multiType(polygons_source.wkbType()), polys.crs)
         written = 0
         out_cols: list[Hashable] = cols if cols == [counting.ALL] else cols + [counting.ALL]
@@ -142,7 +142,7 @@ class CountInPolygons(SafeStatsAlgorithm):
                     geom.convertToMultiType()
                     out.setGeometry(geom)
                 out.setAttributes(values)
-                sink.addFeature(out, QgsFeatureSink.Flag.FastInsert)
+                sink.add(out)
                 written += 1
         feedback.setProgress(100)
         n_primary, n_secondary = table.status_counts(out_cols)

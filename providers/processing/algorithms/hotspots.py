@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsFeature,
-                       QgsFeatureSink, QgsFields, QgsProcessingContext, QgsProcessingFeedback,
+                       QgsFields, QgsProcessingContext, QgsProcessingFeedback,
                        QgsProcessingParameterDistance, QgsProcessingParameterExtent,
                        QgsProcessingParameterFeatureSink, QgsProcessingParameterRasterDestination)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
@@ -217,13 +217,13 @@ class HotspotsHexagons(_Hotspots):
                   text_field("incidents_label", self.tr("Incidents (as printed)")),
                   text_field("suppressed", self.tr("Suppressed"))):
             fields.append(f)
-        sink, dest = self.parameterAsSink(parameters, self.OUTPUT, context, fields, compat.WKB_POLYGON, BNG)
+        sink, dest = self.output_sink(parameters, self.OUTPUT, context, fields, compat.WKB_POLYGON, BNG)
         for q, r in rows:
             cell = table.cell((q, r), counting.ALL)
             feat = QgsFeature(fields)
             feat.setGeometry(spatial.hex_polygon(q, r, size))
             feat.setAttributes([cell.count, cell.label, cell.flag])
-            sink.addFeature(feat, QgsFeatureSink.Flag.FastInsert)
+            sink.add(feat)
         n_primary, n_secondary = table.status_counts([counting.ALL])
         feedback.pushInfo(self.tr("{0} incidents in {1} hexagons; {2} suppressed below {3} and {4} more to "
                                   "protect them.").format(n, len(rows), n_primary, threshold, n_secondary))

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any, Optional
 
-from qgis.core import (QgsFeature, QgsFeatureSink, QgsProcessingContext, QgsProcessingFeedback,
+from qgis.core import (QgsFeature, QgsProcessingContext, QgsProcessingFeedback,
                        QgsProcessingOutputNumber, QgsProcessingParameterEnum, QgsProcessingParameterFeatureSink,
                        QgsProcessingParameterString, QgsVectorLayer)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
@@ -124,11 +124,11 @@ class LoadCounts(SafeStatsAlgorithm):
             layer = QgsVectorLayer(str(path), "counts", "ogr")
             if not layer.isValid():
                 raise refuse(errors.DownloadIncomplete.default_message)
-            sink, dest = self.parameterAsSink(parameters, self.OUTPUT, context, layer.fields(), layer.wkbType(),
+            sink, dest = self.output_sink(parameters, self.OUTPUT, context, layer.fields(), layer.wkbType(),
                                               layer.crs())
             n = 0
             for f in layer.getFeatures():
-                sink.addFeature(QgsFeature(f), QgsFeatureSink.Flag.FastInsert)
+                sink.add(QgsFeature(f))
                 n += 1
             del layer
         finally:

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Optional
 
-from qgis.core import (QgsFeature, QgsFeatureSink, QgsProcessingContext,
+from qgis.core import (QgsFeature, QgsProcessingContext,
                        QgsProcessingFeedback, QgsProcessingOutputNumber, QgsProcessingParameterDateTime,
                        QgsProcessingParameterEnum, QgsProcessingParameterExtent,
                        QgsProcessingParameterFeatureSink, QgsProcessingParameterFeatureSource,
@@ -191,7 +191,8 @@ class LoadIncidents(SafeStatsAlgorithm):
         self.audit("load", feedback, dataset=ds, filter=query.to_params(), filter_text=query.describe(),
                    rows=rows, bytes=result.bytes, destination=destination_text(dest, context))
         self._post = {"dest": dest, "info": info, "query": query, "rows": rows, "store": session.store_url or "",
-                      "purpose": session.purpose or "", "user": session.user.username if session.user else ""}
+                      "purpose": session.purpose or "", "purpose_label": getattr(session, "purpose_label", "") or "",
+                      "user": session.user.username if session.user else ""}
         return {self.OUTPUT: dest, self.ROWS: rows}
 
     def _copy(self, path: Path, parameters: dict, context: QgsProcessingContext, feedback: QgsProcessingFeedback,
@@ -199,14 +200,14 @@ class LoadIncidents(SafeStatsAlgorithm):
         layer = QgsVectorLayer(str(path), "incidents", "ogr")
         if not layer.isValid():
             raise refuse(errors.DownloadIncomplete.default_message)
-        sink, dest = self.parameterAsSink(parameters, self.OUTPUT, context, layer.fields(), layer.wkbType(),
+        sink, dest = self.output_sink(parameters, self.OUTPUT, context, layer.fields(), layer.wkbType(),
                                           layer.crs())
         total = max(1, layer.featureCount())
         n = 0
         for f in layer.getFeatures():
             if feedback.isCanceled():
                 break
-            sink.addFeature(QgsFeature(f), QgsFeatureSink.Flag.FastInsert)
+            sink.add(QgsFeature(f))
             n += 1
             if n % 1000 == 0:
                 feedback.setProgress(80 + 20.0 * n / total)
@@ -224,9 +225,10 @@ class LoadIncidents(SafeStatsAlgorithm):
         def describe(layer: Any) -> None:
             if isinstance(layer, QgsVectorLayer):
                 layers.describe_layer(layer, info, query, store_url=post["store"], purpose=post["purpose"],
-                                      user=post["user"], extracted_at=layers.now_utc(), rows=post["rows"])
+                                      user=post["user"], extracted_at=layers.now_utc(), rows=post["rows"],
+                                      purpose_label=post.get("purpose_label", ""))
                 if not layer.name() or layer.name() in ("output", "Incidents"):
-                    layer.setName(info.title)
+                    layer.setName(layers.layer_title(info, query))
 
         describe_output(post["dest"], context, info.protective_marking or "OFFICIAL-SENSITIVE", {},
                         info.attribution, describe)
