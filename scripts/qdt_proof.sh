@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Proof of the roll-out in docs/admin.md: the QGIS Deployment Toolbelt (qgis-deployment-toolbelt
-# from PyPI, in var/qdt-venv) runs docs/deploy/qdt/scenario.qdt.yml against a real store serving
+# from PyPI, in var/qdt-venv/<python>) runs docs/deploy/qdt/scenario.qdt.yml against a real store serving
 # the plugin repository, in a sandbox HOME; then real QGIS (Xvfb) starts with no profile argument
 # and must open the "safestats" profile with SafeStats active and the store's address set.
 #   bash scripts/qdt_proof.sh [OUT_DIR]     (default var/qdt-proof; writes OUT_DIR/check.json)
@@ -11,9 +11,12 @@ REPO_ROOT="$PWD"
 OUT="$(realpath -m "${1:-var/qdt-proof}")"
 rm -rf "$OUT"; mkdir -p "$OUT/home"
 
-if ! var/qdt-venv/bin/python -c "import qgis_deployment_toolbelt" 2>/dev/null; then
-  store/.venv/bin/python -m venv var/qdt-venv
-  var/qdt-venv/bin/pip install -q "qgis-deployment-toolbelt>=0.40"
+# one venv per Python: the version matrix runs this in a Debian 13 chroot on the same checkout, where
+# a venv made by the host's Python does not run (and the other way round)
+QDT_VENV="var/qdt-venv/$(store/.venv/bin/python -c 'import sys; print(sys.implementation.cache_tag)')"
+if ! "$QDT_VENV/bin/python" -c "import qgis_deployment_toolbelt" 2>/dev/null; then
+  store/.venv/bin/python -m venv --clear "$QDT_VENV"
+  "$QDT_VENV/bin/pip" install -q "qgis-deployment-toolbelt>=0.40"
 fi
 
 /usr/bin/python3 scripts/package.py --out "$OUT/dist" >/dev/null
@@ -39,7 +42,11 @@ sed -e "s#source: https://git.example.gov.uk/gis/qgis-profiles.git#source: file:
 
 unset QT_QPA_PLATFORM PYTHONPATH QGIS_CUSTOM_CONFIG_PATH QGIS_PLUGINPATH  # (set by the test harness)
 export HOME="$OUT/home" XDG_CONFIG_HOME="$OUT/home/.config" XDG_DATA_HOME="$OUT/home/.local/share"
-(cd "$OUT" && var_qdt="$REPO_ROOT/var/qdt-venv/bin/qdt" && "$var_qdt" -s "$OUT/scenario.qdt.yml" > "$OUT/qdt.log" 2>&1)
+if ! (cd "$OUT" && "$REPO_ROOT/$QDT_VENV/bin/qdt" -s "$OUT/scenario.qdt.yml" > "$OUT/qdt.log" 2>&1); then
+  echo "qdt failed; its log:" >&2
+  tail -40 "$OUT/qdt.log" >&2
+  exit 1
+fi
 
 cat > "$OUT/check.py" <<'PY'
 import json, os

@@ -1,7 +1,7 @@
 """The roll-out documented in docs/admin.md works: the QGIS Deployment Toolbelt runs
 docs/deploy/qdt/scenario.qdt.yml (profile + SafeStats from the store's plugin repository) in a
 sandbox HOME, and real QGIS then opens that profile with SafeStats active and pointed at the store.
-See scripts/qdt_proof.sh (qgis-deployment-toolbelt from PyPI in var/qdt-venv)."""
+See scripts/qdt_proof.sh (qgis-deployment-toolbelt from PyPI in var/qdt-venv/<python>)."""
 from __future__ import annotations
 
 import json
