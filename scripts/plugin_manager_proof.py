@@ -59,16 +59,21 @@ def open_manager() -> None:
     # no window manager under Xvfb: place the main window over the whole 1366x768 screen ourselves
     iface.mainWindow().setGeometry(QApplication.primaryScreen().availableGeometry())
     import pyplugin_installer
-    from pyplugin_installer.installer_data import plugins, repositories
+    from pyplugin_installer.installer_data import repositories
     QTimer.singleShot(4000, guarded(select_safestats))
+    # SafeStats 0.1.0 is experimental. QGIS 3.22 reads app/plugin_installer/allowExperimental (set in the
+    # profile by plugin_manager_proof.sh); QGIS 3.30+ reads the settings tree's plugin-manager node instead
+    try:
+        from qgis.core import QgsSettingsTree
+    except ImportError:
+        QgsSettingsTree = None
+    if QgsSettingsTree is not None and QgsSettingsTree.node("plugin-manager") is not None:
+        QgsSettingsTree.node("plugin-manager").childSetting("allow-experimental").setValue(True)
     installer = pyplugin_installer.instance()
     # what the menu entry does: fetch the repositories, then show the dialog (modal: the timers run in it)
     installer.fetchAvailablePlugins(reloadMode=True)
     report["repositories"] = {k: {"url": v["url"], "enabled": v["enabled"], "state": v["state"],
                                   "error": v.get("error", "")} for k, v in repositories.all().items()}
-    found = plugins.all().get("safestats")
-    report["listed"] = None if not found else {k: found.get(k) for k in (
-        "name", "version_available", "zip_repository", "download_url", "status", "experimental")}
     installer.showPluginManagerWhenReady(0)  # 0 = the "All" tab
 
 
@@ -80,6 +85,12 @@ def select_safestats() -> None:
     screen = QApplication.primaryScreen().availableGeometry()
     dialog.resize(min(1100, screen.width() - 60), min(640, screen.height() - 60))
     dialog.move(screen.center() - dialog.rect().center())
+    # what the open dialog lists (read here, not right after fetching: QGIS 3.40+ rebuilds the plugin
+    # list from the fetched repositories only when the manager is shown)
+    from pyplugin_installer.installer_data import plugins
+    found = plugins.all().get("safestats")
+    report["listed"] = None if not found else {k: found.get(k) for k in (
+        "name", "version_available", "zip_repository", "download_url", "status", "experimental")}
     dialog.findChild(QLineEdit, "leFilter").setText("SafeStats")
     QApplication.processEvents()
     view = dialog.findChild(object, "vwPlugins")
