@@ -250,6 +250,26 @@ def signed_in(session: Any, store: StoreProcess) -> Any:
     return session
 
 
+@pytest.fixture()
+def plugin(qgis_app: Any, session: Any, auth_db: Any) -> Iterator[Any]:
+    """The real plugin on a recording iface, with the test's session (temporary cache/audit)."""
+    from qgis.core import QgsProject
+    from safestats.plugin import SafeStatsPlugin
+    from test_ui_support import RecordingIface, flush_deletes
+    iface = RecordingIface()
+    p = SafeStatsPlugin(iface, session=session)
+    p.initGui()
+    p.iface_double = iface
+    yield p
+    if session.is_signed_in:
+        session.sign_out()
+    p.unload()
+    QgsProject.instance().removeAllMapLayers()
+    QgsProject.instance().layerTreeRoot().removeAllChildren()
+    iface.main_window.deleteLater()
+    flush_deletes()
+
+
 def wait_for_task(task: Any, timeout: float = 120.0) -> None:
     """Spin the Qt event loop until a QgsTask is done (finished() runs on this thread)."""
     from qgis.core import QgsApplication, QgsTask

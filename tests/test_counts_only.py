@@ -133,22 +133,6 @@ def test_unknown_audit_keys_are_still_refused(audit_log):
 # ------------------------------------------------------------------ against the real store
 
 
-@pytest.fixture()
-def plugin(qgis_app: Any, session: Any, auth_db: Any) -> Iterator[Any]:
-    from safestats.plugin import SafeStatsPlugin
-    iface = RecordingIface()
-    p = SafeStatsPlugin(iface, session=session)
-    p.initGui()
-    p.iface_double = iface
-    yield p
-    if session.is_signed_in:
-        session.sign_out()
-    p.unload()
-    QgsProject.instance().removeAllMapLayers()
-    QgsProject.instance().layerTreeRoot().removeAllChildren()
-    iface.main_window.deleteLater()
-    flush_deletes()
-
 
 def _counts_dock(plugin: Any, store: Any) -> Any:
     sign_in(plugin.session, store, "tfl")

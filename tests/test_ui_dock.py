@@ -13,23 +13,6 @@ from test_ui_support import RecordingIface, flush_deletes, process_events, wait_
 BOUNDARIES = {"boroughs", "wards"}
 
 
-@pytest.fixture()
-def plugin(qgis_app: Any, session: Any, auth_db: Any) -> Iterator[Any]:
-    """The real plugin on a recording iface, with the test's session (temporary cache/audit)."""
-    from safestats.plugin import SafeStatsPlugin
-    iface = RecordingIface()
-    p = SafeStatsPlugin(iface, session=session)
-    p.initGui()
-    p.iface_double = iface
-    yield p
-    if session.is_signed_in:
-        session.sign_out()
-    p.unload()
-    QgsProject.instance().removeAllMapLayers()
-    QgsProject.instance().layerTreeRoot().removeAllChildren()
-    iface.main_window.deleteLater()
-    flush_deletes()
-
 
 def _sign_in(plugin: Any, store: Any, key: str) -> Any:
     sign_in(plugin.session, store, key)
