@@ -21,7 +21,7 @@ from sqlalchemy import true  # noqa: E402
 
 from safestats_store import db, output  # noqa: E402
 from safestats_store.catalogue import DATASETS  # noqa: E402
-from safestats_store.query import EPSG27700  # noqa: E402
+from safestats_store.crs import EPSG27700_URI  # noqa: E402
 from safestats_store.rights import Grant  # noqa: E402
 
 
@@ -34,7 +34,7 @@ def main() -> None:
     started = time.perf_counter()
     with engine.connect() as conn:
         path, rows = output.write_fgb(conn, DATASETS["mps_crime"], db.incident_tables["mps_crime"], true(), props,
-                                      EPSG27700)
+                                      EPSG27700_URI)
     seconds = time.perf_counter() - started
     size = os.path.getsize(path)
     os.unlink(path)

@@ -30,7 +30,7 @@ from . import (
 )
 from .catalogue import AGENCY_ATTRIBUTION, DATASETS, PROTECTIVE_MARKING, Dataset
 from .clock import iso, utcnow
-from .query import CRS84, EPSG4326, EPSG27700
+from .crs import CRS84_URI, EPSG4326_URI, EPSG27700_URI
 
 log = logging.getLogger("safestats.store")
 
@@ -201,7 +201,7 @@ class Store:
         bbox27700 = list(area_bounds) if area_bounds else [503000.0, 155000.0, 562000.0, 201000.0]
         bbox84 = list(spatial.from_27700(shapely_wkt.loads(
             f"POLYGON(({bbox27700[0]} {bbox27700[1]},{bbox27700[2]} {bbox27700[1]},{bbox27700[2]} {bbox27700[3]},"
-            f"{bbox27700[0]} {bbox27700[3]},{bbox27700[0]} {bbox27700[1]}))"), CRS84).bounds)
+            f"{bbox27700[0]} {bbox27700[3]},{bbox27700[0]} {bbox27700[1]}))"), CRS84_URI).bounds)
         links = [{"rel": "self", "type": "application/json", "href": f"{base}/collections/{ds.id}"},
                  {"rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables", "type": "application/schema+json",
                   "href": f"{base}/collections/{ds.id}/queryables"}]
@@ -210,8 +210,8 @@ class Store:
                       {"rel": "items", "type": FGB, "href": f"{base}/collections/{ds.id}/items?f=fgb"}]
         return {
             "id": ds.id, "title": ds.title, "description": ds.description, "itemType": "feature",
-            "crs": [CRS84, EPSG27700, EPSG4326], "storageCrs": EPSG27700,
-            "extent": {"spatial": {"bbox": [bbox84], "crs": CRS84},
+            "crs": [CRS84_URI, EPSG27700_URI, EPSG4326_URI], "storageCrs": EPSG27700_URI,
+            "extent": {"spatial": {"bbox": [bbox84], "crs": CRS84_URI},
                        "temporal": {"interval": [[iso(start), iso(last_at)]],
                                     "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}},
             "links": links,
@@ -237,8 +237,8 @@ class Store:
     def boundary_collection_json(self, base: str, cid: str) -> dict[str, Any]:
         level, title = BOUNDARY_COLLECTIONS[cid]
         return {"id": cid, "title": title, "description": f"{title} (synthetic boundaries of the demo store)",
-                "itemType": "feature", "crs": [CRS84, EPSG27700, EPSG4326], "storageCrs": EPSG27700,
-                "extent": {"spatial": {"bbox": [[-0.52, 51.28, 0.34, 51.70]], "crs": CRS84}},
+                "itemType": "feature", "crs": [CRS84_URI, EPSG27700_URI, EPSG4326_URI], "storageCrs": EPSG27700_URI,
+                "extent": {"spatial": {"bbox": [[-0.52, 51.28, 0.34, 51.70]], "crs": CRS84_URI}},
                 "links": [{"rel": "self", "type": "application/json", "href": f"{base}/collections/{cid}"},
                           {"rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables",
                            "type": "application/schema+json", "href": f"{base}/collections/{cid}/queryables"},

@@ -30,7 +30,8 @@ from shapely.geometry import mapping
 from sqlalchemy import Connection, ColumnElement, Table, and_, func, select
 
 from . import aggregates, db, disclosure, errors, spatial
-from .query import CRS84, SUPPORTED_CRS, rights_clause
+from .crs import CRS84_URI, SUPPORTED_CRS_URIS
+from .query import rights_clause
 from .rights import Grant
 
 LONDON = ZoneInfo("Europe/London")
@@ -71,7 +72,7 @@ class CellQuery:
     by: str | None = None  # /aggregates
     size: int | None = None
     within: str | None = None
-    output_crs: str = CRS84
+    output_crs: str = CRS84_URI
     description: dict = field(default_factory=dict)
     cache_key: tuple | None = None  # what makes the cell's records: data version, agreement scope, cell
 
@@ -227,9 +228,9 @@ def parse_aggregates(conn: Connection, grant: Grant, params: Mapping[str, str], 
                                     f"{', '.join(str(s) for s in HEX_SIZES)} for a counts-only agreement")
     elif "size" in params:
         raise errors.BadRequest("size is for by=hex only")
-    crs = params.get("crs", CRS84)
-    if crs not in SUPPORTED_CRS:
-        raise errors.BadRequest(f"crs must be one of {', '.join(SUPPORTED_CRS)}")
+    crs = params.get("crs", CRS84_URI)
+    if crs not in SUPPORTED_CRS_URIS:
+        raise errors.BadRequest(f"crs must be one of {', '.join(SUPPORTED_CRS_URIS)}")
     period = parse_period(params.get("period"), coverage(_state(conn, grant), grant))
     category = _category(grant, params.get("category"))
     within = params.get("within")

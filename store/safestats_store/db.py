@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from . import spatial
+from . import sqlite_functions
 from .catalogue import DATASETS, Dataset
 
 metadata = MetaData()
@@ -221,7 +221,7 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
-            spatial.register_sqlite_functions(dbapi_conn)
+            sqlite_functions.register(dbapi_conn)
     else:
         # connect_timeout: a database host that does not answer fails the request in seconds, never hangs it
         engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Table, select
 
 from .catalogue import DERIVED_FIELDS, Dataset, Field
 from .clock import iso
-from .query import CRS84, EPSG4326, EPSG27700
+from .crs import CRS84_URI as CRS84, EPSG4326_URI as EPSG4326, EPSG27700_URI as EPSG27700
 
 CRS_TO_EPSG = {CRS84: "OGC:CRS84", EPSG4326: "EPSG:4326", EPSG27700: "EPSG:27700"}
 FGB_BATCH = 100_000

@@ -18,13 +18,10 @@ from sqlalchemy import ColumnElement, Table, and_, or_, true
 
 from . import cql, errors, spatial
 from .catalogue import Dataset
+from .crs import CRS84_URI, SUPPORTED_CRS_URIS
 from .db import boundaries, incident_tables
 from .rights import Grant
 
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
-EPSG27700 = "http://www.opengis.net/def/crs/EPSG/0/27700"
-EPSG4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"
-SUPPORTED_CRS = (CRS84, EPSG27700, EPSG4326)
 
 # Parameters with a meaning of their own; anything else must be a permitted field (simple equality).
 RESERVED = {"limit", "offset", "bbox", "bbox-crs", "datetime", "filter", "filter-lang", "filter-crs", "crs", "f",
@@ -107,8 +104,8 @@ def _bbox(value: str, crs: str) -> BaseGeometry:
         raise errors.BadRequest("bbox must be four numbers: minx,miny,maxx,maxy") from exc
     if len(nums) != 4 or nums[0] > nums[2] or nums[1] > nums[3]:
         raise errors.BadRequest("bbox must be four numbers: minx,miny,maxx,maxy (min before max)")
-    if crs not in SUPPORTED_CRS:
-        raise errors.BadRequest(f"bbox-crs must be one of {', '.join(SUPPORTED_CRS)}")
+    if crs not in SUPPORTED_CRS_URIS:
+        raise errors.BadRequest(f"bbox-crs must be one of {', '.join(SUPPORTED_CRS_URIS)}")
     try:
         return spatial.bbox_to_27700(tuple(nums), crs)
     except ValueError as exc:
@@ -172,7 +169,7 @@ def build(ds: Dataset, grant: Grant, params: Mapping[str, str], dialect: str) ->
         clauses.append(datetime_clause(table, params["datetime"]))
         desc["datetime"] = params["datetime"]
     if params.get("bbox"):
-        geom = _bbox(params["bbox"], params.get("bbox-crs", CRS84))
+        geom = _bbox(params["bbox"], params.get("bbox-crs", CRS84_URI))
         clauses.append(spatial.within_geometry(table, geom, dialect))
         desc["bbox"] = params["bbox"]
     if params.get("dow"):
@@ -190,14 +187,14 @@ def build(ds: Dataset, grant: Grant, params: Mapping[str, str], dialect: str) ->
         lang = params.get("filter-lang", "cql2-text")
         try:
             expr = cql.parse(params["filter"], lang)
-            clauses.append(cql.to_sql(expr, table, allowed, dialect, params.get("filter-crs", "CRS84")))
+            clauses.append(cql.to_sql(expr, table, allowed, dialect, params.get("filter-crs", CRS84_URI)))
         except cql.FilterError as exc:
             raise errors.InvalidFilter(f"filter: {exc}") from exc
         desc["filter"] = params["filter"][:2000]
 
-    crs = params.get("crs", CRS84)
-    if crs not in SUPPORTED_CRS:
-        raise errors.BadRequest(f"crs must be one of {', '.join(SUPPORTED_CRS)}")
+    crs = params.get("crs", CRS84_URI)
+    if crs not in SUPPORTED_CRS_URIS:
+        raise errors.BadRequest(f"crs must be one of {', '.join(SUPPORTED_CRS_URIS)}")
     visible = [f.name for f in grant.visible_fields()]
     props = visible
     if params.get("properties"):
@@ -270,10 +267,10 @@ def build_boundary(level: str, params: Mapping[str, str], dialect: str) -> Bound
             raise errors.InvalidFilter(f"filter: {exc}") from exc
     geom = None
     if params.get("bbox"):
-        geom = _bbox(params["bbox"], params.get("bbox-crs", CRS84))
+        geom = _bbox(params["bbox"], params.get("bbox-crs", CRS84_URI))
         minx, miny, maxx, maxy = geom.bounds
         clauses += [t.c.maxx >= minx, t.c.minx <= maxx, t.c.maxy >= miny, t.c.miny <= maxy]
-    crs = params.get("crs", CRS84)
-    if crs not in SUPPORTED_CRS:
-        raise errors.BadRequest(f"crs must be one of {', '.join(SUPPORTED_CRS)}")
+    crs = params.get("crs", CRS84_URI)
+    if crs not in SUPPORTED_CRS_URIS:
+        raise errors.BadRequest(f"crs must be one of {', '.join(SUPPORTED_CRS_URIS)}")
     return BoundaryQuery(and_(*clauses), crs, geom)

@@ -5,9 +5,9 @@ columns live.  The predicate is **intersects** on both backends (a point on a po
 counts as inside) and geometries only ever reach SQL as bound parameters:
 
 * SQLite (no SpatiaLite): ``ss_within(x, y, wkb_hex)`` — a deterministic Python function backed by
-  a cached prepared shapely geometry.  Call :func:`register_sqlite_functions` on every new DBAPI
-  connection (SQLAlchemy ``"connect"`` event); it also registers the text helpers used by
-  :mod:`safestats_store.cql` (``ss_like``, ``ss_casei``).
+  a cached prepared shapely geometry.  Call :func:`safestats_store.sqlite_functions.register` on
+  every new DBAPI connection (SQLAlchemy ``"connect"`` event); it also registers the text helpers
+  used by :mod:`safestats_store.cql` (``ss_like``, ``ss_casei``).
 * PostgreSQL + PostGIS: ``ST_Intersects(geom, ST_GeomFromWKB(:wkb, 27700))`` on the table's
   ``geom`` column (``table.c.geom`` if the Table declares it, else ``<table>.geom``).
 
@@ -19,15 +19,14 @@ point-in-polygon shortcut with plain doubles.  They agree for points on edges wh
 are exactly representable (grid/integer data, axis-aligned edges) and for anything more than
 ~1e-9 m from an edge; only points within floating-point noise of a slanted edge can differ.
 
-CRS names: CRS84 (lon/lat), EPSG:4326 (lat/lon, also for the bare ``EPSG:4326`` code) and
+CRS names (:mod:`safestats_store.crs`): CRS84 (lon/lat), EPSG:4326 (lat/lon, also for the bare ``EPSG:4326`` code) and
 EPSG:27700, as OGC URIs, URNs or ``AUTH:CODE``.
 """
 from __future__ import annotations
 
 import math
 import threading
-from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pyproj
@@ -37,18 +36,7 @@ from shapely.geometry import Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.sql.elements import ColumnElement
 
-CRS84 = "CRS84"
-EPSG4326 = "EPSG:4326"
-EPSG27700 = "EPSG:27700"
-
-_CRS_ALIASES = {
-    CRS84: ("crs84", "ogc:crs84", "http://www.opengis.net/def/crs/ogc/1.3/crs84",
-            "urn:ogc:def:crs:ogc:1.3:crs84", "urn:ogc:def:crs:ogc::crs84"),
-    EPSG4326: ("epsg:4326", "http://www.opengis.net/def/crs/epsg/0/4326", "urn:ogc:def:crs:epsg::4326",
-               "urn:ogc:def:crs:epsg:6.6:4326"),
-    EPSG27700: ("epsg:27700", "http://www.opengis.net/def/crs/epsg/0/27700", "urn:ogc:def:crs:epsg::27700"),
-}
-_CRS_LOOKUP = {alias: key for key, aliases in _CRS_ALIASES.items() for alias in aliases}
+from .crs import CRS84_CODE, EPSG4326_CODE, EPSG27700_CODE, PROJ_NAMES, normalise_crs
 
 # Geographic input is clipped to a generous box around Great Britain before projecting, so a
 # world-wide bbox cannot produce infinities.  Stored points are all in London, far inside it.
@@ -56,27 +44,8 @@ _CLIP_LON = (-12.0, 5.0)
 _CLIP_LAT = (47.0, 63.0)
 _DENSIFY_DEGREES = 0.01  # ~1 km: straight edges in lon/lat stay faithful after projection
 
-SQLITE_WITHIN_FUNCTION = "ss_within"
-
-
-def normalise_crs(crs: str | None) -> str:
-    """Map a CRS URI/code to ``"CRS84"``, ``"EPSG:4326"`` or ``"EPSG:27700"``; ValueError otherwise."""
-    key = (CRS84 if crs is None else str(crs)).strip().lower()
-    if key.startswith("https://"):
-        key = "http://" + key[len("https://"):]
-    try:
-        return _CRS_LOOKUP[key]
-    except KeyError:
-        raise ValueError(
-            "unsupported CRS; use http://www.opengis.net/def/crs/OGC/1.3/CRS84, "
-            "http://www.opengis.net/def/crs/EPSG/0/4326 or http://www.opengis.net/def/crs/EPSG/0/27700"
-        ) from None
-
 
 _local = threading.local()
-
-
-_PROJ_NAMES = {CRS84: "OGC:CRS84", EPSG4326: "EPSG:4326", EPSG27700: "EPSG:27700"}
 
 
 def _transformer(kind: str, inverse: bool = False) -> pyproj.Transformer:
@@ -89,7 +58,7 @@ def _transformer(kind: str, inverse: bool = False) -> pyproj.Transformer:
         cache = _local.transformers = {}
     key = (kind, inverse)
     if key not in cache:
-        src, dst = _PROJ_NAMES[kind], _PROJ_NAMES[EPSG27700]
+        src, dst = PROJ_NAMES[kind], PROJ_NAMES[EPSG27700_CODE]
         cache[key] = pyproj.Transformer.from_crs(dst, src) if inverse else pyproj.Transformer.from_crs(src, dst)
     return cache[key]
 
@@ -106,7 +75,7 @@ def _apply(geom: BaseGeometry, tr: pyproj.Transformer) -> BaseGeometry:
 
 
 def _clip_box(kind: str) -> Polygon:
-    if kind == CRS84:
+    if kind == CRS84_CODE:
         return box(_CLIP_LON[0], _CLIP_LAT[0], _CLIP_LON[1], _CLIP_LAT[1])
     return box(_CLIP_LAT[0], _CLIP_LON[0], _CLIP_LAT[1], _CLIP_LON[1])  # lat, lon axis order
 
@@ -119,7 +88,7 @@ def to_27700(geom: BaseGeometry, crs: str) -> BaseGeometry:
     """
     kind = normalise_crs(crs)
     geom = shapely.force_2d(geom)
-    if kind == EPSG27700 or geom.is_empty:
+    if kind == EPSG27700_CODE or geom.is_empty:
         return geom
     clip = _clip_box(kind)
     if not clip.contains(geom):
@@ -139,7 +108,7 @@ def from_27700(geom: BaseGeometry, crs: str) -> BaseGeometry:
     """
     kind = normalise_crs(crs)
     geom = shapely.force_2d(geom)
-    if kind == EPSG27700 or geom.is_empty:
+    if kind == EPSG27700_CODE or geom.is_empty:
         return geom
     return _apply(geom, _transformer(kind, inverse=True))
 
@@ -162,7 +131,7 @@ def bbox_to_27700(bbox: tuple[float, ...] | list[float], crs: str) -> BaseGeomet
     if minx > maxx or miny > maxy:
         raise ValueError("bbox minimum is greater than its maximum (boxes crossing the antimeridian are not supported)")
     kind = normalise_crs(crs)
-    lats = (miny, maxy) if kind == CRS84 else (minx, maxx) if kind == EPSG4326 else None
+    lats = (miny, maxy) if kind == CRS84_CODE else (minx, maxx) if kind == EPSG4326_CODE else None
     if lats and (lats[0] < -90 or lats[1] > 90):
         raise ValueError("bbox latitude outside -90..90")
     if minx == maxx and miny == maxy:
@@ -216,38 +185,3 @@ def within_geometry(table: Any, geom_27700: BaseGeometry, dialect_name: str) -> 
         literal = sa.func.ST_GeomFromWKB(sa.literal(wkb, sa.LargeBinary()), sa.literal_column("27700"))
         exact = sa.func.ST_Intersects(_geom_column(table), literal)
     return sa.and_(prefilter, exact)
-
-
-@lru_cache(maxsize=128)
-def _prepared(wkb_hex: str) -> BaseGeometry:
-    geom = shapely.from_wkb(bytes.fromhex(wkb_hex))
-    shapely.prepare(geom)
-    return geom
-
-
-def _sqlite_within(x: float | None, y: float | None, wkb_hex: str | None) -> int | None:
-    if x is None or y is None or wkb_hex is None:
-        return None
-    return 1 if shapely.intersects_xy(_prepared(wkb_hex), float(x), float(y)) else 0
-
-
-def sqlite_functions() -> dict[str, tuple[int, Callable[..., Any]]]:
-    """Name -> (number of args, implementation) of every SafeStats SQLite function."""
-    from . import cql  # local import: cql imports this module
-
-    funcs: dict[str, tuple[int, Callable[..., Any]]] = {SQLITE_WITHIN_FUNCTION: (3, _sqlite_within)}
-    funcs.update(cql.sqlite_functions())
-    return funcs
-
-
-def register_sqlite_functions(dbapi_connection: Any) -> None:
-    """Register ``ss_within``, ``ss_like`` and ``ss_casei`` on a ``sqlite3`` connection.
-
-    Use from a SQLAlchemy ``"connect"`` event::
-
-        @sqlalchemy.event.listens_for(engine, "connect")
-        def _on_connect(dbapi_connection, record):
-            register_sqlite_functions(dbapi_connection)
-    """
-    for name, (nargs, fn) in sqlite_functions().items():
-        dbapi_connection.create_function(name, nargs, fn, deterministic=True)

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, shape
 
-from safestats_store import cql, spatial
+from safestats_store import cql, spatial, sqlite_functions
 from safestats_store.cql import FilterError, Queryable
 
 try:
@@ -105,7 +105,7 @@ ROWS = make_rows()
 def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[sa.Engine]:
     if request.param == "sqlite":
         eng = sa.create_engine(f"sqlite:///{tmp_path_factory.mktemp('cql') / 'cql.db'}")
-        sa.event.listen(eng, "connect", lambda conn, _rec: spatial.register_sqlite_functions(conn))
+        sa.event.listen(eng, "connect", lambda conn, _rec: sqlite_functions.register(conn))
     else:
         eng = sa.create_engine(shared_postgis(tmp_path_factory).url)
     metadata.drop_all(eng)
@@ -678,7 +678,7 @@ def _run_untrusted(engine: sa.Engine, text: str) -> None:
 @pytest.fixture(scope="module")
 def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sa.Engine]:
     eng = sa.create_engine(f"sqlite:///{tmp_path_factory.mktemp('cqlh') / 'h.db'}")
-    sa.event.listen(eng, "connect", lambda conn, _rec: spatial.register_sqlite_functions(conn))
+    sa.event.listen(eng, "connect", lambda conn, _rec: sqlite_functions.register(conn))
     metadata.create_all(eng)
     with eng.begin() as conn:
         conn.execute(incidents.insert(), ROWS)

@@ -17,7 +17,7 @@ import shapely.affinity
 import sqlalchemy as sa
 from shapely.geometry import MultiPolygon, Point, Polygon, box
 
-from safestats_store import spatial
+from safestats_store import crs as crs_names, spatial, sqlite_functions
 
 try:
     from .pg import shared_postgis  # tests as a package
@@ -83,7 +83,7 @@ def _load(engine: sa.Engine, pts: list[tuple[float, float]]) -> None:
 def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[sa.Engine]:
     if request.param == "sqlite":
         eng = sa.create_engine(f"sqlite:///{tmp_path_factory.mktemp('spatial') / 'points.db'}")
-        sa.event.listen(eng, "connect", lambda conn, _rec: spatial.register_sqlite_functions(conn))
+        sa.event.listen(eng, "connect", lambda conn, _rec: sqlite_functions.register(conn))
         metadata.create_all(eng)
     else:
         eng = sa.create_engine(shared_postgis(tmp_path_factory).url)
@@ -181,7 +181,7 @@ def test_unknown_dialect_rejected() -> None:
 
 def test_register_sqlite_functions() -> None:
     conn = sqlite3.connect(":memory:")
-    spatial.register_sqlite_functions(conn)
+    sqlite_functions.register(conn)
     wkb = shapely.to_wkb(box(0, 0, 10, 10)).hex()
     assert conn.execute("select ss_within(5, 5, ?), ss_within(10, 0, ?), ss_within(11, 5, ?), ss_within(NULL, 5, ?)",
                         (wkb, wkb, wkb, wkb)).fetchone() == (1, 1, 0, None)
@@ -194,11 +194,11 @@ def test_register_sqlite_functions() -> None:
 
 def test_crs_aliases() -> None:
     for alias in ("CRS84", CRS84_URI, "https://www.opengis.net/def/crs/OGC/1.3/CRS84", "OGC:CRS84"):
-        assert spatial.normalise_crs(alias) == spatial.CRS84
+        assert crs_names.normalise_crs(alias) == crs_names.CRS84_CODE == "CRS84"
     for alias in ("EPSG:4326", EPSG4326_URI, "urn:ogc:def:crs:EPSG::4326"):
-        assert spatial.normalise_crs(alias) == spatial.EPSG4326
+        assert crs_names.normalise_crs(alias) == crs_names.EPSG4326_CODE == "EPSG:4326"
     for alias in ("EPSG:27700", EPSG27700_URI):
-        assert spatial.normalise_crs(alias) == spatial.EPSG27700
+        assert crs_names.normalise_crs(alias) == crs_names.EPSG27700_CODE == "EPSG:27700"
     for bad in ("EPSG:3857", "http://www.opengis.net/def/crs/EPSG/0/3857", "", "CRS83"):
         with pytest.raises(ValueError):
             spatial.to_27700(Point(0, 0), bad)

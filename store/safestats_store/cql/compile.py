@@ -1,47 +1,14 @@
-"""CQL2 filters (OGC API – Features Part 3) compiled to SQLAlchemy Core with bound parameters.
-
-``parse()`` turns ``cql2-text`` (also legacy ``cql-text`` as sent by GDAL) or ``cql2-json`` into
-CQL2-JSON using the ``cql2`` library; ``to_sql()`` walks that JSON itself against an allow-list
-of :class:`Queryable` s.  Values only ever reach SQL as bound parameters, so the answers are the
-same on SQLite (embedded) and PostgreSQL/PostGIS.
-
-Semantics (identical on both backends):
-
-* and / or / not, ``= <> < <= > >=``, ``BETWEEN`` (inclusive), ``IN`` (≤ 1000 items),
-  ``IS [NOT] NULL``; SQL three-valued logic (a comparison with a null field is not true, also
-  under ``NOT``).  Text ordering is by Unicode code point.
-* ``LIKE``: ``%`` any run, ``_`` one character, ``\\`` escapes the next character; always
-  case-sensitive.  ``CASEI(x)`` folds **ASCII** letters A–Z only.  ``ACCENTI(x)`` is accepted but
-  does not remove accents (identity).
-* Date-times: ``TIMESTAMP('…')`` (any offset, converted to UTC) or a plain RFC 3339 string for
-  ``cql-text``; ``DATE('…')`` against a date-time field compares at **day precision** (UTC), so
-  ``occurred_at <= DATE('2024-01-31')`` includes all of 31 January.  ``T_INTERSECTS``,
-  ``T_EQUALS``, ``T_BEFORE``, ``T_AFTER`` and ``T_DURING`` (strictly inside) accept
-  ``TIMESTAMP``, ``DATE`` and ``INTERVAL`` (``'..'`` = open end).
-* ``S_INTERSECTS`` / ``S_WITHIN`` on ``geometry`` (or ``geom``) with ``POINT``, ``POLYGON``,
-  ``MULTIPOLYGON`` or ``BBOX`` literals in ``filter_crs`` (default CRS84); both mean
-  "the incident point intersects the literal" (boundary counts as inside).
-* Not supported (400): arithmetic, other spatial/temporal/array operators, functions.
-
-Every problem in user input raises :class:`FilterError`, whose message is safe to show.
-SQLite needs the functions from :func:`safestats_store.spatial.register_sqlite_functions`.
-"""
+"""CQL2-JSON (from :func:`safestats_store.cql.parse`) compiled to a SQLAlchemy WHERE condition with
+bound parameters, against an allow-list of queryables; the semantics are described in
+:mod:`safestats_store.cql`. A new operator goes in ``_Compiler``."""
 from __future__ import annotations
 
-import concurrent.futures
-import json
 import math
-import os
-import queue
 import re
-import string
-import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
-from typing import Any, Callable, Union
+from typing import Any, Union
 
-import cql2
 import numpy as np
 import shapely
 import sqlalchemy as sa
@@ -49,270 +16,18 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.sql.elements import ColumnElement
 
-from . import spatial
-
-MAX_TEXT_LENGTH = 16_384
-MAX_PAREN_DEPTH = 32
-MAX_DEPTH = 32
-MAX_NODES = 200
-MAX_IN_ITEMS = 1000
-MAX_VERTICES = 10_000
-SPATIAL_PROPERTIES = frozenset({"geometry", "geom"})
-QUERYABLE_TYPES = frozenset({"string", "integer", "number", "datetime", "date"})
-LANGS = ("cql2-text", "cql-text", "cql2-json")
-
-
-class FilterError(ValueError):
-    """A filter the store cannot run.  The message is safe to show to the user."""
-
-
-@dataclass(frozen=True)
-class Queryable:
-    """A property the caller may filter on; ``type`` is one of :data:`QUERYABLE_TYPES`."""
-
-    name: str
-    type: str
-
-
-# ---------------------------------------------------------------------------------------- parsing
-
-
-def parse(text: str, lang: str = "cql2-text") -> Any:
-    """Parse a filter into CQL2-JSON (a dict, or a bare boolean for ``TRUE``/``FALSE``).
-
-    ``lang``: ``cql2-text`` (default), ``cql-text`` (legacy, as sent by GDAL; ``x ILIKE 'y'`` is
-    read as ``CASEI(x) LIKE CASEI('y')``) or ``cql2-json``.  Raises :class:`FilterError`.
-    """
-    lang_key = (lang or "cql2-text").strip().lower()
-    if lang_key not in LANGS:
-        raise FilterError("unsupported filter-lang; use cql2-text or cql2-json")
-    if not isinstance(text, str):
-        raise FilterError("the filter must be text")
-    if len(text) > MAX_TEXT_LENGTH:
-        raise FilterError(f"the filter is too long (at most {MAX_TEXT_LENGTH} characters)")
-    if not text.strip():
-        raise FilterError("the filter is empty")
-    if lang_key == "cql2-json":
-        try:
-            obj = json.loads(text)
-        except (ValueError, RecursionError):
-            raise FilterError("the filter is not valid JSON") from None
-        _check_shape(obj)
-        expr = _run_parser(_parse_json, text)
-    else:
-        _check_nesting(text)
-        if lang_key == "cql-text":
-            text = _legacy_to_cql2(text)
-        expr = _run_parser(_parse_text, text)
-    _check_shape(expr)
-    return expr
-
-
-def _parse_text(text: str) -> Any:
-    try:
-        return cql2.parse_text(text).to_json()
-    except cql2.ParseError as exc:
-        raise FilterError(_describe_parse_error(str(exc))) from None
-
-
-def _parse_json(text: str) -> Any:
-    try:
-        return cql2.parse_json(text).to_json()
-    except cql2.ParseError:
-        raise FilterError("the filter is not valid CQL2-JSON") from None
-
-
-def _describe_parse_error(message: str) -> str:
-    """'invalid CQL2 filter at column 11: expected …' from a pest error message."""
-    where = re.search(r"-->\s*(\d+):(\d+)", message)
-    expected = re.search(r"^\s*=\s*(.+)$", message, re.M)
-    detail = expected.group(1).strip() if expected else message.strip().splitlines()[0] if message.strip() else ""
-    text = "invalid CQL2 filter"
-    if where:
-        line, col = where.groups()
-        text += f" at column {col}" if line == "1" else f" at line {line}, column {col}"
-    if detail:
-        text += f": {detail}"
-    return text[:300]
-
-
-def _run_parser(fn: Callable[[str], Any], text: str) -> Any:
-    try:
-        return _RUNNER.run(fn, text)
-    except FilterError:
-        raise
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # noqa: BLE001 - includes pyo3 PanicException (a BaseException)
-        raise FilterError("the filter could not be parsed") from None
-
-
-class _BigStackRunner:
-    """Run the cql2 parser on worker threads with a large stack.
-
-    cql2's (Rust, recursive-descent) parser overflows the default stack and crashes the whole
-    process on deeply nested input; text length and bracket depth are limited too, but this keeps
-    a wide safety margin whatever thread the web server calls us from.
-    """
-
-    def __init__(self, workers: int = 2, stack_size: int = 256 * 1024 * 1024) -> None:
-        self.workers = workers
-        self.stack_size = stack_size
-        self._lock = threading.Lock()
-        self._queue: queue.SimpleQueue[Any] | None = None
-        self._pid: int | None = None
-        self._inline = False
-
-    def run(self, fn: Callable[..., Any], *args: Any) -> Any:
-        with self._lock:
-            if self._pid != os.getpid():
-                self._start()
-        if self._inline or self._queue is None:
-            return fn(*args)
-        future: concurrent.futures.Future[Any] = concurrent.futures.Future()
-        self._queue.put((fn, args, future))
-        return future.result()
-
-    def _start(self) -> None:
-        self._pid = os.getpid()
-        work: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        old = threading.stack_size()
-        self._queue, self._inline = None, True  # if no big stack is possible, parse inline
-        try:
-            for size in (self.stack_size, self.stack_size // 4, self.stack_size // 16):
-                try:
-                    threading.stack_size(size)
-                    for i in range(self.workers):
-                        threading.Thread(target=self._work, args=(work,), name=f"cql2-parser-{i}",
-                                         daemon=True).start()
-                except (ValueError, RuntimeError):
-                    continue
-                self._queue, self._inline = work, False
-                break
-        finally:
-            threading.stack_size(old)
-
-    @staticmethod
-    def _work(work: queue.SimpleQueue[Any]) -> None:
-        while True:
-            fn, args, future = work.get()
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                future.set_result(fn(*args))
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller
-                future.set_exception(exc)
-
-
-_RUNNER = _BigStackRunner()
-
-_TOKEN = re.compile(r"""'(?:[^']|'')*'?|"(?:[^"]|"")*"?|[A-Za-z_][A-Za-z0-9_.:]*|\s+|.""", re.S)
-
-
-def _check_nesting(text: str) -> None:
-    """Cheap pre-parse limits on what makes the parser recurse: brackets, NOT and unary-minus chains."""
-    depth = nots = 0
-    tokens = [t for t in _TOKEN.findall(text) if not t.isspace()]
-    for i, token in enumerate(tokens):
-        if token == "(":
-            depth += 1
-            if depth > MAX_PAREN_DEPTH:
-                raise FilterError(f"the filter is nested too deeply (at most {MAX_PAREN_DEPTH} brackets)")
-        elif token == ")":
-            depth -= 1
-        elif token.upper() == "NOT":
-            nots += 1
-            if nots > MAX_NODES:
-                raise FilterError(f"the filter is too complex (at most {MAX_NODES} terms)")
-        elif token == "-" and i + 1 < len(tokens) and tokens[i + 1] in ("-", "("):
-            raise FilterError("arithmetic is not supported in filters")
-
-
-def _legacy_to_cql2(text: str) -> str:
-    """Rewrite legacy ``name ILIKE 'x'`` (GDAL cql-text) as ``CASEI(name) LIKE CASEI('x')``."""
-    tokens = _TOKEN.findall(text)
-    out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        if tok.upper() == "ILIKE":
-            j = len(out) - 1
-            while j >= 0 and out[j].isspace():
-                j -= 1
-            k = i + 1
-            while k < len(tokens) and tokens[k].isspace():
-                k += 1
-            if j >= 0 and k < len(tokens) and tokens[k].startswith("'") and (out[j][0].isalpha() or out[j][0] in '_"'):
-                out[j] = f"CASEI({out[j]})"
-                out.append(f" LIKE CASEI({tokens[k]})")
-                i = k + 1
-                continue
-        out.append(tok)
-        i += 1
-    return "".join(out)
-
-
-def _check_shape(expr: Any) -> None:
-    """Reject ASTs that are too deep or too large before walking them."""
-    nodes = 0
-    stack: list[tuple[Any, int, bool]] = [(expr, 1, False)]
-    while stack:
-        node, depth, in_list = stack.pop()
-        if depth > MAX_DEPTH:
-            raise FilterError("the filter is nested too deeply")
-        if isinstance(node, dict):
-            nodes += 1
-            if "coordinates" in node or "geometries" in node:
-                _count_vertices(node)
-                continue
-            for key, value in node.items():
-                if key == "args" and isinstance(value, list):
-                    if len(value) > MAX_NODES:
-                        raise FilterError(f"the filter is too complex (at most {MAX_NODES} terms)")
-                    stack.extend((v, depth + 1, False) for v in value)
-                else:
-                    stack.append((value, depth + 1, False))
-        elif isinstance(node, list):
-            if len(node) > MAX_IN_ITEMS:
-                raise FilterError(f"too many values in a list (at most {MAX_IN_ITEMS})")
-            nodes += 1
-            stack.extend((v, depth + 1, True) for v in node)
-        elif not in_list:
-            nodes += 1
-        if nodes > MAX_NODES:
-            raise FilterError(f"the filter is too complex (at most {MAX_NODES} terms)")
-
-
-def _count_vertices(geometry: dict[str, Any]) -> None:
-    positions = 0
-    stack: list[tuple[Any, int]] = [(geometry, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > 8:
-            raise FilterError("a geometry in the filter is nested too deeply")
-        if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values())
-        elif isinstance(node, list):
-            if node and not isinstance(node[0], (list, dict)):
-                positions += 1  # a coordinate position [x, y(, z)]
-                if positions > MAX_VERTICES:
-                    raise FilterError(f"a geometry in the filter has too many vertices (at most {MAX_VERTICES})")
-            else:
-                stack.extend((v, depth + 1) for v in node)
-
+from .. import spatial
+from ..crs import CRS84_CODE, normalise_crs
+from .base import QUERYABLE_TYPES, SPATIAL_PROPERTIES, FilterError, Queryable
+from .like import ascii_lower
+from .limits import check_shape
 
 # ----------------------------------------------------------------------------- literal helpers
 
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _DATETIME_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](?:(\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?)?)?"
     r"(Z|z|[+-]\d{2}(?::?\d{2})?)?$"
 )
-
-
-def ascii_lower(value: str) -> str:
-    """Lower-case ASCII letters only (the CASEI folding used on both backends)."""
-    return value.translate(_ASCII_LOWER)
 
 
 def parse_instant(text: str) -> tuple[datetime | date, bool]:
@@ -414,7 +129,7 @@ class _Compiler:
         if dialect_name not in ("sqlite", "postgresql"):
             raise ValueError(f"unsupported dialect {dialect_name!r}")
         try:
-            spatial.normalise_crs(filter_crs)
+            normalise_crs(filter_crs)
         except ValueError as exc:
             raise FilterError(f"unsupported filter-crs: {exc}") from None
         self.table = table
@@ -789,7 +504,7 @@ class _Compiler:
 
 
 def to_sql(expr: Any, table: Any, queryables: dict[str, Queryable], dialect_name: str,
-           filter_crs: str = spatial.CRS84) -> ColumnElement[bool]:
+           filter_crs: str = CRS84_CODE) -> ColumnElement[bool]:
     """Compile CQL2-JSON (from :func:`parse`) into a WHERE condition on ``table``.
 
     ``queryables`` is the allow-list of property name -> :class:`Queryable` the caller may see;
@@ -798,67 +513,5 @@ def to_sql(expr: Any, table: Any, queryables: dict[str, Queryable], dialect_name
     Counts-only (aggregate-only) callers never get here: they name cells of a closed table
     (``closed_table``), with no filter language.
     """
-    _check_shape(expr)
+    check_shape(expr)
     return _Compiler(table, queryables, dialect_name, filter_crs).predicate(expr)
-
-
-# ----------------------------------------------------------------------- SQLite text functions
-
-
-@lru_cache(maxsize=256)
-def _like_program(pattern: str) -> tuple[tuple[re.Pattern[str], int], ...]:
-    """Split a LIKE pattern at ``%`` into fixed-length segments compiled as regexes."""
-    segments: list[list[str]] = [[]]
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < len(pattern):
-            segments[-1].append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        if ch == "%":
-            segments.append([])
-        elif ch == "_":
-            segments[-1].append(".")
-        else:
-            segments[-1].append(re.escape(ch))
-        i += 1
-    return tuple((re.compile("".join(seg), re.S), len(seg)) for seg in segments)
-
-
-def like_match(value: str, pattern: str) -> bool:
-    """SQL LIKE (case-sensitive, ``\\`` escape) in O(len(value) * len(pattern)), no backtracking."""
-    segs = _like_program(pattern)
-    first, first_len = segs[0]
-    if len(segs) == 1:
-        return len(value) == first_len and first.match(value) is not None
-    if first.match(value) is None:
-        return False
-    pos = first_len
-    last, last_len = segs[-1]
-    tail = len(value) - last_len
-    if tail < pos:
-        return False
-    for rx, n in segs[1:-1]:
-        if n == 0:
-            continue
-        m = rx.search(value, pos, tail)
-        if m is None:
-            return False
-        pos = m.end()
-    return last.match(value, tail) is not None
-
-
-def _sqlite_like(value: Any, pattern: Any) -> int | None:
-    if value is None or pattern is None:
-        return None
-    return 1 if like_match(str(value), str(pattern)) else 0
-
-
-def _sqlite_casei(value: Any) -> str | None:
-    return None if value is None else ascii_lower(str(value))
-
-
-def sqlite_functions() -> dict[str, tuple[int, Callable[..., Any]]]:
-    """The SQLite functions this module's SQL uses (registered by spatial.register_sqlite_functions)."""
-    return {"ss_like": (2, _sqlite_like), "ss_casei": (1, _sqlite_casei)}
