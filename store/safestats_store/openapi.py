@@ -15,7 +15,7 @@ from .rights import Grant
 
 LIMIT_DEFAULT = 1000
 LIMIT_MAX = 10000
-_JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "datetime": "string", "date": "string"}
+JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "datetime": "string", "date": "string"}
 
 
 def _err(desc: str) -> dict[str, Any]:
@@ -41,7 +41,7 @@ def _collection_items_path(grant: Grant | None) -> dict[str, Any]:
         for f in grant.visible_fields():
             if f.type in ("datetime", "date") or f.name in named:  # dow/hour are declared once, above
                 continue
-            schema: dict[str, Any] = {"type": _JSON_TYPES[f.type]}
+            schema: dict[str, Any] = {"type": JSON_TYPES[f.type]}
             params.append({"name": f.name, "in": "query", "required": False, "style": "form", "explode": False,
                            "description": f.title, "schema": schema})
     return {"get": {
@@ -56,7 +56,26 @@ def document(base_url: str, grants: dict[str, Grant] | None = None) -> dict[str,
     """The service description. Without a sign-in (``grants`` None) it is generic: it names no
     dataset and no field. Signed in, it adds a path per dataset the caller may read record by record,
     with the simple query parameters of the fields the agreement allows (QGIS reads them)."""
-    paths: dict[str, Any] = {
+    paths: dict[str, Any] = {**_data_paths(), **_account_paths()}
+    for ds_id in DATASETS:
+        g = (grants or {}).get(ds_id)
+        if g is not None and not g.aggregate_only:
+            paths[f"/collections/{ds_id}/items"] = _collection_items_path(g)
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "SafeStats store", "version": __version__,
+                 "description": "OGC API - Features for London community-safety incident data. Access under a "
+                                "Data Sharing Agreement only; for prevention and reduction, never enforcement."},
+        "servers": [{"url": base_url.rstrip("/")}],
+        "security": [{"bearer": []}, {"basic": []}],
+        "paths": paths,
+        "components": _components(),
+    }
+
+
+def _data_paths() -> dict[str, Any]:
+    """The generic OGC data paths (no dataset named)."""
+    return {
         "/": {"get": {"summary": "Landing page", "operationId": "getLandingPage", "security": [],
                       "responses": {"200": {"description": "Landing page",
                                             "content": {"application/json": {"schema": {"type": "object"}}}}}}},
@@ -102,6 +121,12 @@ def document(base_url: str, grants: dict[str, Grant] | None = None) -> dict[str,
                                                                      "maximum": 10000}}],
             "responses": {"200": {"description": "Polygons with counts", "content": {
                 "application/geo+json": {"schema": {"type": "object"}}}}, **COMMON_ERRORS}}},
+    }
+
+
+def _account_paths() -> dict[str, Any]:
+    """Sign-in, user administration and audit paths."""
+    return {
         "/auth/conditions": {"get": {"summary": "Current conditions of use and purposes", "security": [],
                                      "operationId": "getConditions",
                                      "responses": {"200": {"description": "Conditions", "content": {
@@ -156,63 +181,53 @@ def document(base_url: str, grants: dict[str, Grant] | None = None) -> dict[str,
                            "responses": {"200": {"description": "Entries", "content": {
                                "application/json": {"schema": {"type": "object"}}}}, **COMMON_ERRORS}}},
     }
-    for ds_id in DATASETS:
-        g = (grants or {}).get(ds_id)
-        if g is not None and not g.aggregate_only:
-            paths[f"/collections/{ds_id}/items"] = _collection_items_path(g)
+
+
+def _components() -> dict[str, Any]:
     return {
-        "openapi": "3.0.3",
-        "info": {"title": "SafeStats store", "version": __version__,
-                 "description": "OGC API - Features for London community-safety incident data. Access under a "
-                                "Data Sharing Agreement only; for prevention and reduction, never enforcement."},
-        "servers": [{"url": base_url.rstrip("/")}],
-        "security": [{"bearer": []}, {"basic": []}],
-        "paths": paths,
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
-                                "basic": {"type": "http", "scheme": "basic",
-                                          "description": "username and an access token as the password"}},
-            "schemas": {
-                "Error": {"type": "object", "required": ["code", "description"],
-                          "properties": {"code": {"type": "string"}, "description": {"type": "string"}}},
-                "Login": {"type": "object", "required": ["username", "password"], "properties": {
-                    "username": {"type": "string"}, "password": {"type": "string"},
-                    "conditions_version": {"type": "string"}, "purpose": {"type": "string"},
-                    "totp": {"type": "string"}}},
-            },
-            "parameters": {
-                "collectionId": {"name": "collectionId", "in": "path", "required": True, "schema": {"type": "string"}},
-                "limit": {"name": "limit", "in": "query", "required": False, "style": "form", "explode": False,
-                          "schema": {"type": "integer", "minimum": 1, "maximum": LIMIT_MAX, "default": LIMIT_DEFAULT}},
-                "offset": {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
-                "bbox": {"name": "bbox", "in": "query", "style": "form", "explode": False,
-                         "schema": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}}},
-                "bbox-crs": {"name": "bbox-crs", "in": "query", "schema": {"type": "string", "format": "uri"}},
-                "datetime": {"name": "datetime", "in": "query", "schema": {"type": "string"}},
-                "filter": {"name": "filter", "in": "query", "schema": {"type": "string"}},
-                "filter-lang": {"name": "filter-lang", "in": "query",
-                                "schema": {"type": "string", "enum": ["cql2-text", "cql-text", "cql2-json"],
-                                           "default": "cql2-text"}},
-                "filter-crs": {"name": "filter-crs", "in": "query", "schema": {"type": "string", "format": "uri"}},
-                "crs": {"name": "crs", "in": "query", "schema": {"type": "string", "format": "uri"}},
-                "f": {"name": "f", "in": "query", "schema": {"type": "string", "enum": ["json", "geojson", "fgb"]}},
-                "properties": {"name": "properties", "in": "query", "style": "form", "explode": False,
-                               "schema": {"type": "array", "items": {"type": "string"}}},
-                "dow": {"name": "dow", "in": "query", "description": "ISO weekdays, Monday=1 (London time)",
-                        "style": "form", "explode": False,
-                        "schema": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 7}}},
-                "hour": {"name": "hour", "in": "query", "description": "Hours of day 0-23 (London time)",
-                         "style": "form", "explode": False,
-                         "schema": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 23}}},
-                "period": {"name": "period", "in": "query",
-                           "description": "counts-only: a calendar month YYYY-MM or a financial year FYyyyy",
-                           "schema": {"type": "string", "pattern": "^([0-9]{4}-[0-9]{2}|FY[0-9]{4})$"}},
-                "category": {"name": "category", "in": "query",
-                             "description": "counts-only: one value of the dataset's category field",
-                             "schema": {"type": "string"}},
-                "area": {"name": "area", "in": "query",
-                         "description": "Boundaries, e.g. borough:E09000033,ward:E05000001",
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                            "basic": {"type": "http", "scheme": "basic",
+                                      "description": "username and an access token as the password"}},
+        "schemas": {
+            "Error": {"type": "object", "required": ["code", "description"],
+                      "properties": {"code": {"type": "string"}, "description": {"type": "string"}}},
+            "Login": {"type": "object", "required": ["username", "password"], "properties": {
+                "username": {"type": "string"}, "password": {"type": "string"},
+                "conditions_version": {"type": "string"}, "purpose": {"type": "string"},
+                "totp": {"type": "string"}}},
+        },
+        "parameters": {
+            "collectionId": {"name": "collectionId", "in": "path", "required": True, "schema": {"type": "string"}},
+            "limit": {"name": "limit", "in": "query", "required": False, "style": "form", "explode": False,
+                      "schema": {"type": "integer", "minimum": 1, "maximum": LIMIT_MAX, "default": LIMIT_DEFAULT}},
+            "offset": {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+            "bbox": {"name": "bbox", "in": "query", "style": "form", "explode": False,
+                     "schema": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}}},
+            "bbox-crs": {"name": "bbox-crs", "in": "query", "schema": {"type": "string", "format": "uri"}},
+            "datetime": {"name": "datetime", "in": "query", "schema": {"type": "string"}},
+            "filter": {"name": "filter", "in": "query", "schema": {"type": "string"}},
+            "filter-lang": {"name": "filter-lang", "in": "query",
+                            "schema": {"type": "string", "enum": ["cql2-text", "cql-text", "cql2-json"],
+                                       "default": "cql2-text"}},
+            "filter-crs": {"name": "filter-crs", "in": "query", "schema": {"type": "string", "format": "uri"}},
+            "crs": {"name": "crs", "in": "query", "schema": {"type": "string", "format": "uri"}},
+            "f": {"name": "f", "in": "query", "schema": {"type": "string", "enum": ["json", "geojson", "fgb"]}},
+            "properties": {"name": "properties", "in": "query", "style": "form", "explode": False,
+                           "schema": {"type": "array", "items": {"type": "string"}}},
+            "dow": {"name": "dow", "in": "query", "description": "ISO weekdays, Monday=1 (London time)",
+                    "style": "form", "explode": False,
+                    "schema": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 7}}},
+            "hour": {"name": "hour", "in": "query", "description": "Hours of day 0-23 (London time)",
+                     "style": "form", "explode": False,
+                     "schema": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 23}}},
+            "period": {"name": "period", "in": "query",
+                       "description": "counts-only: a calendar month YYYY-MM or a financial year FYyyyy",
+                       "schema": {"type": "string", "pattern": "^([0-9]{4}-[0-9]{2}|FY[0-9]{4})$"}},
+            "category": {"name": "category", "in": "query",
+                         "description": "counts-only: one value of the dataset's category field",
                          "schema": {"type": "string"}},
-            },
+            "area": {"name": "area", "in": "query",
+                     "description": "Boundaries, e.g. borough:E09000033,ward:E05000001",
+                     "schema": {"type": "string"}},
         },
     }

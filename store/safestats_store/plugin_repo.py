@@ -32,19 +32,13 @@ from pathlib import Path
 from typing import Optional
 from xml.sax.saxutils import escape, quoteattr
 
-from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, Response
-
-from . import __version__, errors
+from . import __version__
 
 PACKAGE = "safestats"
 ENV_DIR = "SAFESTATS_PLUGIN_REPO"
 DEFAULT_DIR = "var/plugins"
 REQUIRED = ("name", "version", "description", "qgisMinimumVersion", "author")
 _VERSION = re.compile(r"^\d+\.\d+(\.\d+)?([.-]?(alpha|beta|rc|dev)\d*)?$")
-
-router = APIRouter()
-
 
 class PluginZipError(ValueError):
     """The zip is not a SafeStats plugin package QGIS can install."""
@@ -166,39 +160,6 @@ def plugins_xml(plugin: Optional[PluginZip], base: str) -> str:
         lines.append("  </pyqgis_plugin>")
     lines.append("</plugins>")
     return "\n".join(lines) + "\n"
-
-
-def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
-
-
-@router.get("/qgis/plugins.xml")
-def get_plugins_xml(request: Request) -> Response:
-    return Response(plugins_xml(current(), _base(request)), media_type="application/xml",
-                    headers={"Cache-Control": "no-cache"})
-
-
-@router.get("/qgis/icon")
-def get_icon() -> Response:
-    plugin = current()
-    icon = (plugin.metadata.get("icon") or "").removeprefix("./") if plugin is not None else ""
-    if not icon:
-        raise errors.NotFound("No SafeStats plugin is deployed on this store.")
-    with zipfile.ZipFile(plugin.path) as archive:
-        try:
-            data = archive.read(f"{PACKAGE}/{icon}")
-        except KeyError as exc:
-            raise errors.NotFound("The deployed plugin has no icon.") from exc
-    media = "image/svg+xml" if icon.endswith(".svg") else "image/png"
-    return Response(data, media_type=media)
-
-
-@router.get("/qgis/{file_name}")
-def get_zip(file_name: str) -> Response:
-    plugin = current()
-    if plugin is None or file_name != plugin.file_name:
-        raise errors.NotFound(f"No plugin package {file_name!r} on this store; see /qgis/plugins.xml.")
-    return FileResponse(plugin.path, media_type="application/zip", filename=plugin.file_name)
 
 
 # ---------------------------------------------------------------- command line
