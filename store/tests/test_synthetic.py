@@ -106,7 +106,7 @@ def test_borough_sizes_are_plausible(geo):
 
 
 def test_geography_is_deterministic(geo):
-    again = synthetic._build_geography()
+    again = synthetic.geography._build_geography()
     for a, b in zip([*geo.boroughs, *geo.wards], [*again.boroughs, *again.wards], strict=True):
         assert (a.code, a.name, a.level, a.parent_code) == (b.code, b.name, b.level, b.parent_code)
         assert a.geometry.wkb == b.geometry.wkb
