@@ -70,10 +70,6 @@ class VerifyResult:
     reason: str = ""
     head: str = ""  # "<seq>:<hash>" of the last entry: keep it outside the database
 
-    @property
-    def head_seq(self) -> int:
-        return int(self.head.split(":")[0]) if self.head else 0
-
 
 def verify(engine: Engine, expect_head: str | None = None) -> VerifyResult:
     """Check every link of the chain. ``expect_head`` ("<seq>:<hash>", printed by an earlier verify

@@ -158,7 +158,6 @@ DERIVED_FIELDS: tuple[Field, ...] = (
     Field("dow", "integer", "Day of week (ISO, Monday=1, London time)"),
     Field("hour", "integer", "Hour of day (0-23, London time)"),
 )
-DERIVED_NAMES = {f.name for f in DERIVED_FIELDS}
 
 
 def _c(values: list[str]) -> tuple[str, ...]:

@@ -36,10 +36,6 @@ class TotpRequired(ApiError):
     status, code = 401, "totp_required"
 
 
-class InvalidTotp(ApiError):
-    status, code = 401, "invalid_totp"
-
-
 class TokenExpired(ApiError):
     status, code = 401, "token_expired"
 
