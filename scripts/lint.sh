@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Static checks: ruff (ruff.toml), bandit (medium+ severity) on the store and the plugin packages,
+# Static checks: ruff (ruff.toml), the house rules (scripts/check_house.py), bandit (medium+ severity) on the store and the plugin packages,
 # the Qt6 check (scripts/check_qt6.py, PyQt6 from PyPI in var/qt6-venv),
 # and a secrets scan of every committed file against the audited baseline (.secrets.baseline).
 # Tools live in store/.venv (the store's `test` extra). Exit status is non-zero if any check fails.
@@ -13,6 +13,10 @@ status=0
 
 echo "== ruff"
 "$PY" -m ruff check --no-cache --output-format concise . || status=1
+
+echo "== house rules (scripts/check_house.py: module <= 700 lines, function <= 100 lines, no import cycle)"
+# --store only until the plugin redesign (issue 12) lands; the lead then drops --store to check both sides
+"$PY" scripts/check_house.py --store || status=1
 
 echo "== bandit (medium and high severity)"
 "$PY" -m bandit -q -r store/safestats_store providers governance ui --severity-level medium || status=1
