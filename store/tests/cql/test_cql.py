@@ -31,7 +31,7 @@ try:
 except ImportError:
     from pg import shared_postgis
 
-STORE_DIR = Path(__file__).resolve().parents[1]
+STORE_DIR = Path(__file__).resolve().parents[2]
 
 # ------------------------------------------------------------------------------- fixture table
 
