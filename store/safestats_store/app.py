@@ -250,7 +250,7 @@ class Store:
               pq: query.ParsedQuery | closed_table.CellQuery, rows: int | None,
               **extra: Any) -> None:
         audit.append(self.engine, action, username=p.username, org_id=p.org_id, dataset_id=ds.id,
-                     purpose=p.purpose, detail={**pq.description, **extra}, rows=rows)
+                     purpose=p.purpose, detail={**pq.description, **extra, **p.audit_ref}, rows=rows)
 
 
 def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
@@ -294,6 +294,8 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
         return _json({"code": "server_error", "description": "The store hit an internal error; it has been logged."},
                      500, headers=SECURITY_HEADERS)  # runs outside the middleware below, so add them here
 
+    from .routes_tokens import install as install_personal_tokens  # PATs: routes + PatGate (before Transport)
+    install_personal_tokens(app)
     app.add_middleware(TransportMiddleware, allow_http=store.allow_http)
     from .plugin_repo import router as plugin_repository  # GET /qgis/plugins.xml + the zip, no sign-in
     app.include_router(plugin_repository)

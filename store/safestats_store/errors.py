@@ -86,3 +86,7 @@ class Conflict(ApiError):
 
 class HttpsRequired(ApiError):
     status, code = 403, "https_required"
+
+
+class TooManyAttempts(ApiError):
+    status, code = 429, "too_many_attempts"
