@@ -266,6 +266,9 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
 
     @app.exception_handler(errors.ApiError)
     async def _api_error(_req: Request, exc: errors.ApiError) -> Response:
+        if errors.wants_exception_report(_req.headers.get("user-agent", ""), _req.headers.get("authorization", "")
+                                         ):  # QGIS's native provider shows this XML's text to the user
+            return Response(errors.exception_report(exc.body()), exc.status, exc.headers, "application/xml")
         return _json(exc.body(), exc.status, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
@@ -507,15 +510,19 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
                 "geometry": mapping(spatial.from_27700(shapely_wkt.loads(r.wkt), crs)),
                 "properties": {"code": r.code, "name": r.name, "level": r.level, "parent_code": r.parent_code}}
 
-    def boundary_items(request: Request, cid: str, prm: dict[str, str]) -> Response:
-        """Boroughs or wards: filtered (query.build_boundary), exact bbox intersection, then paged."""
-        level = BOUNDARY_COLLECTIONS[cid][0]
-        bq = query.build_boundary(level, prm, store.dialect)
-        limit, offset = _limit_offset(prm)
+    def boundary_rows(cid: str, prm: dict[str, str]) -> tuple[Any, list[Any]]:
+        """Boroughs or wards matching the query: filtered (query.build_boundary), exact bbox intersection."""
+        bq = query.build_boundary(BOUNDARY_COLLECTIONS[cid][0], prm, store.dialect)
         with engine.connect() as conn:
             rows = conn.execute(select(db.boundaries).where(bq.where).order_by(db.boundaries.c.code)).all()
         if bq.bbox is not None:
             rows = [r for r in rows if shapely_wkt.loads(r.wkt).intersects(bq.bbox)]
+        return bq, rows
+
+    def boundary_items(request: Request, cid: str, prm: dict[str, str]) -> Response:
+        """Boroughs or wards: matching rows (boundary_rows), then paged."""
+        limit, offset = _limit_offset(prm)
+        bq, rows = boundary_rows(cid, prm)
         feats = [boundary_feature(r, bq.output_crs) for r in rows[offset:offset + limit]]
         return _json(page(request, feats, len(rows), limit, offset), media_type=GEOJSON,
                      headers={"Content-Crs": f"<{bq.output_crs}>"})
@@ -566,6 +573,10 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
     @read("/collections/{cid}/count")
     def count(cid: str, request: Request) -> Response:
         p = store.principal(request)
+        if cid in BOUNDARY_COLLECTIONS:  # the number of boroughs/wards matching: items' numberMatched
+            store.grants(p)
+            _limit_offset(params(request))  # validated as for items, then irrelevant
+            return _json({"numberMatched": len(boundary_rows(cid, params(request))[1])})
         g = store.grant(p, cid)
         ds, table = g.dataset, db.incident_tables[cid]
         if g.aggregate_only:  # one cell of the closed table, perturbed (closed_table, disclosure)

@@ -1,7 +1,8 @@
 """HTTP routes for personal access tokens (rules in tokens.py; contract in docs/api.md).
 
 - ``POST /auth/tokens`` ``{"name", "expires_in_days"?}`` → 201 with the secret, once;
-- ``GET /auth/tokens`` → the caller's tokens (never the secret); ``DELETE /auth/tokens/{id}`` revokes;
+- ``GET /auth/tokens`` → the caller's tokens (never the secret); ``DELETE /auth/tokens/{id}`` (or
+  ``POST /auth/tokens/{id}/revoke``) revokes;
 - ``GET /admin/tokens`` → an admin's view (own organisation, or all for the store admin);
   ``DELETE /admin/tokens/{id}`` revokes any token the admin may manage.
 
@@ -61,6 +62,7 @@ def own_tokens(request: Request) -> Response:
 
 
 @router.delete("/auth/tokens/{token_id}")
+@router.post("/auth/tokens/{token_id}/revoke")  # the same, for clients that send only GET and POST
 def revoke_own(token_id: int, request: Request) -> Response:
     store = _store(request)
     return _json(tokens.revoke(store.engine, store.principal(request), token_id))

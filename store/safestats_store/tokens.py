@@ -336,9 +336,12 @@ class PatGate:
                                       float(_env_int("SAFESTATS_PAT_WINDOW", 600)))
 
     @staticmethod
-    async def _refuse(send: Any, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
-        data = json.dumps(body).encode()
-        hdrs = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode()),
+    async def _refuse(scope: dict, send: Any, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
+        hdrs = {k.lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        xml = errors.wants_exception_report(hdrs.get(b"user-agent", ""), hdrs.get(b"authorization", ""))
+        data = errors.exception_report(body) if xml else json.dumps(body).encode()
+        hdrs = [(b"content-type", b"application/xml" if xml else b"application/json"),
+                (b"content-length", str(len(data)).encode()),
                 *[(k.lower().encode(), v.encode()) for k, v in headers.items()]]
         await send({"type": "http.response.start", "status": status, "headers": hdrs})
         await send({"type": "http.response.body", "body": data})
@@ -350,12 +353,12 @@ class PatGate:
         client = (scope.get("client") or ("?", 0))[0]
         wait = self.limiter.blocked_for(client)
         if wait:
-            await self._refuse(send, 429, errors.TooManyAttempts(
+            await self._refuse(scope, send, 429, errors.TooManyAttempts(
                 "Too many failed token attempts from your address; wait and try again.").body(),
                 {"Retry-After": str(wait)})
             return
         if not pat_may_reach(scope["method"], scope["path"]):
-            await self._refuse(send, 403, errors.Forbidden(
+            await self._refuse(scope, send, 403, errors.Forbidden(
                 "A personal access token only reads data (collections, items, counts, aggregates). Sign in "
                 "to SafeStats to manage tokens, users or the audit log.").body(), {})
             return

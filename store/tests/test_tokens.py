@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import sqlite3
+import subprocess
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Iterator
@@ -18,6 +20,7 @@ import requests
 
 from conftest import Api, Server, run_cli, start_server
 
+HERE = Path(__file__).parent
 UNKNOWN = {"code": "not_authenticated",
            "description": "Sign in to SafeStats first (your token is missing, wrong or revoked)."}
 
@@ -256,6 +259,106 @@ def test_a_token_reads_data_and_nothing_else(store: Server) -> None:
             assert r.status_code == 403 and r.json()["code"] == "forbidden", (method, path, r.text)
             assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert admin.get("/audit").status_code == 200  # the session still can
+
+
+HAS_QGIS = Path("/usr/bin/python3").exists() and subprocess.run(
+    ["/usr/bin/python3", "-c", "import qgis.core"], capture_output=True).returncode == 0
+needs_qgis = pytest.mark.skipif(not HAS_QGIS, reason="QGIS (python3-qgis) not installed")
+
+
+class QgisSession:
+    """QGIS's native OAPIF provider in a long-lived process (tests/qgis_oapif_session.py) with a
+    Basic authcfg holding a personal access token."""
+
+    def __init__(self, srv: Server, username: str, token: str) -> None:
+        self.token = token
+        self.proc = subprocess.Popen(["/usr/bin/python3", str(HERE / "qgis_oapif_session.py"), srv.url, username,
+                                      token], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True)
+        self.output: list[str] = []
+        self._wait("READY")
+
+    def _wait(self, prefix: str) -> str:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.output.append(line)
+            if line.startswith(prefix):
+                return line
+        raise AssertionError("QGIS probe ended: " + "".join(self.output[-30:]))
+
+    def read(self, collection: str) -> dict[str, Any]:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(f"read {collection}\n")
+        self.proc.stdin.flush()
+        return json.loads(self._wait("RESULT ")[7:])
+
+    def close(self) -> str:
+        if self.proc.poll() is None:
+            assert self.proc.stdin is not None
+            self.proc.stdin.write("quit\n")
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        out = "".join(self.output) + (self.proc.stdout.read() if self.proc.stdout else "")
+        assert self.token not in out  # QGIS never logs or prints the token
+        return out
+
+
+@needs_qgis
+def test_qgis_native_oapif_keeps_working_past_the_session_and_stops_when_revoked(store: Server) -> None:
+    """Done means: a stock QGIS 3.22 OAPIF connection (Basic authcfg: user name + PAT) opens a
+    collection, re-reads it after the 15-minute access token and the 8-hour session have ended, and
+    stops with the store's message once the token is revoked."""
+    api = store.session("westminster.analyst")
+    t = new_token(api, "QGIS native connection")
+    expected = api.json("/collections/istv_assaults/count")["numberMatched"]
+    qgis = QgisSession(store, "westminster.analyst", t["token"])
+    try:
+        first = qgis.read("istv_assaults")
+        assert first["valid"] and first["count"] == expected > 0, first
+        travel(store, 16 * 60)
+        assert api.get("/collections").json()["code"] == "token_expired"  # a session token would stop here
+        again = qgis.read("istv_assaults")
+        assert again["valid"] and again["count"] == expected, again
+        travel(store, 9 * 3600)  # past the whole 8-hour session
+        assert qgis.read("istv_assaults")["count"] == expected
+        later = store.session("westminster.analyst")  # signed in again, at the shifted time
+        r = requests.delete(f"{store.url}/auth/tokens/{t['id']}", headers=later.headers, timeout=30)
+        assert r.status_code == 200
+        gone = qgis.read("istv_assaults")
+        assert not gone["valid"], gone
+        assert any("code=not_authenticated" in m and "revoked" in m for m in gone["log"]), gone
+    finally:
+        qgis.close()
+
+
+@needs_qgis
+def test_qgis_native_oapif_shows_why_a_counts_only_collection_is_refused(store: Server) -> None:
+    """QGIS shows Qt's bare 'server replied: Forbidden' for an HTTP error, except an OWS ExceptionReport
+    body: the store sends that to QGIS's own network stack with Basic auth, and QGIS shows its text."""
+    api = store.session("tfl.analyst")  # TfL: mps_crime is counts-only, tfl_bus_incidents records
+    t = new_token(api, "QGIS counts-only")
+    qgis = QgisSession(store, "token", t["token"])
+    try:
+        assert qgis.read("tfl_bus_incidents")["valid"]
+        refused = qgis.read("mps_crime")
+        assert not refused["valid"]
+        assert any("code=aggregate_only" in m and "aggregate counts" in m for m in refused["log"]), refused
+        assert not any("server replied: Forbidden" in m for m in refused["log"]), refused
+    finally:
+        qgis.close()
+    # the plugin (Bearer) and other clients keep the JSON errors of docs/api.md, even via QGIS's stack
+    ua = {"User-Agent": "Mozilla/5.0 QGIS/32216"}
+    r = requests.get(f"{store.url}/collections/mps_crime/items", headers={**api.headers, **ua}, timeout=30)
+    assert r.status_code == 403 and r.json()["code"] == "aggregate_only"
+    r = requests.get(f"{store.url}/collections/mps_crime/items", headers={**basic("token", t["token"]), **ua},
+                     timeout=30)
+    assert r.status_code == 403 and r.headers["content-type"].startswith("application/xml")
+    assert 'exceptionCode="aggregate_only"' in r.text
+    r = requests.get(f"{store.url}/collections/mps_crime/items", headers=basic("token", t["token"]), timeout=30)
+    assert r.json()["code"] == "aggregate_only"  # GDAL, OWSLib: JSON
 
 
 def test_tokens_stop_when_new_conditions_are_published(store: Server, tmp_path: Path) -> None:
