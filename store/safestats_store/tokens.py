@@ -196,6 +196,8 @@ def revoke(engine: Engine, p: accounts.Principal, token_id: int) -> dict[str, An
     """The owner revokes their token; an org admin any token of their organisation's users; the
     store admin any. Someone else's token answers like a missing one (404)."""
     _require_session(p)
+    if not 1 <= token_id <= 2**31 - 1:  # beyond any id; larger values overflow the database's integers
+        raise errors.NotFound("There is no such token of yours.")
     with engine.connect() as conn:
         row = conn.execute(select(personal_tokens, db.users.c.username, db.users.c.org_id)
                            .join(db.users, db.users.c.id == personal_tokens.c.user_id)
@@ -386,7 +388,8 @@ def add_cli(sub: "argparse._SubParsersAction") -> None:  # argparse's private ty
     tl = tsub.add_parser("list", help="every token (never the secret): id, prefix, owner, status")
     tl.add_argument("--org", help="only this organisation's users' tokens")
     tr = tsub.add_parser("revoke", help="revoke one token by id")
-    tr.add_argument("id", type=int)
+    from .cli import bounded  # the command line's one way of checking numbers
+    tr.add_argument("id", type=bounded(int, 1, 2**31 - 1, "the token id"))
     for p in (tl, tr):
         p.add_argument("--db", default=os.environ.get("SAFESTATS_DB", "var/safestats.sqlite"))
     t.set_defaults(func=_cmd)

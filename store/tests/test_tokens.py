@@ -159,7 +159,8 @@ def test_tokens_of_another_organisation(store: Server) -> None:
     other_admin = store.session("westminster.admin")
     assert t["id"] not in {x["id"] for x in other_admin.json("/admin/tokens")["tokens"]}
     for api in (westminster, other_admin):
-        for path in (f"/auth/tokens/{t['id']}", f"/admin/tokens/{t['id']}"):
+        for path in (f"/auth/tokens/{t['id']}", f"/admin/tokens/{t['id']}", "/auth/tokens/0",
+                     f"/auth/tokens/{2**80}", f"/admin/tokens/{-t['id']}"):
             r = requests.delete(f"{store.url}{path}", headers=api.headers, timeout=30)
             assert r.status_code == 404, (path, r.text)
     assert get(store, "/collections", bearer(t["token"])).status_code == 200  # still alive
@@ -181,6 +182,9 @@ def test_admins_revoke_their_organisations_tokens_and_the_cli_too(store: Server)
     run_cli("tokens", "revoke", str(b["id"]), "--db", store.db)
     assert get(store, "/collections", bearer(b["token"])).status_code == 401
     assert run_cli("tokens", "revoke", "999999", "--db", store.db, check=False).returncode == 2
+    for bad in ("0", "-1", str(2**80), "abc"):
+        r = run_cli("tokens", "revoke", bad, "--db", store.db, check=False)
+        assert r.returncode == 2 and "Traceback" not in r.stderr, (bad, r.stderr)
     # the store admin may revoke anyone's
     c = new_token(store.session("hackney.analyst"), "for the store admin")
     gla = store.session("gla.admin")
