@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
+import shutil
 import sqlite3
 import subprocess
 from datetime import date, timedelta
@@ -363,6 +365,28 @@ def test_qgis_native_oapif_shows_why_a_counts_only_collection_is_refused(store: 
     assert 'exceptionCode="aggregate_only"' in r.text
     r = requests.get(f"{store.url}/collections/mps_crime/items", headers=basic("token", t["token"]), timeout=30)
     assert r.json()["code"] == "aggregate_only"  # GDAL, OWSLib: JSON
+
+
+@pytest.mark.skipif(shutil.which("ogrinfo") is None, reason="gdal-bin not installed")
+def test_gdal_reads_with_a_token_as_basic_password_and_from_a_header_file(store: Server, tmp_path: Path) -> None:
+    """GDAL's own OAPIF driver (the system GDAL) with the token: -oo USERPWD=token:<pat>, and a
+    GDAL_HTTP_HEADER_FILE holding 'Authorization: Bearer <pat>' (GDAL_HTTP_HEADERS is not sent by OAPIF)."""
+    api = store.session("westminster.analyst")
+    t = new_token(api, "ogrinfo")
+    expected = api.json("/collections/istv_assaults/count")["numberMatched"]
+    header_file = tmp_path / "headers.txt"
+    header_file.write_text(f"Authorization: Bearer {t['token']}\n")
+    runs = [(["-oo", f"USERPWD=token:{t['token']}"], {}), ([], {"GDAL_HTTP_HEADER_FILE": str(header_file)})]
+    for extra, env in runs:
+        r = subprocess.run(["ogrinfo", "-ro", "-so", "-al", f"OAPIF:{store.url}/collections/istv_assaults",
+                            "-oo", "PAGE_SIZE=10000", *extra], capture_output=True, text=True, timeout=300,
+                           env={**os.environ, **env})
+        assert r.returncode == 0, r.stderr
+        assert f"Feature Count: {expected}" in r.stdout, r.stdout[-1500:]
+    requests.delete(f"{store.url}/auth/tokens/{t['id']}", headers=api.headers, timeout=30)
+    r = subprocess.run(["ogrinfo", "-ro", "-so", f"OAPIF:{store.url}/collections/istv_assaults", "-oo",
+                        f"USERPWD=token:{t['token']}"], capture_output=True, text=True, timeout=120)
+    assert r.returncode != 0
 
 
 def test_tokens_stop_when_new_conditions_are_published(store: Server, tmp_path: Path) -> None:
