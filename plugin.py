@@ -89,6 +89,11 @@ class SafeStatsPlugin(QObject):
             self.iface.addPluginToWebMenu(MENU, action)
             self.menu_actions.append(action)
 
+        from .ui.tokens_dialog import open_tokens_dialog  # personal access tokens (GDAL, QGIS's own OAPIF)
+        self.tokens_action = self._action("signin.svg", self.tr("Personal access token…"),
+                                          lambda: open_tokens_dialog(self.iface, self.session))
+        self.iface.addPluginToWebMenu(MENU, self.tokens_action)
+        self.menu_actions.append(self.tokens_action)
         self.options_factory = self._optional("the Options page", self._register_options)
         self.processing_provider = self._optional("the Processing provider", self._register_processing)
 

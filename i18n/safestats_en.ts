@@ -1889,42 +1889,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="399"/>
+        <location filename="../plugin.py" line="404"/>
         <source>SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="266"/>
+        <location filename="../plugin.py" line="271"/>
         <source>Signed in as {0} ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="275"/>
+        <location filename="../plugin.py" line="280"/>
         <source>Signed out. Downloaded SafeStats data was removed from this computer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="290"/>
+        <location filename="../plugin.py" line="295"/>
         <source>Loading counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="301"/>
+        <location filename="../plugin.py" line="306"/>
         <source>Loading</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="317"/>
+        <location filename="../plugin.py" line="322"/>
         <source>Refreshing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="373"/>
+        <location filename="../plugin.py" line="378"/>
         <source>Loaded {0:,} records into “{1}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="399"/>
+        <location filename="../plugin.py" line="404"/>
         <source>Loaded counts for {0:,} areas into “{1}”.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1934,13 +1934,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="254"/>
+        <location filename="../plugin.py" line="259"/>
         <source>SafeStats export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="258"/>
+        <location filename="../plugin.py" line="263"/>
         <source>This project has {0} SafeStats layer(s) without data: sign in to fetch them again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="93"/>
+        <source>Personal access token…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2182,6 +2187,129 @@
     <message>
         <location filename="../ui/signin_dialog.ui" line="129"/>
         <source>I have read and accept these conditions of use for this session</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TokensDialog</name>
+    <message>
+        <location filename="../ui/tokens_dialog.ui" line="28"/>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens_dialog.py" line="30"/>
+        <source>Starts with</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens_dialog.py" line="30"/>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens_dialog.py" line="30"/>
+        <source>Expires</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens_dialog.py" line="30"/>
+        <source>Last used</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens_dialog.py" line="99"/>
+        <source>Personal access token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens_dialog.py" line="64"/>
+        <source>Give the token a name first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens_dialog.py" line="73"/>
+        <source>GDAL: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens_dialog.py" line="74"/>
+        <source>QGIS: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens_dialog.py" line="75"/>
+        <source>Expires {0}. Revoke it here when you no longer need it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens_dialog.py" line="79"/>
+        <source>Token &apos;{0}&apos; created. Copy it now: it is not shown again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens_dialog.py" line="90"/>
+        <source>Select the token to revoke.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens_dialog.py" line="99"/>
+        <source>Token &apos;{0}&apos; is {1}: it no longer works anywhere.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens_dialog.py" line="111"/>
+        <source>Sign in to SafeStats first: a token carries the purpose of your sign-in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens_dialog.ui" line="9"/>
+        <source>SafeStats personal access tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens_dialog.ui" line="15"/>
+        <source>A personal access token lets GDAL scripts and QGIS&apos;s own &quot;WFS / OGC API - Features&quot; connections read SafeStats data for weeks, under this sign-in&apos;s purpose and your organisation&apos;s agreement. Treat it like a password: it is shown once, and you can revoke it here at any time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens_dialog.ui" line="25"/>
+        <source>New token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens_dialog.ui" line="33"/>
+        <source>e.g. GDAL on my laptop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens_dialog.ui" line="37"/>
+        <source>Expires after (days)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens_dialog.ui" line="47"/>
+        <source>Create token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens_dialog.ui" line="54"/>
+        <source>Your new token (shown only now: copy it into your connection)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens_dialog.ui" line="62"/>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens_dialog.ui" line="85"/>
+        <source>Revoke selected token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens_dialog.ui" line="88"/>
+        <source>Refresh list</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

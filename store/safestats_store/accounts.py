@@ -73,6 +73,12 @@ class Principal:
     conditions_version: str
     token_id: int
     family: str
+    pat_id: int | None = None  # set when the caller used a personal access token (tokens.py)
+
+    @property
+    def audit_ref(self) -> dict:
+        """What an audit entry adds about the credential: a PAT's id, never its secret."""
+        return {} if self.pat_id is None else {"token": self.pat_id}
 
 
 def create_user(conn: Connection, username: str, display_name: str, org_id: str, role: str, password: str,
@@ -94,6 +100,8 @@ def set_password(conn: Connection, username: str, password: str) -> None:
         raise KeyError(username)
     ids = select(db.users.c.id).where(db.users.c.username == username)
     conn.execute(update(db.tokens).where(db.tokens.c.user_id.in_(ids)).values(revoked=True))
+    from . import tokens  # ... and every personal access token
+    tokens.revoke_user(conn, conn.execute(ids).scalar_one(), "password change")
 
 
 def _totp_step(secret: str, code: str, last_step: int | None) -> int | None:
@@ -291,6 +299,9 @@ def logout(engine: Engine, principal: Principal) -> None:
 
 def authenticate(engine: Engine, token: str, username: str | None = None) -> Principal:
     """Resolve an access token (Bearer, or Basic password with `username`) to a Principal."""
+    from . import tokens  # personal access tokens ("ssp_..."): their own checks
+    if tokens.is_pat(token):
+        return tokens.authenticate(engine, token, username)
     now = utcnow()
     with engine.connect() as conn:
         row = conn.execute(
@@ -310,4 +321,7 @@ def authenticate(engine: Engine, token: str, username: str | None = None) -> Pri
 def revoke_organisation_tokens(conn: Connection, org_id: str) -> None:
     ids = select(db.users.c.id).where(db.users.c.org_id == org_id)
     conn.execute(update(db.tokens).where(db.tokens.c.user_id.in_(ids)).values(revoked=True))
+    from . import tokens  # ... and the organisation's personal access tokens (a suspension ends them)
+    for (user_id,) in conn.execute(ids).all():
+        tokens.revoke_user(conn, user_id, "agreement suspended")
 

@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import db, errors
 from .routes import admin, audit, auth, features, plugin_repo
+from .routes import tokens as routes_tokens
 from .routes.deps import Store
 from .routes.deps import json_response as _json
 
@@ -87,6 +88,7 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
     app = FastAPI(title="SafeStats store", openapi_url=None, docs_url=None, redoc_url=None)
     app.state.store = store
     _add_exception_handlers(app)
+    routes_tokens.install(app)  # PATs: routes + PatGate (before Transport, so its refusals get the headers)
     app.add_middleware(TransportMiddleware, allow_http=store.allow_http)
     for router in (plugin_repo.router, features.router, auth.router, admin.router, audit.router):
         app.include_router(router)
@@ -96,6 +98,9 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
 def _add_exception_handlers(app: FastAPI) -> None:
     @app.exception_handler(errors.ApiError)
     async def _api_error(_req: Request, exc: errors.ApiError) -> Response:
+        if errors.wants_exception_report(_req.headers.get("user-agent", ""), _req.headers.get("authorization", "")
+                                         ):  # QGIS's native provider shows this XML's text to the user
+            return Response(errors.exception_report(exc.body()), exc.status, exc.headers, "application/xml")
         return _json(exc.body(), exc.status, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)

@@ -278,6 +278,8 @@ def parser() -> argparse.ArgumentParser:
     al.add_argument("--limit", type=bounded(int, 1, 100_000, "the number of entries"), default=50)
     au.set_defaults(func=cmd_audit)
     plugin_repo.add_cli(sub)
+    from . import tokens  # `tokens list|revoke` (personal access tokens)
+    tokens.add_cli(sub)
     return p
 
 def main(argv: list[str] | None = None) -> int:

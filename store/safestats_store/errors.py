@@ -82,3 +82,30 @@ class Conflict(ApiError):
 
 class HttpsRequired(ApiError):
     status, code = 403, "https_required"
+
+
+class TooManyAttempts(ApiError):
+    status, code = 429, "too_many_attempts"
+
+
+# ---------------------------------------------------------------------------- refusals QGIS shows
+# QGIS's native WFS/OAPIF provider (QgsBaseNetworkRequest::replyFinished) shows only Qt's
+# "Error transferring <url> - server replied: Forbidden" for an HTTP error, unless the body is an
+# OWS ExceptionReport: then it shows "WFS exception report (code=<exceptionCode> text=<ExceptionText>)".
+# So a refusal to QGIS's native provider is that XML, carrying the same code and description. Every
+# request through QGIS's network stack says "QGIS/<version>" in its User-Agent (QgsNetworkAccessManager
+# overwrites it), the SafeStats plugin's too; the plugin sends its session as Bearer, while a QGIS
+# connection's authcfg (the "Basic" method: user name + personal access token) sends Basic. So: QGIS
+# and Basic get XML; everyone else (the plugin, GDAL, OWSLib, browsers) the JSON of docs/api.md.
+
+
+def wants_exception_report(user_agent: str, authorization: str) -> bool:
+    return "QGIS/" in user_agent and authorization[:6].lower() == "basic "
+
+
+def exception_report(body: dict[str, Any]) -> bytes:
+    from xml.sax.saxutils import escape, quoteattr
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<ExceptionReport version="2.0.0">'
+            f'<Exception exceptionCode={quoteattr(str(body.get("code", "error")))}>'
+            f'<ExceptionText>{escape(str(body.get("description", "")))}</ExceptionText>'
+            '</Exception></ExceptionReport>\n').encode()

@@ -31,6 +31,35 @@ COMMON_ERRORS = {"400": _err("Bad request"), "401": _err("Not signed in"), "403"
 FILTER_PARAMS = ["bbox", "bbox-crs", "datetime", "filter", "filter-lang", "filter-crs", "dow", "hour", "area"]
 
 
+def _token_paths() -> dict[str, Any]:
+    """Personal access tokens (routes/tokens.py): managed by a signed-in session, never by a token."""
+    ok = {"description": "Token(s), never the secret except at creation", "content": {
+        "application/json": {"schema": {"type": "object"}}}}
+    tid = [{"name": "tokenId", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}]
+    return {
+        "/auth/tokens": {
+            "get": {"summary": "The caller's personal access tokens", "operationId": "listTokens",
+                    "responses": {"200": ok, **COMMON_ERRORS}},
+            "post": {"summary": "Create a personal access token (shown once)", "operationId": "createToken",
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                         "type": "object", "required": ["name"],
+                         "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 100},
+                                        "expires_in_days": {"type": "integer", "minimum": 1, "maximum": 90}}}}}},
+                     "responses": {"201": ok, "409": _err("Too many live tokens"), **COMMON_ERRORS}}},
+        "/auth/tokens/{tokenId}": {"delete": {"summary": "Revoke one of the caller's tokens",
+                                              "operationId": "revokeToken", "parameters": tid,
+                                              "responses": {"200": ok, **COMMON_ERRORS}}},
+        "/auth/tokens/{tokenId}/revoke": {"post": {"summary": "Revoke one of the caller's tokens (POST form)",
+                                                   "operationId": "revokeTokenPost", "parameters": tid,
+                                                   "responses": {"200": ok, **COMMON_ERRORS}}},
+        "/admin/tokens": {"get": {"summary": "Tokens of the admin's organisation (store admin: all)",
+                                  "operationId": "listAllTokens", "responses": {"200": ok, **COMMON_ERRORS}}},
+        "/admin/tokens/{tokenId}": {"delete": {"summary": "Revoke a token the admin may manage",
+                                               "operationId": "adminRevokeToken", "parameters": tid,
+                                               "responses": {"200": ok, **COMMON_ERRORS}}},
+    }
+
+
 def _collection_items_path(grant: Grant | None) -> dict[str, Any]:
     params = [_p("limit"), _p("offset"), *[_p(n) for n in FILTER_PARAMS], _p("crs"), _p("f"), _p("properties")]
     ds_id = grant.dataset_id if grant is not None else None
@@ -176,6 +205,7 @@ def _account_paths() -> dict[str, Any]:
                 "type": "object", "properties": {"password": {"type": "string", "minLength": 10}}}}}},
             "responses": {"200": {"description": "User", "content": {
                 "application/json": {"schema": {"type": "object"}}}}, **COMMON_ERRORS}}},
+        **_token_paths(),
         "/audit": {"get": {"summary": "Audit log (store admin: all; organisation admin: own organisation)",
                            "operationId": "getAudit", "parameters": [_p("limit"), _p("offset")],
                            "responses": {"200": {"description": "Entries", "content": {

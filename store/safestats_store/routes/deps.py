@@ -67,7 +67,7 @@ class Store:
               pq: query.ParsedQuery | closed_table.CellQuery, rows: int | None,
               **extra: Any) -> None:
         audit.append(self.engine, action, username=p.username, org_id=p.org_id, dataset_id=ds.id,
-                     purpose=p.purpose, detail={**pq.description, **extra}, rows=rows)
+                     purpose=p.purpose, detail={**pq.description, **extra, **p.audit_ref}, rows=rows)
 
 
 def store(request: Request) -> Store:

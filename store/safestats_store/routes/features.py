@@ -169,15 +169,20 @@ def _boundary_feature(r: Any, crs: str) -> dict[str, Any]:
             "properties": {"code": r.code, "name": r.name, "level": r.level, "parent_code": r.parent_code}}
 
 
-def _boundary_items(s: Store, request: Request, cid: str, prm: dict[str, str]) -> Response:
-    """Boroughs or wards: filtered (query.build_boundary), exact bbox intersection, then paged."""
-    level = BOUNDARY_COLLECTIONS[cid][0]
-    bq = query.build_boundary(level, prm, s.dialect)
-    limit, offset = limit_offset(prm)
+def _boundary_rows(s: Store, cid: str, prm: dict[str, str]) -> tuple[Any, list[Any]]:
+    """Boroughs or wards matching the query: filtered (query.build_boundary), exact bbox intersection."""
+    bq = query.build_boundary(BOUNDARY_COLLECTIONS[cid][0], prm, s.dialect)
     with s.engine.connect() as conn:
         rows = conn.execute(select(db.boundaries).where(bq.where).order_by(db.boundaries.c.code)).all()
     if bq.bbox is not None:
         rows = [r for r in rows if shapely_wkt.loads(r.wkt).intersects(bq.bbox)]
+    return bq, rows
+
+
+def _boundary_items(s: Store, request: Request, cid: str, prm: dict[str, str]) -> Response:
+    """Boroughs or wards: matching rows (_boundary_rows), then paged."""
+    limit, offset = limit_offset(prm)
+    bq, rows = _boundary_rows(s, cid, prm)
     feats = [_boundary_feature(r, bq.output_crs) for r in rows[offset:offset + limit]]
     return json_response(_page(request, feats, len(rows), limit, offset), media_type=GEOJSON,
                          headers={"Content-Crs": f"<{bq.output_crs}>"})
@@ -233,6 +238,10 @@ def item(cid: str, fid: str, request: Request) -> Response:
 def count(cid: str, request: Request) -> Response:
     s = store(request)
     p = s.principal(request)
+    if cid in BOUNDARY_COLLECTIONS:  # the number of boroughs/wards matching: items' numberMatched
+        s.grants(p)
+        limit_offset(params(request))  # validated as for items, then irrelevant
+        return json_response({"numberMatched": len(_boundary_rows(s, cid, params(request))[1])})
     g = s.grant(p, cid)
     ds, table = g.dataset, db.incident_tables[cid]
     if g.aggregate_only:  # one cell of the closed table, perturbed (closed_table, disclosure)
