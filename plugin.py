@@ -19,7 +19,8 @@ from .providers.load_task import LayerLoader
 from .governance import retention
 from .governance.export_guard import ExportGuard
 from .providers.session import SessionManager
-from .ui import background, messages, presets
+from .providers import styles as presets, tasks as background
+from .ui import messages
 
 PLUGIN_DIR = Path(__file__).resolve().parent
 ICONS = PLUGIN_DIR / "icons"
@@ -46,7 +47,7 @@ class SafeStatsPlugin(QObject):
         self.layer_menu: Any = None
         self._preset_for: Dict[str, str] = {}
         self._connections: List[Tuple[Any, Any]] = []
-        self._counts_tasks: set = set()  # counts-per-area tasks (ui.aggregates), for Cancel and the progress bar
+        self._counts_tasks: set = set()  # counts-per-area tasks (providers.counts_loader), for Cancel and the progress bar
         self.options_factory: Any = None
         self.processing_provider: Any = None
 
@@ -68,7 +69,7 @@ class SafeStatsPlugin(QObject):
         self.export_guard = ExportGuard(self.session.audit, context=self._audit_context)
         self.export_guard.on_warning = self._on_export_warning
         self._optional("the export guard", lambda: self.export_guard.attach_iface(self.iface))
-        self.loader.guard.refetch = self._refetch_pending  # counts layers go through ui.aggregates
+        self.loader.guard.refetch = self._refetch_pending  # counts layers go through providers.counts_loader
 
         self.sign_in_action = self._action("signin.svg", self.tr("Sign in to SafeStats…"), self.open_sign_in)
         self.sign_out_action = self._action("signout.svg", self.tr("Sign out of SafeStats"), self.sign_out)
@@ -285,7 +286,7 @@ class SafeStatsPlugin(QObject):
 
     def load(self, query: Any, info: Any, preset_id: str) -> None:
         if info is not None and info.aggregate_only:
-            from .ui.aggregates import load_aggregates
+            from .providers.counts_loader import load_aggregates
 
             self.dock.set_loading(True, self.tr("Loading counts"))
             self._counts_tasks.add(load_aggregates(self.session, query, info, self._on_aggregates_done,
@@ -304,7 +305,7 @@ class SafeStatsPlugin(QObject):
         if not isinstance(layer, QgsVectorLayer) or not is_safestats_layer(layer):
             return
         if layer.customProperty("safestats/kind") == "aggregates":
-            from .ui.aggregates import refresh_aggregates
+            from .providers.counts_loader import refresh_aggregates
 
             self._counts_tasks.add(refresh_aggregates(self.session, layer, self._on_aggregates_done,
                                                       bar=self.iface.messageBar()))
@@ -318,7 +319,7 @@ class SafeStatsPlugin(QObject):
 
     def _refetch_pending(self, pending: List[QgsVectorLayer]) -> list:
         """After sign-in / project read: fetch every pending SafeStats layer again."""
-        from .ui.aggregates import KIND_AGGREGATES, PROP_KIND, refresh_aggregates
+        from .providers.counts_loader import KIND_AGGREGATES, PROP_KIND, refresh_aggregates
 
         counts = [layer for layer in pending if layer.customProperty(PROP_KIND) == KIND_AGGREGATES]
         for layer in counts:

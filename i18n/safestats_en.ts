@@ -59,22 +59,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="144"/>
+        <location filename="../providers/print_job.py" line="144"/>
         <source>start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="145"/>
+        <location filename="../providers/print_job.py" line="145"/>
         <source>now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="165"/>
+        <location filename="../providers/print_job.py" line="165"/>
         <source>The boundary layer has no field “{0}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="171"/>
+        <location filename="../providers/print_job.py" line="171"/>
         <source>The boundary layer has no areas to print.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -84,77 +84,77 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="236"/>
+        <location filename="../providers/print_job.py" line="236"/>
         <source>The incident layer “{0}” could not be opened for printing.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="300"/>
+        <location filename="../providers/print_job.py" line="300"/>
         <source>This ward</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="301"/>
+        <location filename="../providers/print_job.py" line="301"/>
         <source>Neighbouring wards</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="329"/>
+        <location filename="../providers/print_job.py" line="329"/>
         <source>In this ward</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="445"/>
+        <location filename="../providers/print_job.py" line="445"/>
         <source>The ward map template {0} cannot be read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="448"/>
+        <location filename="../providers/print_job.py" line="448"/>
         <source>The ward map template lacks items: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="482"/>
+        <location filename="../providers/print_job.py" line="482"/>
         <source>all dates loaded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="483"/>
+        <location filename="../providers/print_job.py" line="483"/>
         <source>Period</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="485"/>
+        <location filename="../providers/print_job.py" line="485"/>
         <source>Data extracted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="486"/>
+        <location filename="../providers/print_job.py" line="486"/>
         <source>Incidents in this ward</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="487"/>
+        <location filename="../providers/print_job.py" line="487"/>
         <source>Boundaries: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="539"/>
+        <location filename="../providers/print_job.py" line="539"/>
         <source>Legend</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="653"/>
+        <location filename="../providers/print_job.py" line="653"/>
         <source>Printing was cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="595"/>
+        <location filename="../providers/print_job.py" line="595"/>
         <source>The ward maps could not be written: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="627"/>
+        <location filename="../providers/print_job.py" line="627"/>
         <source>SafeStats: printing ward maps</source>
         <translation type="unfinished"></translation>
     </message>
@@ -169,62 +169,62 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="172"/>
+        <location filename="../providers/styles.py" line="172"/>
         <source>Categorised points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="172"/>
+        <location filename="../providers/styles.py" line="172"/>
         <source>One colour per category, the same colour for the same category in every dataset.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="175"/>
+        <location filename="../providers/styles.py" line="175"/>
         <source>Heatmap (kernel density)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="175"/>
+        <location filename="../providers/styles.py" line="175"/>
         <source>Kernel density surface of the incidents; good for hot spots at borough scale.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="178"/>
+        <location filename="../providers/styles.py" line="178"/>
         <source>Hexagon density</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="178"/>
+        <location filename="../providers/styles.py" line="178"/>
         <source>Incidents binned into hexagons that adapt to the map scale; darker = more incidents.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="181"/>
+        <location filename="../providers/styles.py" line="181"/>
         <source>Graduated choropleth</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="181"/>
+        <location filename="../providers/styles.py" line="181"/>
         <source>Counts per area (aggregate data); suppressed small numbers are hatched.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="227"/>
+        <location filename="../providers/styles.py" line="227"/>
         <source>Your saved style</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="271"/>
+        <location filename="../providers/styles.py" line="271"/>
         <source>Other / not recorded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="398"/>
+        <location filename="../providers/styles.py" line="398"/>
         <source>Suppressed (small number)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="513"/>
+        <location filename="../providers/styles.py" line="513"/>
         <source>Style preset {0} does not suit layer {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -374,37 +374,37 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/aggregates.py" line="49"/>
+        <location filename="../providers/processing/algorithms/load_counts.py" line="166"/>
         <source>Counts are published with cell-key perturbation: each value is moved by a small random amount (the same every time), counts below {0} are suppressed and the rest are rounded to the nearest {1}. Totals need not add up to the sum of their parts.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/aggregates.py" line="72"/>
+        <location filename="../providers/counts_loader.py" line="73"/>
         <source>{0} — {1} by {2} (perturbed, rounded)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/aggregates.py" line="74"/>
+        <location filename="../providers/counts_loader.py" line="75"/>
         <source>{0} — counts by {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/aggregates.py" line="88"/>
+        <location filename="../providers/counts_loader.py" line="89"/>
         <source>Suppressed (fewer than {0} after perturbation)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="269"/>
+        <location filename="../providers/print_job.py" line="269"/>
         <source>not shown (see the note)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="274"/>
+        <location filename="../providers/print_job.py" line="274"/>
         <source>Note: a ward with fewer than {0} incidents, or one withheld so that no count below {0} can be worked out from other wards and their total, shows no count and no incidents. Incidents at the same place are drawn as one circle with their number.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="489"/>
+        <location filename="../providers/print_job.py" line="489"/>
         <source>Counts below {0} are not shown.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1089,7 +1089,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="48"/>
+        <location filename="../providers/print_job.py" line="48"/>
         <source>For crime prevention and reduction only; not for enforcement.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1874,72 +1874,72 @@
 <context>
     <name>SafeStatsPlugin</name>
     <message>
-        <location filename="../plugin.py" line="73"/>
+        <location filename="../plugin.py" line="74"/>
         <source>Sign in to SafeStats…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="74"/>
+        <location filename="../plugin.py" line="75"/>
         <source>Sign out of SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="78"/>
+        <location filename="../plugin.py" line="79"/>
         <source>SafeStats panel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="399"/>
+        <location filename="../plugin.py" line="400"/>
         <source>SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="266"/>
+        <location filename="../plugin.py" line="267"/>
         <source>Signed in as {0} ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="275"/>
+        <location filename="../plugin.py" line="276"/>
         <source>Signed out. Downloaded SafeStats data was removed from this computer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="290"/>
+        <location filename="../plugin.py" line="291"/>
         <source>Loading counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="301"/>
+        <location filename="../plugin.py" line="302"/>
         <source>Loading</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="317"/>
+        <location filename="../plugin.py" line="318"/>
         <source>Refreshing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="373"/>
+        <location filename="../plugin.py" line="374"/>
         <source>Loaded {0:,} records into “{1}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="399"/>
+        <location filename="../plugin.py" line="400"/>
         <source>Loaded counts for {0:,} areas into “{1}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="83"/>
+        <location filename="../plugin.py" line="84"/>
         <source>Print ward maps…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="254"/>
+        <location filename="../plugin.py" line="255"/>
         <source>SafeStats export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="258"/>
+        <location filename="../plugin.py" line="259"/>
         <source>This project has {0} SafeStats layer(s) without data: sign in to fetch them again.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -240,7 +240,7 @@ def test_compare_periods_output_passes_the_lp_audit(provider):
 def test_atlas_ward_counts_pass_the_lp_audit(qgis_app):
     from qgis.core import QgsField, QgsProject
     from qgis.PyQt.QtCore import QVariant
-    from safestats.ui import atlas
+    from safestats.providers import print_job as atlas
     incidents, truth = _incidents(n=90, seed=3)
     coverage = _squares()
     coverage.dataProvider().addAttributes([QgsField(atlas.COUNT_FIELD, QVariant.Int),
@@ -273,7 +273,7 @@ def test_ward_map_clusters_stacked_points_and_prints_no_small_ward(qgis_app, tmp
     audited table's."""
     import subprocess
     from qgis.core import QgsProject
-    from safestats.ui import atlas
+    from safestats.providers import print_job as atlas
     incidents, truth = _incidents(n=90, seed=3)
     squares = _squares()
     out = tmp_path / "wards.pdf"

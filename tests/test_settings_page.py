@@ -51,7 +51,7 @@ def test_factory_and_page(page: Any) -> None:
 
 def test_defaults_when_nothing_is_set(page: Any) -> None:
     from safestats.governance import disclosure, retention
-    from safestats.ui import presets
+    from safestats.providers import styles as presets
 
     values = page.values()
     assert values.store_url == ""
@@ -62,7 +62,7 @@ def test_defaults_when_nothing_is_set(page: Any) -> None:
 
 
 def test_saves_and_reads_back(page: Any, clean_settings: QgsSettings) -> None:
-    from safestats.ui import presets
+    from safestats.providers import styles as presets
     from safestats.ui.settings_page import SafeStatsSettingsPage
 
     page.storeUrlEdit.setText("https://safestats.example.gov.uk/ ")

@@ -16,7 +16,7 @@ from qgis.PyQt.QtWidgets import QAction, QMenu
 
 from ..providers.layers import is_safestats_layer
 from ..providers import compat
-from . import presets
+from ..providers import styles as presets
 
 ICONS = Path(__file__).resolve().parent.parent / "icons"
 LOG_TAG = "SafeStats"

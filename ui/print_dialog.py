@@ -1,6 +1,6 @@
 """"Print ward maps…": pick a boundary layer, its name field, the incidents (usually the loaded
 SafeStats layer), a style preset and the paper; export one multi-page PDF (or one PDF per ward)
-in a background task. Thin: the layout and disclosure control live in ``ui.atlas``.
+in a background task. Thin: the layout and disclosure control live in ``providers.print_job``.
 
 Entry point for the plugin: ``open_print_dialog(iface, session)``.
 """
@@ -18,7 +18,7 @@ from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QWidget
 from ..governance import disclosure
 from ..providers.layers import is_safestats_layer, safestats_layers
 from ..providers import compat
-from . import atlas, presets
+from ..providers import print_job as atlas, styles as presets
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).with_name("print_dialog.ui")))
 LAST_DIR_SETTING = "safestats/print_dir"  # a folder path only

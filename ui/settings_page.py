@@ -56,7 +56,7 @@ def tr(text: str) -> str:
 def _defaults() -> "Values":
     from ..governance import disclosure, retention
     from ..providers import load_task
-    from . import presets
+    from ..providers import styles as presets
     return Values(store_url="", retention_days=retention.DEFAULT_RETENTION_DAYS,
                   large_load_rows=int(load_task.LARGE_LOAD_ROWS),
                   suppression_threshold=max(MIN_THRESHOLD, disclosure.DEFAULT_THRESHOLD),
@@ -149,7 +149,7 @@ class SafeStatsSettingsPage(QgsOptionsPageWidget, FORM_CLASS):
         self.show_values(read_values())
 
     def _fill_presets(self) -> None:
-        from . import presets
+        from ..providers import styles as presets
         for kind, combo in (("records", self.recordsPresetCombo), ("aggregate", self.aggregatePresetCombo)):
             combo.clear()
             for preset in presets.presets_for(kind):

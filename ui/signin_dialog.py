@@ -20,7 +20,7 @@ from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QLabel, QSizePolicy, 
 
 from ..providers import errors
 from . import messages
-from .background import FunctionTask, run_task
+from ..providers.tasks import FunctionTask, run_task
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).with_name("signin_dialog.ui")))
 ICONS = Path(__file__).resolve().parent.parent / "icons"

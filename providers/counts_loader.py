@@ -19,10 +19,11 @@ from qgis.core import QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..governance.audit import AuditError
-from ..providers import errors, layers
-from ..providers.models import CollectionInfo, CountsQuery, Query, period_label
-from . import messages, presets
-from .background import FunctionTask, run_task
+from . import errors, layers
+from .models import CollectionInfo, CountsQuery, Query, period_label
+from ..ui import messages
+from . import styles as presets
+from .tasks import FunctionTask, run_task
 
 PROP_KIND = "safestats/kind"
 PROP_BY = "safestats/aggregate_by"

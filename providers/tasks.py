@@ -10,7 +10,7 @@ from typing import Any, Callable, Optional, Set
 
 from qgis.core import QgsApplication, QgsFeedback, QgsTask
 
-from ..providers import compat
+from . import compat
 
 Done = Callable[[Any, Optional[BaseException]], None]
 
@@ -54,7 +54,7 @@ class FunctionTask(QgsTask):
         if ok and self.isCanceled():  # cancelled after the work was done: the answer is not wanted
             ok, error = False, None
         if not ok and error is None:
-            from ..providers.errors import LoadCancelled
+            from .errors import LoadCancelled
 
             error = LoadCancelled()
         callback(self.result if ok else None, error)

@@ -41,9 +41,9 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 
-from ..providers import compat, layers, models
+from . import compat, layers, models
 
-STYLES_DIR = Path(__file__).resolve().parent / "styles"
+STYLES_DIR = Path(__file__).resolve().parent.parent / "ui" / "styles"
 LOG_TAG = "SafeStats"
 
 # Layer custom-property keys written by this module (no secrets, only style bookkeeping).

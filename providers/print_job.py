@@ -38,11 +38,11 @@ from qgis.PyQt.QtXml import QDomDocument
 from ..governance import disclosure
 from ..governance.audit import AuditError
 from ..governance import marking as gov_marking
-from ..providers.processing import counting, spatial
-from ..providers import compat
+from .processing import counting, spatial
+from . import compat
 
 LOG_TAG = "SafeStats"
-TEMPLATE = Path(__file__).resolve().parent / "layouts" / "ward_map.qpt"
+TEMPLATE = Path(__file__).resolve().parent.parent / "ui" / "layouts" / "ward_map.qpt"
 BNG = QgsCoordinateReferenceSystem("EPSG:27700")
 ALL_WARDS_PDF = "all_wards.pdf"  # the multi-page PDF beside the per-ward files
 CONDITIONS = QT_TRANSLATE_NOOP("SafeStats", "For crime prevention and reduction only; not for enforcement.")
@@ -119,11 +119,11 @@ def _incident_source(layer: QgsVectorLayer, preset_id: Optional[str], area: QgsR
                      area_crs: QgsCoordinateReferenceSystem) -> IncidentSource:
     styled = layer
     if preset_id:
-        from . import presets
+        from . import styles as presets
         styled = compat.clone_layer(layer)
         field_name, categories = presets.layer_category_info(layer)
         if not field_name:
-            from ..providers.processing.algorithms.common import CATEGORY_FIELDS
+            from .processing.algorithms.common import CATEGORY_FIELDS
             field_name = next((f for f in CATEGORY_FIELDS if layer.fields().indexOf(f) >= 0), None)
             if field_name:
                 categories = sorted(str(v) for v in layer.uniqueValues(layer.fields().indexOf(field_name))
@@ -138,7 +138,7 @@ def _incident_source(layer: QgsVectorLayer, preset_id: Optional[str], area: QgsR
         features = [QgsFeature(f) for f in layer.getFeatures(QgsFeatureRequest().setFilterRect(rect))]
     period, extracted = "", str(layer.customProperty("safestats/extracted_at", "") or "")
     try:
-        from ..providers.layers import query_of
+        from .layers import query_of
         q = query_of(layer)
         if q.start or q.end:
             a = _day(q.start) if q.start else tr("start")
