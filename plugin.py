@@ -127,7 +127,7 @@ class SafeStatsPlugin(QObject):
         return settings_page.register(self.iface)
 
     def _register_processing(self) -> Any:
-        from .providers.processing import register_processing
+        from .processing_provider import register_processing
 
         return register_processing(self.session)
 
@@ -159,7 +159,7 @@ class SafeStatsPlugin(QObject):
             self.export_guard.detach_iface()
             self.export_guard = None
         if getattr(self, "processing_provider", None) is not None:
-            from .providers.processing import unregister_processing
+            from .processing_provider import unregister_processing
 
             unregister_processing(self.processing_provider)
             self.processing_provider = None

@@ -4,57 +4,57 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../providers/processing/algorithms/common.py" line="22"/>
+        <location filename="../processing_provider/algorithms/common.py" line="22"/>
         <source>Suppress counts below (small-number threshold; at least {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/common.py" line="29"/>
+        <location filename="../processing_provider/algorithms/common.py" line="29"/>
         <source>Incidents (points, e.g. a SafeStats layer)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/common.py" line="34"/>
+        <location filename="../processing_provider/algorithms/common.py" line="34"/>
         <source>Areas (any polygon layer: wards, LSOAs, estates, patrol areas; any CRS)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/common.py" line="41"/>
+        <location filename="../processing_provider/algorithms/common.py" line="41"/>
         <source>Incident date/time field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/common.py" line="58"/>
+        <location filename="../processing_provider/algorithms/common.py" line="58"/>
         <source>The incidents layer has no field “{0}” ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/common.py" line="63"/>
+        <location filename="../processing_provider/algorithms/common.py" line="63"/>
         <source>Choose the {0} field of the incidents layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="38"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="38"/>
         <source>QGIS's “Heatmap (Kernel Density Estimation)” algorithm is not available. Enable the Processing plugin (Plugins &gt; Manage and Install Plugins) and try again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="48"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="48"/>
         <source>The density raster could not be opened for disclosure control.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="132"/>
+        <location filename="../processing_provider/algorithms/load_incidents.py" line="132"/>
         <source>{0} polygon(s) of {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="132"/>
+        <location filename="../processing_provider/algorithms/load_incidents.py" line="132"/>
         <source>the area layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="138"/>
+        <location filename="../processing_provider/algorithms/load_incidents.py" line="138"/>
         <source>Extent</source>
         <translation type="unfinished"></translation>
     </message>
@@ -299,82 +299,82 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="981"/>
+        <location filename="../ui/dock.py" line="982"/>
         <source>Agency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="982"/>
+        <location filename="../ui/dock.py" line="983"/>
         <source>Coverage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="983"/>
+        <location filename="../ui/dock.py" line="984"/>
         <source>Last refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="985"/>
+        <location filename="../ui/dock.py" line="986"/>
         <source>Records</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="987"/>
+        <location filename="../ui/dock.py" line="988"/>
         <source>&lt;b&gt;Counts only&lt;/b&gt; — no individual records</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="987"/>
+        <location filename="../ui/dock.py" line="988"/>
         <source>Individual records</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="989"/>
+        <location filename="../ui/dock.py" line="990"/>
         <source>Area: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="989"/>
+        <location filename="../ui/dock.py" line="990"/>
         <source>Area: restricted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="989"/>
+        <location filename="../ui/dock.py" line="990"/>
         <source>Area: London-wide</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="991"/>
+        <location filename="../ui/dock.py" line="992"/>
         <source>History from {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="991"/>
+        <location filename="../ui/dock.py" line="992"/>
         <source>Full history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="995"/>
+        <location filename="../ui/dock.py" line="996"/>
         <source>Some fields withheld (you get: {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="997"/>
+        <location filename="../ui/dock.py" line="998"/>
         <source>All fields</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="1001"/>
+        <location filename="../ui/dock.py" line="1002"/>
         <source>Your agreement:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/base.py" line="31"/>
+        <location filename="../processing_provider/algorithms/base.py" line="31"/>
         <source>&lt;p&gt;&lt;b&gt;Small-number suppression.&lt;/b&gt; Counts from 1 to one less than the threshold (default {0}) are not shown: the count is empty (NULL, never 0). So that no hidden count can be worked out, or narrowed to fewer than {0} possible values, from the shown counts and totals, each one is hidden with three more cells that form a rectangle with it (same area, same category or month, and a total where needed). Every hidden cell reads “*” and its &lt;i&gt;suppressed&lt;/i&gt; field “suppressed”, whatever the reason it is hidden. A zero is shown as 0 unless it is hidden to protect another cell, so “*” never says that a count is above 0. Rates are withheld with their counts.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="166"/>
+        <location filename="../providers/counts_loader.py" line="50"/>
         <source>Counts are published with cell-key perturbation: each value is moved by a small random amount (the same every time), counts below {0} are suppressed and the rest are rounded to the nearest {1}. Totals need not add up to the sum of their parts.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -409,17 +409,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/base.py" line="235"/>
+        <location filename="../processing_provider/algorithms/base.py" line="235"/>
         <source>Feature id in the input</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/base.py" line="254"/>
+        <location filename="../processing_provider/algorithms/base.py" line="254"/>
         <source>A row could not be written to the output ({0} written before it): {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/base.py" line="254"/>
+        <location filename="../processing_provider/algorithms/base.py" line="254"/>
         <source>the output gave no reason</source>
         <translation type="unfinished"></translation>
     </message>
@@ -427,72 +427,72 @@
 <context>
     <name>ComparePeriods</name>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="37"/>
+        <location filename="../processing_provider/algorithms/compare_periods.py" line="37"/>
         <source>&lt;p&gt;Counts incidents in each polygon in two periods — A (e.g. last year) and B (e.g. this year) — and the change from A to B. Periods are whole days in London time, both ends included; the incidents layer must cover both (load it with a date range spanning them).&lt;/p&gt;&lt;p&gt;Output fields: &lt;i&gt;count_a&lt;/i&gt;, &lt;i&gt;count_b&lt;/i&gt; and their printed labels, &lt;i&gt;change&lt;/i&gt;, &lt;i&gt;change_pct&lt;/i&gt; (percent of A), &lt;i&gt;change_label&lt;/i&gt; and &lt;i&gt;suppressed&lt;/i&gt;.&lt;/p&gt;&lt;p&gt;The change is withheld whenever either count is suppressed: otherwise the change and the shown count would give the hidden count back.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="56"/>
+        <location filename="../processing_provider/algorithms/compare_periods.py" line="56"/>
         <source>Change between periods</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="62"/>
+        <location filename="../processing_provider/algorithms/compare_periods.py" line="62"/>
         <source>Enter a date for “{0}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="76"/>
+        <location filename="../processing_provider/algorithms/compare_periods.py" line="76"/>
         <source>A period's “from” date ({0}) is after its “to” date ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="78"/>
+        <location filename="../processing_provider/algorithms/compare_periods.py" line="78"/>
         <source>date/time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="97"/>
+        <location filename="../processing_provider/algorithms/compare_periods.py" line="97"/>
         <source>Incidents in period A ({0} to {1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="98"/>
+        <location filename="../processing_provider/algorithms/compare_periods.py" line="98"/>
         <source>Period A (as printed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="99"/>
+        <location filename="../processing_provider/algorithms/compare_periods.py" line="99"/>
         <source>Incidents in period B ({0} to {1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="100"/>
+        <location filename="../processing_provider/algorithms/compare_periods.py" line="100"/>
         <source>Period B (as printed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="101"/>
+        <location filename="../processing_provider/algorithms/compare_periods.py" line="101"/>
         <source>Change A to B</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="102"/>
+        <location filename="../processing_provider/algorithms/compare_periods.py" line="102"/>
         <source>Change A to B (% of A)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="103"/>
+        <location filename="../processing_provider/algorithms/compare_periods.py" line="103"/>
         <source>Change (as printed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="104"/>
+        <location filename="../processing_provider/algorithms/compare_periods.py" line="104"/>
         <source>Suppressed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="122"/>
+        <location filename="../processing_provider/algorithms/compare_periods.py" line="122"/>
         <source>{0} areas; period A {1} to {2}; period B {3} to {4}; threshold {5}; {6} primary and {7} secondary suppressed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -500,92 +500,92 @@
 <context>
     <name>CountInPolygons</name>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="52"/>
+        <location filename="../processing_provider/algorithms/count_in_polygons.py" line="52"/>
         <source>Split by category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="53"/>
+        <location filename="../processing_provider/algorithms/count_in_polygons.py" line="53"/>
         <source>Category field (default: the dataset&apos;s category field)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="56"/>
+        <location filename="../processing_provider/algorithms/count_in_polygons.py" line="56"/>
         <source>Split by month</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="58"/>
+        <location filename="../processing_provider/algorithms/count_in_polygons.py" line="58"/>
         <source>Population field of the areas (for a rate per 1,000)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="62"/>
+        <location filename="../processing_provider/algorithms/count_in_polygons.py" line="62"/>
         <source>Counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="151"/>
+        <location filename="../processing_provider/algorithms/count_in_polygons.py" line="151"/>
         <source>category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="80"/>
+        <location filename="../processing_provider/algorithms/count_in_polygons.py" line="80"/>
         <source>date/time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="112"/>
+        <location filename="../processing_provider/algorithms/count_in_polygons.py" line="112"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="114"/>
+        <location filename="../processing_provider/algorithms/count_in_polygons.py" line="114"/>
         <source>Month</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="115"/>
+        <location filename="../processing_provider/algorithms/count_in_polygons.py" line="115"/>
         <source>Incidents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="116"/>
+        <location filename="../processing_provider/algorithms/count_in_polygons.py" line="116"/>
         <source>Incidents (as printed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="117"/>
+        <location filename="../processing_provider/algorithms/count_in_polygons.py" line="117"/>
         <source>Suppressed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="119"/>
+        <location filename="../processing_provider/algorithms/count_in_polygons.py" line="119"/>
         <source>Incidents per 1,000 people</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="149"/>
+        <location filename="../processing_provider/algorithms/count_in_polygons.py" line="149"/>
         <source>{0} incidents read; {1} cells suppressed below {2} and {3} more to protect them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="151"/>
+        <location filename="../processing_provider/algorithms/count_in_polygons.py" line="151"/>
         <source>month</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="152"/>
+        <location filename="../processing_provider/algorithms/count_in_polygons.py" line="152"/>
         <source>{0} areas; split: {1}; threshold {2}; {3} primary and {4} secondary suppressed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="152"/>
+        <location filename="../processing_provider/algorithms/count_in_polygons.py" line="152"/>
         <source>none</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="38"/>
+        <location filename="../processing_provider/algorithms/count_in_polygons.py" line="38"/>
         <source>&lt;p&gt;Counts incidents (points) in each polygon of any area layer — wards, LSOAs, estates, patrol areas — in any CRS. A point on a shared boundary counts in every area it touches.&lt;/p&gt;&lt;p&gt;Optionally split the counts by category (e.g. crime type) and/or by calendar month (London time). The output has one feature per area, or, when split, one per area and category/month plus an “All” feature with the area's total. Fields: &lt;i&gt;category&lt;/i&gt;, &lt;i&gt;month&lt;/i&gt;, &lt;i&gt;incidents&lt;/i&gt; (the count), &lt;i&gt;incidents_label&lt;/i&gt; (what to print), &lt;i&gt;suppressed&lt;/i&gt; (“suppressed” or empty).&lt;/p&gt;&lt;p&gt;With a &lt;b&gt;population field&lt;/b&gt; of the area layer, &lt;i&gt;rate_per_1000&lt;/i&gt; is incidents per 1,000 people.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -661,47 +661,47 @@
 <context>
     <name>HotspotsHexagons</name>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="180"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="180"/>
         <source>&lt;p&gt;Counts incidents in a regular grid of hexagons (EPSG:27700) — an even-handed alternative to a heatmap for printed maps. &lt;b&gt;Size&lt;/b&gt; is the hexagon's width across flats in metres. Only hexagons with incidents are written; an optional &lt;b&gt;extent&lt;/b&gt; limits the grid.&lt;/p&gt;&lt;p&gt;Fields: &lt;i&gt;incidents&lt;/i&gt;, &lt;i&gt;incidents_label&lt;/i&gt;, &lt;i&gt;suppressed&lt;/i&gt;.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="188"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="188"/>
         <source>Hexagon size (metres across)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="190"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="190"/>
         <source>Only this extent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="192"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="192"/>
         <source>Hexagon counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="216"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="216"/>
         <source>Incidents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="216"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="216"/>
         <source>Incidents (as printed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="216"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="216"/>
         <source>Suppressed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="228"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="228"/>
         <source>{0} incidents in {1} hexagons; {2} suppressed below {3} and {4} more to protect them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="230"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="230"/>
         <source>hexagons {0} m, threshold {1}; {2} primary and {3} secondary suppressed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -709,57 +709,57 @@
 <context>
     <name>HotspotsKernelDensity</name>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="110"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="110"/>
         <source>&lt;p&gt;A kernel density (heatmap) raster of incidents in British National Grid metres, for a printed hotspot map. Uses QGIS's “Heatmap (Kernel Density Estimation)” with a quartic kernel and raw values, so a cell's value is a weighted number of incidents within the radius.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control&lt;/b&gt;: each incident adds at most 1 to a cell, so cells below the threshold (default 5) are set to no-data. Every visible cell has at least that many incidents within the radius; a single incident never shows as its own hotspot.&lt;/p&gt;&lt;p&gt;Radius 250–500 m and pixels of 10–25 m suit a ward or borough map.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="121"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="121"/>
         <source>Radius (metres)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="123"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="123"/>
         <source>Pixel size (metres)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="127"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="127"/>
         <source>Hotspot density</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="139"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="139"/>
         <source>Fewer than {0} incidents: there is no hotspot map that would not show individual incidents.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="143"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="143"/>
         <source>Reprojecting incidents to EPSG:27700</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="158"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="158"/>
         <source>Kernel density</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="164"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="164"/>
         <source>{0} cells kept; {1} cells with fewer than {2} incidents in reach left blank.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="166"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="166"/>
         <source>kernel density, radius {0} m, pixel {1} m, threshold {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="125"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="125"/>
         <source>Only this extent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="155"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="155"/>
         <source>Fewer than {0} incidents in that extent: there is no hotspot map that would not show individual incidents.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -790,57 +790,57 @@
 <context>
     <name>LoadCounts</name>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="57"/>
+        <location filename="../processing_provider/algorithms/load_counts.py" line="57"/>
         <source>&lt;p&gt;Loads counts per area of a dataset your organisation&apos;s agreement gives as &lt;b&gt;counts only&lt;/b&gt;, as a polygon layer (fields &lt;i&gt;code&lt;/i&gt;, &lt;i&gt;name&lt;/i&gt;, &lt;i&gt;count&lt;/i&gt;, &lt;i&gt;suppressed&lt;/i&gt;).&lt;/p&gt;&lt;p&gt;{0}&lt;/p&gt;&lt;p&gt;The values are published with cell-key perturbation: each is moved by a small random amount (the same every time), counts below 5 are suppressed and the rest rounded to 5. Totals need not add up. Each run is recorded in your client audit log.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="66"/>
+        <location filename="../processing_provider/algorithms/load_counts.py" line="66"/>
         <source>Dataset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="69"/>
+        <location filename="../processing_provider/algorithms/load_counts.py" line="69"/>
         <source>Period (YYYY-MM or FYyyyy; empty = the latest month)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="71"/>
+        <location filename="../processing_provider/algorithms/load_counts.py" line="71"/>
         <source>Counts by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="73"/>
+        <location filename="../processing_provider/algorithms/load_counts.py" line="73"/>
         <source>Only within this borough (E09 code; empty = your whole agreement area)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="76"/>
+        <location filename="../processing_provider/algorithms/load_counts.py" line="76"/>
         <source>One category (empty = all)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="78"/>
+        <location filename="../processing_provider/algorithms/load_counts.py" line="78"/>
         <source>Counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="80"/>
+        <location filename="../processing_provider/algorithms/load_counts.py" line="80"/>
         <source>Number of areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="102"/>
+        <location filename="../processing_provider/algorithms/load_counts.py" line="102"/>
         <source>Your organisation's agreement gives individual records of {0}: use “Load incidents” and count them with “Count incidents in polygons”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="107"/>
+        <location filename="../processing_provider/algorithms/load_counts.py" line="107"/>
         <source>“{0}” is not a period you may ask for. {1} Available: {2}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="111"/>
+        <location filename="../processing_provider/algorithms/load_counts.py" line="111"/>
         <source>Loading {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -848,67 +848,67 @@
 <context>
     <name>LoadIncidents</name>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="73"/>
+        <location filename="../processing_provider/algorithms/load_incidents.py" line="73"/>
         <source>&lt;p&gt;Loads incident records from the SafeStats store you are signed in to, with the same filters as the SafeStats panel, as a point layer in British National Grid (EPSG:27700).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Dataset&lt;/b&gt;: one of the SafeStats datasets (mps_crime, colp_crime, btp_crime, las_incidents, lfb_incidents, istv_assaults, tfl_bus_incidents, rnli_launches); your organisation's data sharing agreement decides which you may load, which fields you see, the area and how far back.&lt;/p&gt;&lt;p&gt;&lt;b&gt;From / to date&lt;/b&gt;: whole days in London time, both included; leave empty for all dates.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Categories&lt;/b&gt;: values of the dataset's category field (e.g. crime type), one per line or separated by “|”; empty for all.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Area layer&lt;/b&gt; (any polygon layer, any CRS; tick “Selected features only” to use a selection) and/or &lt;b&gt;extent&lt;/b&gt;: only incidents inside.&lt;/p&gt;&lt;p&gt;You must be signed in: the algorithm is refused otherwise. Each run is recorded in your client audit log (dataset, filter, purpose and row count — never the records). If you save the output to a file, keep it only as long as your work needs it.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="89"/>
+        <location filename="../processing_provider/algorithms/load_incidents.py" line="89"/>
         <source>Dataset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="92"/>
+        <location filename="../processing_provider/algorithms/load_incidents.py" line="92"/>
         <source>From date (London time, included)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="95"/>
+        <location filename="../processing_provider/algorithms/load_incidents.py" line="95"/>
         <source>To date (London time, included)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="98"/>
+        <location filename="../processing_provider/algorithms/load_incidents.py" line="98"/>
         <source>Categories (one per line, or separated by |)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="101"/>
+        <location filename="../processing_provider/algorithms/load_incidents.py" line="101"/>
         <source>Only incidents inside these polygons</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="104"/>
+        <location filename="../processing_provider/algorithms/load_incidents.py" line="104"/>
         <source>Only incidents inside this extent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="106"/>
+        <location filename="../processing_provider/algorithms/load_incidents.py" line="106"/>
         <source>Incidents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="108"/>
+        <location filename="../processing_provider/algorithms/load_incidents.py" line="108"/>
         <source>Number of incidents loaded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="150"/>
+        <location filename="../processing_provider/algorithms/load_incidents.py" line="150"/>
         <source>The “from” date is after the “to” date.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="161"/>
+        <location filename="../processing_provider/algorithms/load_incidents.py" line="161"/>
         <source>The dataset {0} has no category field to filter on.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="164"/>
+        <location filename="../processing_provider/algorithms/load_incidents.py" line="164"/>
         <source>Not categories of {0} ({1}): {2}. Choose from: {3}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="171"/>
+        <location filename="../processing_provider/algorithms/load_incidents.py" line="171"/>
         <source>Loading {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1014,77 +1014,77 @@
 <context>
     <name>SafeStats</name>
     <message>
-        <location filename="../providers/processing/provider.py" line="28"/>
+        <location filename="../processing_provider/provider.py" line="28"/>
         <source>SafeStats community safety data</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/base.py" line="21"/>
+        <location filename="../processing_provider/algorithms/base.py" line="21"/>
         <source>SafeStats data is for crime prevention and reduction only; not for enforcement or prosecution.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/base.py" line="47"/>
+        <location filename="../processing_provider/algorithms/base.py" line="47"/>
         <source>Analysis</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="23"/>
+        <location filename="../processing_provider/algorithms/compare_periods.py" line="23"/>
         <source>Compare periods</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="50"/>
+        <location filename="../processing_provider/algorithms/compare_periods.py" line="50"/>
         <source>Period A: from date</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="50"/>
+        <location filename="../processing_provider/algorithms/compare_periods.py" line="50"/>
         <source>Period A: to date</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="50"/>
+        <location filename="../processing_provider/algorithms/compare_periods.py" line="50"/>
         <source>Period B: from date</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/compare_periods.py" line="50"/>
+        <location filename="../processing_provider/algorithms/compare_periods.py" line="50"/>
         <source>Period B: to date</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/count_in_polygons.py" line="21"/>
+        <location filename="../processing_provider/algorithms/count_in_polygons.py" line="21"/>
         <source>Count incidents in polygons</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="66"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="66"/>
         <source>Hotspots</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="104"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="104"/>
         <source>Hotspots (kernel density)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="175"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="175"/>
         <source>Hotspots (hexagon counts)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="27"/>
+        <location filename="../processing_provider/algorithms/load_incidents.py" line="27"/>
         <source>You are not signed in to SafeStats. Sign in from the SafeStats toolbar (accepting the conditions of use and choosing your purpose), then run this algorithm again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="55"/>
+        <location filename="../processing_provider/algorithms/load_incidents.py" line="55"/>
         <source>Load incidents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_incidents.py" line="56"/>
+        <location filename="../processing_provider/algorithms/load_incidents.py" line="56"/>
         <source>Data</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1094,12 +1094,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="31"/>
+        <location filename="../processing_provider/algorithms/load_counts.py" line="31"/>
         <source>Counts-only data is a fixed table: one period (a calendar month YYYY-MM or a financial year FYyyyy, e.g. FY2025 = April 2025 to March 2026), boroughs, wards or hexagons of 500, 1000 or 2000 m (optionally within one borough, given as its E09 code) and at most one category.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/processing/algorithms/load_counts.py" line="40"/>
+        <location filename="../processing_provider/algorithms/load_counts.py" line="40"/>
         <source>Load counts (counts-only datasets)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1107,7 +1107,7 @@
 <context>
     <name>SafeStatsAlgorithm</name>
     <message>
-        <location filename="../providers/processing/algorithms/base.py" line="135"/>
+        <location filename="../processing_provider/algorithms/base.py" line="135"/>
         <source>The client audit log could not be written: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1115,27 +1115,27 @@
 <context>
     <name>SafeStatsDock</name>
     <message>
-        <location filename="../ui/dock.py" line="108"/>
+        <location filename="../ui/dock.py" line="109"/>
         <source>All available dates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="111"/>
+        <location filename="../ui/dock.py" line="112"/>
         <source>Custom range</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="114"/>
+        <location filename="../ui/dock.py" line="115"/>
         <source>Boroughs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="115"/>
+        <location filename="../ui/dock.py" line="116"/>
         <source>Wards</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="204"/>
+        <location filename="../ui/dock.py" line="205"/>
         <source>&lt;b&gt;{0}&lt;/b&gt; · {1}&lt;br/&gt;&lt;span style='color:#555'&gt;Purpose: {2}&lt;/span&gt;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1145,37 +1145,37 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="220"/>
+        <location filename="../ui/dock.py" line="221"/>
         <source>Loading the datasets your organisation may see…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="220"/>
+        <location filename="../ui/dock.py" line="221"/>
         <source>Sign in to see the datasets your organisation may see.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="234"/>
+        <location filename="../ui/dock.py" line="235"/>
         <source>SafeStats: listing datasets</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="254"/>
+        <location filename="../ui/dock.py" line="255"/>
         <source>{0}  (counts only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="262"/>
+        <location filename="../ui/dock.py" line="263"/>
         <source>Your organisation&apos;s agreement does not include any dataset.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="374"/>
+        <location filename="../ui/dock.py" line="375"/>
         <source>Data covers {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="376"/>
+        <location filename="../ui/dock.py" line="377"/>
         <source>Your agreement allows records from {0}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1185,32 +1185,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="476"/>
+        <location filename="../ui/dock.py" line="477"/>
         <source>{0} of {1} ticked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="480"/>
+        <location filename="../ui/dock.py" line="481"/>
         <source> (+ {0} other field filter)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="531"/>
+        <location filename="../ui/dock.py" line="532"/>
         <source>SafeStats: reading boroughs and wards</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="587"/>
+        <location filename="../ui/dock.py" line="588"/>
         <source> and {0} more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="612"/>
+        <location filename="../ui/dock.py" line="613"/>
         <source>{0} selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="631"/>
+        <location filename="../ui/dock.py" line="632"/>
         <source>Click to add corners; right-click or double-click to finish, Esc to cancel.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1220,97 +1220,97 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="662"/>
+        <location filename="../ui/dock.py" line="663"/>
         <source>Polygon of {0:.2f} km²</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="695"/>
+        <location filename="../ui/dock.py" line="696"/>
         <source>The map has no extent yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="696"/>
+        <location filename="../ui/dock.py" line="697"/>
         <source>Map extent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="702"/>
+        <location filename="../ui/dock.py" line="703"/>
         <source>Tick at least one borough or ward.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="707"/>
+        <location filename="../ui/dock.py" line="708"/>
         <source>Select one or more features of a polygon layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="708"/>
+        <location filename="../ui/dock.py" line="709"/>
         <source>{0} selected in {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="712"/>
+        <location filename="../ui/dock.py" line="713"/>
         <source>Draw a polygon on the map first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="713"/>
+        <location filename="../ui/dock.py" line="714"/>
         <source>Drawn area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="733"/>
+        <location filename="../ui/dock.py" line="734"/>
         <source>Choose a dataset.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="738"/>
+        <location filename="../ui/dock.py" line="739"/>
         <source>Tick at least one day of the week.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="741"/>
+        <location filename="../ui/dock.py" line="742"/>
         <source>The start date is after the end date.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="763"/>
+        <location filename="../ui/dock.py" line="764"/>
         <source>Updating the count…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="772"/>
+        <location filename="../ui/dock.py" line="773"/>
         <source>Counting matching records…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="793"/>
+        <location filename="../ui/dock.py" line="794"/>
         <source>&lt;b&gt;{0:,}&lt;/b&gt; matching records</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="799"/>
+        <location filename="../ui/dock.py" line="800"/>
         <source>That is a very large load; consider narrowing the filter.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="859"/>
+        <location filename="../ui/dock.py" line="860"/>
         <source>Nothing to load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="859"/>
+        <location filename="../ui/dock.py" line="860"/>
         <source>No records match this filter.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="865"/>
+        <location filename="../ui/dock.py" line="866"/>
         <source>Large load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="865"/>
+        <location filename="../ui/dock.py" line="866"/>
         <source>This filter matches {0:,} records (more than {1:,}). Loading that many takes a while and uses a lot of memory. Load anyway?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1320,27 +1320,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="896"/>
+        <location filename="../ui/dock.py" line="897"/>
         <source>That style does not suit this layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="905"/>
+        <location filename="../ui/dock.py" line="906"/>
         <source>Save style as preset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="905"/>
+        <location filename="../ui/dock.py" line="906"/>
         <source>Name of your preset:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="915"/>
+        <location filename="../ui/dock.py" line="916"/>
         <source>Style saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="915"/>
+        <location filename="../ui/dock.py" line="916"/>
         <source>Saved as your preset “{0}” ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1605,37 +1605,37 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="719"/>
+        <location filename="../ui/dock.py" line="720"/>
         <source>Your organisation&apos;s agreement gives counts only for this dataset: choose boroughs or wards.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="784"/>
+        <location filename="../ui/dock.py" line="785"/>
         <source>Fewer than &lt;b&gt;{0}&lt;/b&gt; matching records: too few to publish (counts only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="790"/>
+        <location filename="../ui/dock.py" line="791"/>
         <source>About &lt;b&gt;{0:,}&lt;/b&gt; matching records (rounded to the nearest {1}; counts only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="797"/>
+        <location filename="../ui/dock.py" line="798"/>
         <source>Counted in whole months: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="848"/>
+        <location filename="../ui/dock.py" line="849"/>
         <source>Counting matching records before loading…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="787"/>
+        <location filename="../ui/dock.py" line="788"/>
         <source>About &lt;b&gt;{0:,}&lt;/b&gt; incidents (counts only: perturbed and rounded to the nearest {1}; totals need not add up)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="795"/>
+        <location filename="../ui/dock.py" line="796"/>
         <source>Period: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2188,7 +2188,7 @@
 <context>
     <name>_Hotspots</name>
     <message>
-        <location filename="../providers/processing/algorithms/hotspots.py" line="80"/>
+        <location filename="../processing_provider/algorithms/hotspots.py" line="80"/>
         <source>Choose an incidents layer.</source>
         <translation type="unfinished"></translation>
     </message>

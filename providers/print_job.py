@@ -38,7 +38,7 @@ from qgis.PyQt.QtXml import QDomDocument
 from ..governance import disclosure
 from ..governance.audit import AuditError
 from ..governance import marking as gov_marking
-from .processing import counting, spatial
+from . import counting, spatial
 from . import compat
 
 LOG_TAG = "SafeStats"
@@ -123,7 +123,7 @@ def _incident_source(layer: QgsVectorLayer, preset_id: Optional[str], area: QgsR
         styled = compat.clone_layer(layer)
         field_name, categories = presets.layer_category_info(layer)
         if not field_name:
-            from .processing.algorithms.common import CATEGORY_FIELDS
+            from ..processing_provider.algorithms.common import CATEGORY_FIELDS
             field_name = next((f for f in CATEGORY_FIELDS if layer.fields().indexOf(f) >= 0), None)
             if field_name:
                 categories = sorted(str(v) for v in layer.uniqueValues(layer.fields().indexOf(field_name))

@@ -15,7 +15,7 @@ echo "== ruff"
 "$PY" -m ruff check --no-cache --output-format concise . || status=1
 
 echo "== bandit (medium and high severity)"
-"$PY" -m bandit -q -r store/safestats_store providers governance ui --severity-level medium || status=1
+"$PY" -m bandit -q -r store/safestats_store providers processing_provider governance ui --severity-level medium || status=1
 
 echo "== Qt6 / QGIS 4 readiness (scripts/check_qt6.py: every Qt name the plugin uses, resolved in PyQt6)"
 "$PY" scripts/check_qt6.py || status=1

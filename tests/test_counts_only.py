@@ -221,7 +221,7 @@ def signed_in_tfl(session, store):
 
 @pytest.fixture()
 def tfl_provider(qgis_processing, signed_in_tfl):
-    from safestats.providers.processing import register_processing, unregister_processing
+    from safestats.processing_provider import register_processing, unregister_processing
     p = register_processing(signed_in_tfl)
     yield p
     unregister_processing(p)

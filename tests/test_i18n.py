@@ -184,11 +184,11 @@ def test_translation_reaches_processing_messages_and_constants(translated: Path)
     """Strings kept in constants (QT_TRANSLATE_NOOP) and Processing's self.tr(): all translated."""
     from safestats.providers import daterange, errors
     from safestats.providers.models import CollectionInfo
-    from safestats.providers.processing.algorithms import base
-    from safestats.providers.processing.algorithms.compare_periods import ComparePeriods
-    from safestats.providers.processing.algorithms.count_in_polygons import CountInPolygons
-    from safestats.providers.processing.algorithms.hotspots import HotspotsHexagons, HotspotsKernelDensity
-    from safestats.providers.processing.algorithms.load_incidents import NOT_SIGNED_IN, LoadIncidents
+    from safestats.processing_provider.algorithms import base
+    from safestats.processing_provider.algorithms.compare_periods import ComparePeriods
+    from safestats.processing_provider.algorithms.count_in_polygons import CountInPolygons
+    from safestats.processing_provider.algorithms.hotspots import HotspotsHexagons, HotspotsKernelDensity
+    from safestats.processing_provider.algorithms.load_incidents import NOT_SIGNED_IN, LoadIncidents
     from safestats.providers import print_job as atlas
     from safestats.ui import dock, messages
 

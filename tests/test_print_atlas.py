@@ -109,7 +109,7 @@ def test_three_ward_atlas_to_pdf(loaded, store_http, signed_in, audit_log, tmp_p
     printed = sorted(line.split("Incidents in this ward:")[1].split()[0] for line in labels)
     expected = []
     trues = sorted(ref[c]["All"] for c in codes)
-    from safestats.providers.processing import counting
+    from safestats.providers import counting
     table = counting.suppress({c: {"All": ref[c]["All"]} for c in codes}, codes, ["All"])
     # a suppressed ward's page says "not shown — fewer than 5, or withheld …" (the same for every hidden ward)
     expected = sorted("not" if table.cell(c, "All").suppressed else table.cell(c, "All").label for c in codes)

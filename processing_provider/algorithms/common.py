@@ -8,8 +8,8 @@ from qgis.core import (QgsField, QgsFields, QgsProcessingAlgorithm, QgsProcessin
                        QgsProcessingParameterNumber, QgsVectorLayer)
 from qgis.PyQt.QtCore import QVariant
 
-from ... import compat
-from ....governance import disclosure
+from ...providers import compat
+from ...governance import disclosure
 from .base import tr
 
 #: category fields of the SafeStats datasets (first one found is the default)

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Hashable, Iterable, Optional, Sequence
 from zoneinfo import ZoneInfo
 
-from ...governance import disclosure
+from ..governance import disclosure
 
 LONDON = ZoneInfo("Europe/London")
 ALL = "All"

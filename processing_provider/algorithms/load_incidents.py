@@ -12,12 +12,12 @@ from qgis.core import (QgsFeature, QgsProcessingContext,
                        QgsProcessingParameterString, QgsVectorLayer)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from ... import compat
-from ... import area as area_helpers
-from ... import errors, layers
-from ...models import Area, Query
+from ...providers import compat
+from ...providers import area as area_helpers
+from ...providers import errors, layers
+from ...providers.models import Area, Query
 from .. import current_session
-from ..counting import LONDON
+from ...providers.counting import LONDON
 from .base import SafeStatsAlgorithm, describe_output, destination_text, input_layer, refuse, tr
 
 #: datasets of the SafeStats catalogue with individual records (docs/api.md); the store

@@ -8,8 +8,8 @@ from qgis.core import (QgsFeature, QgsProcessingContext, QgsProcessingFeedback,
                        QgsProcessingParameterDateTime, QgsProcessingParameterFeatureSink, QgsWkbTypes)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from ... import compat
-from .. import counting, spatial
+from ...providers import compat
+from ...providers import counting, spatial
 from .base import (SafeStatsAlgorithm, describe_output, destination_text, input_layer, marking_of, refuse,
                    suppression_help)
 from .common import (TIME_FIELD, date_field_parameter, field_name, incidents_parameter, int_field,

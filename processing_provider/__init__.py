@@ -2,7 +2,7 @@
 
 The plugin hands its ``SessionManager`` over once, at start-up::
 
-    from .providers.processing import register_processing, unregister_processing
+    from .processing_provider import register_processing, unregister_processing
     self.processing_provider = register_processing(self.session)   # initGui()
     unregister_processing(self.processing_provider)                 # unload()
 

@@ -11,10 +11,10 @@ from qgis.core import (Qgis, QgsCoordinateReferenceSystem, QgsExpressionContextU
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
-from ....governance import audit as gov_audit
-from ....governance import disclosure
-from ....governance import marking as gov_marking
-from ...http import log
+from ...governance import audit as gov_audit
+from ...governance import disclosure
+from ...governance import marking as gov_marking
+from ...providers.http import log
 from .. import current_session
 
 ICON = Path(__file__).resolve().parents[3] / "icons" / "safestats.svg"

@@ -19,8 +19,8 @@ from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsFeature,
                        QgsProcessingParameterFeatureSink, QgsProcessingParameterRasterDestination)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from ... import compat
-from .. import counting, spatial
+from ...providers import compat
+from ...providers import counting, spatial
 from .base import (SafeStatsAlgorithm, destination_text, describe_output, input_layer, marking_of, refuse,
                    suppression_help, tr)
 from .common import incidents_parameter, int_field, text_field, threshold_parameter

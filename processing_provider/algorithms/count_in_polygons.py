@@ -8,8 +8,8 @@ from qgis.core import (QgsFeature, QgsProcessingContext, QgsProcessingFeedback,
                        QgsProcessingParameterField, QgsWkbTypes)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from ... import compat
-from .. import counting, spatial
+from ...providers import compat
+from ...providers import counting, spatial
 from .base import SafeStatsAlgorithm, describe_output, destination_text, input_layer, marking_of, suppression_help
 from .common import (CATEGORY_FIELDS, TIME_FIELD, date_field_parameter, field_name, incidents_parameter,
                      int_field, layer_category_field, output_fields, pick_field, polygons_parameter, real_field,

@@ -17,9 +17,9 @@ from qgis.core import (QgsFeature, QgsProcessingContext, QgsProcessingFeedback,
                        QgsProcessingParameterString, QgsVectorLayer)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from ... import compat
-from ... import errors, layers
-from ...models import CountsQuery, available_periods
+from ...providers import compat
+from ...providers import errors, layers
+from ...providers.models import CountsQuery, available_periods
 from .. import current_session
 from .base import SafeStatsAlgorithm, describe_output, destination_text, refuse
 from .load_incidents import NOT_SIGNED_IN
