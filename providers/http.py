@@ -25,6 +25,7 @@ from qgis.core import (Qgis, QgsBlockingNetworkRequest, QgsFeedback, QgsMessageL
 from qgis.PyQt.QtCore import QByteArray, QCoreApplication, QEventLoop, QThread, QTimer, QUrl
 from qgis.PyQt.QtNetwork import QNetworkReply, QNetworkRequest
 
+from ..governance.retention import remove_file
 from . import errors
 
 LOG_TAG = "SafeStats"
@@ -437,7 +438,7 @@ class HttpTransport:
                     reply.abort()
             except RuntimeError:  # already deleted
                 pass
-            _unlink(part)
+            remove_file(part)
             raise
         finally:
             try:
@@ -447,10 +448,3 @@ class HttpTransport:
                 pass
 
 
-def _unlink(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
-    except OSError as exc:  # e.g. still open on Windows: retention purge will get it later
-        log(f"could not remove {path.name}: {exc}", Qgis.MessageLevel.Warning)

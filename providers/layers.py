@@ -32,32 +32,20 @@ from qgis.PyQt.QtCore import QDateTime, QObject, Qt, pyqtSignal
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..governance import marking as gov_marking
+from ..governance.keys import (PROP_DATASET, PROP_EXTRACTED,
+                               PROP_PURPOSE, PROP_QUERY, PROP_ROWS, PROP_STATE, PROP_STORE, PROP_TITLE, PROP_USER,
+                               is_safestats_layer)
 from . import errors
 from .http import log
 from .models import AnyQuery, BoundaryArea, CollectionInfo, Query, query_from_json
 
 GROUP_NAME = "SafeStats"
-PREFIX = "safestats/"
-PROP_QUERY = PREFIX + "query"
-PROP_DATASET = PREFIX + "dataset"
-PROP_TITLE = PREFIX + "title"
-PROP_STORE = PREFIX + "store_url"
-PROP_PURPOSE = PREFIX + "purpose"
-PROP_USER = PREFIX + "user"
-PROP_EXTRACTED = PREFIX + "extracted_at"
-PROP_ROWS = PREFIX + "rows"
-PROP_STATE = PREFIX + "state"  # "loaded" | "pending"
-PROP_MARKING = gov_marking.LAYER_PROPERTY
 STATE_LOADED = "loaded"
 STATE_PENDING = "pending"
 CRS = "EPSG:27700"
 
 
 # ------------------------------------------------------------------ queries
-
-
-def is_safestats_layer(layer: Optional[QgsMapLayer]) -> bool:
-    return layer is not None and bool(layer.customProperty(PROP_QUERY, ""))
 
 
 def safestats_layers(project: Optional[QgsProject] = None) -> list[QgsVectorLayer]:

@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from qgis.core import (QgsApplication, QgsExpression, QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsExpressionContextUtils,
+from qgis.core import (QgsExpression, QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsExpressionContextUtils,
                        QgsFeature, QgsFeatureRequest, QgsFeedback, QgsFields, QgsField, QgsFillSymbol,
                        QgsGeometry, QgsLayoutExporter, QgsLayoutItemLabel, QgsLayoutItemLegend,
                        QgsLayoutItemMap, QgsLayoutItemPage, QgsLayoutItemPicture, QgsLayoutItemScaleBar,
@@ -36,10 +36,12 @@ from qgis.PyQt.QtGui import QColor, QFont
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..governance import disclosure
-from ..governance.audit import AuditError
+from ..governance.audit import AuditError, audit_context
 from ..governance import marking as gov_marking
 from . import counting, spatial
+from .tasks import REGISTRY
 from . import compat
+from ..governance import keys as K
 
 LOG_TAG = "SafeStats"
 TEMPLATE = Path(__file__).resolve().parent.parent / "ui" / "layouts" / "ward_map.qpt"
@@ -130,13 +132,13 @@ def _incident_source(layer: QgsVectorLayer, preset_id: Optional[str], area: QgsR
                                     if v not in (None, "") and str(v) != "NULL")
         presets.apply_preset(styled, preset_id, category_field=field_name or None,
                              categories=list(categories or ()) or None,
-                             dataset_id=layer.customProperty("safestats/dataset", None) or None)
+                             dataset_id=layer.customProperty(K.PROP_DATASET, None) or None)
     features = None
     if layer.providerType() == "memory":
         rect = QgsCoordinateTransform(area_crs, layer.crs(), QgsProject.instance()).transformBoundingBox(area) \
             if area_crs != layer.crs() else area
         features = [QgsFeature(f) for f in layer.getFeatures(QgsFeatureRequest().setFilterRect(rect))]
-    period, extracted = "", str(layer.customProperty("safestats/extracted_at", "") or "")
+    period, extracted = "", str(layer.customProperty(K.PROP_EXTRACTED, "") or "")
     try:
         from .layers import query_of
         q = query_of(layer)
@@ -151,7 +153,7 @@ def _incident_source(layer: QgsVectorLayer, preset_id: Optional[str], area: QgsR
         crs=layer.crs().authid() or layer.crs().toWkt(), style_xml=_style_xml(styled), fields=QgsFields(layer.fields()),
         features=features, attribution=compat.layer_attribution(layer),
         marking=gov_marking.layer_marking(layer), period=period, extracted=extracted[:10],
-        dataset=str(layer.customProperty("safestats/dataset", "") or ""))
+        dataset=str(layer.customProperty(K.PROP_DATASET, "") or ""))
 
 
 def prepare_job(boundaries: QgsVectorLayer, name_field: str, incident_layers: list[QgsVectorLayer], output: str, *,
@@ -178,8 +180,7 @@ def prepare_job(boundaries: QgsVectorLayer, name_field: str, incident_layers: li
     if session is not None:
         audit = getattr(session, "audit", None)
         if getattr(session, "is_signed_in", False) and session.user:
-            fields = {"user": session.user.username, "organisation": session.user.organisation_name,
-                      "purpose": session.purpose, "store": session.store_url}
+            fields = audit_context(session)
     return PrintJob(boundary_name=boundaries.name(), boundary_fields=QgsFields(boundaries.fields()),
                     boundary_crs=boundaries.crs().authid() or boundaries.crs().toWkt(), boundary_features=feats,
                     name_field=name_field, incidents=sources, output=output,
@@ -653,18 +654,12 @@ class PrintTask(QgsTask):
             self.failed.emit(self.error or tr("Printing was cancelled."))
 
 
-_RUNNING: set[PrintTask] = set()
-
-
 def start_print(job: PrintJob, on_done: Optional[Callable[[list], None]] = None,
                 on_failed: Optional[Callable[[str], None]] = None) -> PrintTask:
     task = PrintTask(job)
-    _RUNNING.add(task)
     if on_done is not None:
         task.done.connect(on_done)
     if on_failed is not None:
         task.failed.connect(on_failed)
-    task.taskCompleted.connect(lambda: _RUNNING.discard(task))
-    task.taskTerminated.connect(lambda: _RUNNING.discard(task))
-    QgsApplication.taskManager().addTask(task)
+    REGISTRY.start(task, "print")
     return task

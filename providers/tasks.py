@@ -1,4 +1,10 @@
-"""Run a function in a QgsTask and get its result (or typed error) back on the main thread.
+"""The plugin's tasks: the one registry of running QgsTasks, and ``run_task`` (a function in a
+QgsTask, its result or typed error back on the main thread).
+
+``REGISTRY`` keeps the Python wrapper of every task the plugin starts alive while QGIS runs it
+(QGIS does not), by group: ``"background"`` (``run_task``), ``"counts"`` (counts per area),
+``"loads:<id>"`` (a ``LayerLoader``'s record loads), ``"print"`` (ward maps). Cancel a group with
+``REGISTRY.cancel``; ask what is still running with ``REGISTRY.running``.
 
 Network code (providers) is blocking and thread-safe; widgets never are.  ``run_task`` runs the
 function in QGIS's task manager and calls ``on_done(result, error)`` from ``QgsTask.finished``
@@ -6,7 +12,7 @@ function in QGIS's task manager and calls ``on_done(result, error)`` from ``QgsT
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Optional, Set
+from typing import Any, Callable, Dict, Optional, Set
 
 from qgis.core import QgsApplication, QgsFeedback, QgsTask
 
@@ -14,7 +20,62 @@ from . import compat
 
 Done = Callable[[Any, Optional[BaseException]], None]
 
-_RUNNING: Set["FunctionTask"] = set()  # keep Python wrappers alive while QGIS runs them
+BACKGROUND = "background"
+
+
+class TaskRegistry:
+    """Running QgsTasks by group (keeps their Python wrappers alive; forgets them when they end)."""
+
+    def __init__(self) -> None:
+        self._groups: Dict[str, Set[QgsTask]] = {}
+
+    def add(self, task: QgsTask, group: str = BACKGROUND) -> QgsTask:
+        self._groups.setdefault(group, set()).add(task)
+        task.taskCompleted.connect(lambda: self.discard(task))
+        task.taskTerminated.connect(lambda: self.discard(task))
+        return task
+
+    def start(self, task: QgsTask, group: str = BACKGROUND) -> QgsTask:
+        """Register ``task`` and hand it to QGIS's task manager."""
+        self.add(task, group)
+        QgsApplication.taskManager().addTask(task)
+        return task
+
+    def discard(self, task: QgsTask) -> None:
+        for tasks in self._groups.values():
+            tasks.discard(task)
+
+    def tasks(self, group: str) -> Set[QgsTask]:
+        """The group's registered tasks (a copy)."""
+        return set(self._groups.get(group, ()))
+
+    def running(self, group: str) -> Set[QgsTask]:
+        """The group's tasks that have not ended yet (ended or deleted ones are forgotten)."""
+        alive = set()
+        for task in self.tasks(group):
+            try:
+                ended = task.status() in (QgsTask.TaskStatus.Complete, QgsTask.TaskStatus.Terminated)
+            except RuntimeError:  # deleted by the task manager once done
+                ended = True
+            if ended:
+                self.discard(task)
+            else:
+                alive.add(task)
+        return alive
+
+    def cancel(self, group: str, detach: bool = False) -> None:
+        """Cancel every task of ``group`` (``detach``: drop their callbacks first) and forget them."""
+        for task in self.tasks(group):
+            if detach and hasattr(task, "detach"):
+                task.detach()
+            try:
+                task.cancel()
+            except RuntimeError:  # C++ object already gone
+                pass
+        self._groups.pop(group, None)
+
+
+REGISTRY = TaskRegistry()
 
 
 class FunctionTask(QgsTask):
@@ -43,7 +104,7 @@ class FunctionTask(QgsTask):
             return False
 
     def finished(self, ok: bool) -> None:
-        _RUNNING.discard(self)
+        REGISTRY.discard(self)
         if self._delivered:
             return
         self._delivered = True
@@ -65,22 +126,15 @@ class FunctionTask(QgsTask):
 
 
 def run_task(description: str, fn: Callable[[QgsFeedback], Any], on_done: Optional[Done],
-             hidden: bool = True) -> FunctionTask:
+             hidden: bool = True, group: str = BACKGROUND) -> FunctionTask:
     flags = QgsTask.Flag.CanCancel
     if hidden and compat.TASK_HIDDEN is not None:
         flags |= compat.TASK_HIDDEN
     task = FunctionTask(description, fn, on_done, flags)
-    _RUNNING.add(task)
-    QgsApplication.taskManager().addTask(task)
+    REGISTRY.start(task, group)
     return task
 
 
 def cancel_all() -> None:
-    """Cancel every task started here and drop their callbacks (plugin unload)."""
-    for task in list(_RUNNING):
-        task.detach()
-        try:
-            task.cancel()
-        except RuntimeError:  # C++ object already gone
-            pass
-    _RUNNING.clear()
+    """Cancel every ``run_task`` task and drop their callbacks (plugin unload)."""
+    REGISTRY.cancel(BACKGROUND, detach=True)

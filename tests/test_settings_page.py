@@ -186,3 +186,19 @@ def test_register_and_unregister() -> None:
     settings_page.unregister(iface, factory)
     settings_page.unregister(iface, None)
     assert calls == [("register", factory), ("unregister", factory)]
+
+
+def test_key_table_is_generated_from_the_one_keys_module() -> None:
+    """Every QgsSettings key the plugin uses is in governance/keys.SETTINGS and in the page's table."""
+    from safestats.governance import keys
+    from safestats.ui import settings_page
+
+    setting_names = [n for n in dir(keys) if n.isupper() and not n.startswith(("PROP_", "PREFIX", "KIND_", "SETTINGS"))]
+    listed = {k for k, _, _ in keys.SETTINGS}
+    for name in setting_names:
+        value = getattr(keys, name)
+        expanded = [value.format(kind=k) for k in settings_page.KINDS] if "{kind}" in value else [value]
+        for key in expanded:
+            assert key in listed, name
+            assert f"``{key}``" in settings_page.__doc__, key
+    assert "safestats/authcfg" in listed and "safestats/print_dir" in listed

@@ -21,11 +21,12 @@ from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QLabel, QSizePolicy, 
 from ..providers import errors
 from . import messages
 from ..providers.tasks import FunctionTask, run_task
+from ..governance import keys
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).with_name("signin_dialog.ui")))
 ICONS = Path(__file__).resolve().parent.parent / "icons"
 
-URL_SETTING = "safestats/store_url"  # not a secret: the store's address only
+URL_SETTING = keys.STORE_URL  # not a secret: the store's address only
 DEFAULT_URL = "https://safestats.london.gov.uk"
 
 

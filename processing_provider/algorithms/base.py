@@ -16,11 +16,12 @@ from ...governance import disclosure
 from ...governance import marking as gov_marking
 from ...providers.http import log
 from .. import current_session
+from ...governance import keys
 
 ICON = Path(__file__).resolve().parents[3] / "icons" / "safestats.svg"
 CONDITIONS_LINE = QT_TRANSLATE_NOOP("SafeStats", "SafeStats data is for crime prevention and reduction only; "
                                                 "not for enforcement or prosecution.")
-PROP_DERIVED = "safestats/derived_from"
+PROP_DERIVED = keys.PROP_DERIVED
 
 
 def tr(text: str) -> str:
@@ -111,16 +112,13 @@ class SafeStatsAlgorithm(QgsProcessingAlgorithm):
         event = "processing" if "processing" in gov_audit.EVENTS else kind
         entry: dict[str, Any] = {"reason": f"processing: {self.displayName()}"}
         if session is not None and getattr(session, "is_signed_in", False):
-            user = session.user
-            entry.update(store=session.store_url, purpose=session.purpose,
-                         user=user.username if user else None,
-                         organisation=user.organisation_name if user else None)
+            entry.update(gov_audit.audit_context(session))
         elif layer is not None:
-            entry.update(store=layer.customProperty("safestats/store_url", None) or None,
-                         purpose=layer.customProperty("safestats/purpose", None) or None,
-                         user=layer.customProperty("safestats/user", None) or None)
+            entry.update(store=layer.customProperty(keys.PROP_STORE, None) or None,
+                         purpose=layer.customProperty(keys.PROP_PURPOSE, None) or None,
+                         user=layer.customProperty(keys.PROP_USER, None) or None)
         if layer is not None and "dataset" not in fields:
-            entry["dataset"] = layer.customProperty("safestats/dataset", None) or None
+            entry["dataset"] = layer.customProperty(keys.PROP_DATASET, None) or None
         entry.update(fields)
         log_target = session.audit if session is not None and getattr(session, "audit", None) else None
         try:

@@ -10,7 +10,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ...providers import compat
 from ...providers import counting, spatial
-from .base import (SafeStatsAlgorithm, describe_output, destination_text, input_layer, marking_of, refuse,
+from .base import (PROP_DERIVED, SafeStatsAlgorithm, describe_output, destination_text, input_layer, marking_of, refuse,
                    suppression_help)
 from .common import (TIME_FIELD, date_field_parameter, field_name, incidents_parameter, int_field,
                      output_fields, pick_field, polygons_parameter, real_field, text_field, threshold_parameter)
@@ -131,6 +131,6 @@ class ComparePeriods(SafeStatsAlgorithm):
     def postProcessAlgorithm(self, context: QgsProcessingContext, feedback: QgsProcessingFeedback) -> dict:  # noqa: N802
         post, self._post = self._post, None
         if post:
-            describe_output(post["dest"], context, post["marking"], {"safestats/derived_from": self.id()},
+            describe_output(post["dest"], context, post["marking"], {PROP_DERIVED: self.id()},
                             post["attribution"])
         return {}

@@ -10,7 +10,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ...providers import compat
 from ...providers import counting, spatial
-from .base import SafeStatsAlgorithm, describe_output, destination_text, input_layer, marking_of, suppression_help
+from .base import PROP_DERIVED, SafeStatsAlgorithm, describe_output, destination_text, input_layer, marking_of, suppression_help
 from .common import (CATEGORY_FIELDS, TIME_FIELD, date_field_parameter, field_name, incidents_parameter,
                      int_field, layer_category_field, output_fields, pick_field, polygons_parameter, real_field,
                      text_field, threshold_parameter, value_text)
@@ -176,6 +176,6 @@ class CountInPolygons(SafeStatsAlgorithm):
     def postProcessAlgorithm(self, context: QgsProcessingContext, feedback: QgsProcessingFeedback) -> dict:  # noqa: N802
         post, self._post = self._post, None
         if post:
-            describe_output(post["dest"], context, post["marking"], {"safestats/derived_from": self.id()},
+            describe_output(post["dest"], context, post["marking"], {PROP_DERIVED: self.id()},
                             post["attribution"])
         return {}

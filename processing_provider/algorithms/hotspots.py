@@ -21,7 +21,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ...providers import compat
 from ...providers import counting, spatial
-from .base import (SafeStatsAlgorithm, destination_text, describe_output, input_layer, marking_of, refuse,
+from .base import (PROP_DERIVED, SafeStatsAlgorithm, destination_text, describe_output, input_layer, marking_of, refuse,
                    suppression_help, tr)
 from .common import incidents_parameter, int_field, text_field, threshold_parameter
 
@@ -83,7 +83,7 @@ class _Hotspots(SafeStatsAlgorithm):
     def postProcessAlgorithm(self, context: QgsProcessingContext, feedback: QgsProcessingFeedback) -> dict:  # noqa: N802
         post, self._post = self._post, None
         if post:
-            describe_output(post["dest"], context, post["marking"], {"safestats/derived_from": self.id()},
+            describe_output(post["dest"], context, post["marking"], {PROP_DERIVED: self.id()},
                             post["attribution"])
         return {}
 

@@ -9,7 +9,6 @@ what is allowed; the store enforces the same.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any, Optional
 
 from qgis.core import (QgsFeature, QgsProcessingContext, QgsProcessingFeedback,
@@ -18,6 +17,7 @@ from qgis.core import (QgsFeature, QgsProcessingContext, QgsProcessingFeedback,
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ...providers import compat
+from ...governance.retention import remove_file
 from ...providers import errors, layers
 from ...providers.models import CountsQuery, available_periods
 from .. import current_session
@@ -132,7 +132,7 @@ class LoadCounts(SafeStatsAlgorithm):
                 n += 1
             del layer
         finally:
-            Path(path).unlink(missing_ok=True)
+            remove_file(path)
         self.audit("load_counts", feedback, dataset=ds, filter=query.to_params(), filter_text=query.describe(),
                    rows=n, areas=n, area_unit=unit, period=period, destination=destination_text(dest, context))
         block = data.get("disclosure") if isinstance(data.get("disclosure"), dict) else {}

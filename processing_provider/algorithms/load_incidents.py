@@ -14,6 +14,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ...providers import compat
 from ...providers import area as area_helpers
+from ...governance.retention import remove_download
 from ...providers import errors, layers
 from ...providers.models import Area, Query
 from .. import current_session
@@ -186,8 +187,7 @@ class LoadIncidents(SafeStatsAlgorithm):
         try:
             rows, dest = self._copy(path, parameters, context, feedback, result.rows)
         finally:
-            for p in (Path(path), Path(str(path) + ".part")):
-                p.unlink(missing_ok=True)
+            remove_download(path)
         self.audit("load", feedback, dataset=ds, filter=query.to_params(), filter_text=query.describe(),
                    rows=rows, bytes=result.bytes, destination=destination_text(dest, context))
         self._post = {"dest": dest, "info": info, "query": query, "rows": rows, "store": session.store_url or "",
