@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from qgis.core import (Qgis, QgsCoordinateReferenceSystem, QgsExpressionContextUtils, QgsFeature, QgsFeatureSink,
-                       QgsField, QgsFields, QgsMapLayer, QgsProcessingAlgorithm, QgsProcessingContext,
+                       QgsField, QgsFields, QgsGeometry, QgsMapLayer, QgsProcessingAlgorithm, QgsProcessingContext,
                        QgsProcessingException, QgsProcessingFeedback, QgsProcessingLayerPostProcessorInterface,
                        QgsProcessingUtils)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
@@ -59,6 +59,10 @@ class SafeStatsAlgorithm(QgsProcessingAlgorithm):
                 return text_in_class
         return tr(text)
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._post: Optional[dict[str, Any]] = None  # what postProcessAlgorithm does with the output
+
     def createInstance(self) -> "SafeStatsAlgorithm":  # noqa: N802 - QGIS API
         return type(self)()
 
@@ -89,6 +93,27 @@ class SafeStatsAlgorithm(QgsProcessingAlgorithm):
     def shortDescription(self) -> str:  # noqa: N802
         text = self.help()
         return text.split("</p>")[0].replace("<p>", "") if text else ""
+
+    # -------------------------------------------------------------- output hand-off
+
+    def hand_off(self, dest: str, marking: str, properties: Optional[dict[str, Any]] = None,
+                 attribution: str = "", describe: Any = None) -> None:
+        """Say (in processAlgorithm) how the output ``dest`` is to be described once Processing has
+        loaded it: protective marking, custom properties, attribution and an optional ``describe(layer)``.
+        ``postProcessAlgorithm`` (main thread) does it."""
+        self._post = {"dest": dest, "marking": marking, "properties": properties or {},
+                      "attribution": attribution, "describe": describe}
+
+    def hand_off_derived(self, dest: str, source: Optional[QgsMapLayer]) -> None:
+        """The hand-off of an output derived from the SafeStats layer ``source`` (its marking and attribution)."""
+        self.hand_off(dest, marking_of(source), {PROP_DERIVED: self.id()}, attribution_of(source))
+
+    def postProcessAlgorithm(self, context: QgsProcessingContext, feedback: QgsProcessingFeedback) -> dict:  # noqa: N802
+        post, self._post = self._post, None
+        if post:
+            describe_output(post["dest"], context, post["marking"], post["properties"], post["attribution"],
+                            post["describe"])
+        return {}
 
     # -------------------------------------------------------------- audit
 
@@ -139,6 +164,19 @@ def input_layer(alg: QgsProcessingAlgorithm, parameters: dict, name: str,
         return alg.parameterAsVectorLayer(parameters, name, context)
     except Exception:  # noqa: BLE001 - a file path or feature source definition
         return None
+
+
+def attribution_of(layer: Optional[QgsMapLayer]) -> str:
+    return layer.attribution() if layer is not None and hasattr(layer, "attribution") else ""
+
+
+def as_multi(geometry: Optional[QgsGeometry]) -> Optional[QgsGeometry]:
+    """A multi-part copy of ``geometry`` (polygon outputs are declared multi), or None when empty."""
+    if geometry is None or geometry.isEmpty():
+        return None
+    geom = geometry.__class__(geometry)
+    geom.convertToMultiType()
+    return geom
 
 
 def marking_of(layer: Optional[QgsMapLayer]) -> str:
