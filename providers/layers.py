@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from typing import Callable, Iterator, Optional
 
 from qgis.core import (Qgis, QgsAbstractMetadataBase, QgsCoordinateReferenceSystem, QgsDataProvider, QgsDateTimeRange,
-                       QgsLayerMetadata, QgsLayerTreeGroup, QgsMapLayer, QgsMemoryProviderUtils,
+                       QgsLayerMetadata, QgsMapLayer, QgsMemoryProviderUtils,
                        QgsProject, QgsReadWriteContext, QgsVectorLayer, QgsVectorLayerTemporalProperties,
                        QgsWkbTypes)
 from qgis.PyQt.QtCore import QDateTime, QObject, Qt, pyqtSignal
@@ -274,10 +274,6 @@ def add_to_project(layer: QgsVectorLayer, project: Optional[QgsProject] = None) 
     group.insertLayer(0, layer)
     gov_marking.update_project_marking(project)
     return layer
-
-
-def safestats_group(project: Optional[QgsProject] = None) -> Optional[QgsLayerTreeGroup]:
-    return (project or QgsProject.instance()).layerTreeRoot().findGroup(GROUP_NAME)
 
 
 def _provider_options(layer: QgsVectorLayer) -> QgsDataProvider.ProviderOptions:

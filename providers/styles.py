@@ -34,7 +34,6 @@ from qgis.core import (
     QgsMessageLog,
     QgsRendererCategory,
     QgsRendererRange,
-    QgsStyle,
     QgsVectorLayer,
     Qgis,
 )
@@ -582,8 +581,3 @@ def save_user_preset(layer: QgsVectorLayer, name: str, dataset_id: Optional[str]
     if not ok:
         raise OSError(message)
     return path
-
-
-def default_style_ramp_name() -> str:  # pragma: no cover - convenience for the style manager
-    names = QgsStyle.defaultStyle().colorRampNames()
-    return "Reds" if "Reds" in names else (names[0] if names else "")
