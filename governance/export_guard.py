@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any, Callable, Optional
 
 from . import keys
+from .i18n import tr
 from .audit import CONTEXT_KEYS, AuditLog
 
 #: a layer the guard watches: one loaded from SafeStats
@@ -29,10 +30,11 @@ is_protected = keys.is_safestats_layer
 
 def warning_text(layer: Any, destination: str) -> str:
     marking = layer.customProperty(keys.PROP_MARKING, "") or "OFFICIAL-SENSITIVE"
-    return (f"You saved SafeStats data ({layer.name()}, {marking}) outside SafeStats, to {destination}. "
-            "This export has been recorded in your audit log. Keep the file only as long as your "
-            "work needs it, store it securely, do not share it outside your organisation, and use it only "
-            "for preventing and reducing crime and harm, never for enforcement or prosecution.")
+    return tr("You saved SafeStats data ({0}, {1}) outside SafeStats, to {2}. "
+              "This export has been recorded in your audit log. Keep the file only as long as your "
+              "work needs it, store it securely, do not share it outside your organisation, and use it only "
+              "for preventing and reducing crime and harm, never for enforcement or prosecution."
+              ).format(layer.name(), marking, destination)
 
 
 class ExportGuard:

@@ -473,6 +473,91 @@
         <source>all fields</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../governance/conditions.py" line="27"/>
+        <source>Read the conditions of use and tick that you accept them. They must be accepted at every sign-in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../governance/conditions.py" line="46"/>
+        <source>Choose the purpose of your work from the list before signing in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../governance/conditions.py" line="48"/>
+        <source>SafeStats data may be used only for preventing and reducing crime and harm, never for enforcement or prosecution. Choose one of the listed purposes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../governance/conditions.py" line="52"/>
+        <source>That purpose is not one the SafeStats store accepts. Choose one of the listed purposes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../governance/conditions.py" line="62"/>
+        <source>The conditions of use have changed since you read them. Read the new version and accept it to sign in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../governance/export_guard.py" line="33"/>
+        <source>You saved SafeStats data ({0}, {1}) outside SafeStats, to {2}. This export has been recorded in your audit log. Keep the file only as long as your work needs it, store it securely, do not share it outside your organisation, and use it only for preventing and reducing crime and harm, never for enforcement or prosecution.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/errors.py" line="279"/>
+        <source>The store did not accept this filter: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/errors.py" line="279"/>
+        <source>The store did not accept this filter. Check the dates, categories and area.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/http.py" line="114"/>
+        <source>The store address redirects elsewhere ({0}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/http.py" line="114"/>
+        <source>The store address redirects elsewhere.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/http.py" line="116"/>
+        <source>Check the store URL (for example https:// instead of http://) and use the address your SafeStats team gave you.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/http.py" line="128"/>
+        <source>The SafeStats store at {0} did not answer in time. Try again; if it keeps happening, raise the network timeout in QGIS (Settings &gt; Options &gt; Network) or check your connection.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/http.py" line="139"/>
+        <source>The SafeStats store could not be reached through the network proxy {0} set in QGIS. Check the proxy settings (Settings &gt; Options &gt; Network) or ask your IT team; if you should not use a proxy for this address, add it to the proxy exclusions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/http.py" line="144"/>
+        <source>The store address {0} could not be found. Check the spelling of the store URL and that you are connected to the network (or VPN).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/http.py" line="148"/>
+        <source>Nothing answered at {0}: the SafeStats store may be down or the address/port is wrong. Check the store URL, or try again later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/http.py" line="314"/>
+        <source>The SafeStats store is not answering just now (the server in front of it said {0}). Try again in a few minutes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/http.py" line="372"/>
+        <source>The download could not be written to disk ({0}). Free some disk space and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ComparePeriods</name>
@@ -1693,107 +1778,107 @@
 <context>
     <name>SafeStatsErrors</name>
     <message>
-        <location filename="../providers/errors.py" line="19"/>
+        <location filename="../providers/errors.py" line="21"/>
         <source>Something went wrong while talking to the SafeStats store.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="37"/>
+        <location filename="../providers/errors.py" line="39"/>
         <source>The username or password is not right. Check both and try again; after several wrong attempts the account is locked for a while.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="45"/>
+        <location filename="../providers/errors.py" line="47"/>
         <source>This account has a second factor. Enter the 6-digit code from your authenticator app and sign in again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="53"/>
+        <location filename="../providers/errors.py" line="55"/>
         <source>The 6-digit code was not right or has expired. Enter the current code from your authenticator app.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="79"/>
+        <location filename="../providers/errors.py" line="81"/>
         <source>You must read and accept the current conditions of use, and choose the purpose of your work, every time you sign in.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="93"/>
+        <location filename="../providers/errors.py" line="95"/>
         <source>SafeStats data may be used only for preventing and reducing crime and harm, never for enforcement or prosecution. Choose one of the listed purposes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="101"/>
+        <location filename="../providers/errors.py" line="103"/>
         <source>Your organisation has no active data sharing agreement with SafeStats (it has expired or been suspended), so you cannot see any data. Ask your organisation&apos;s SafeStats lead or the GLA SafeStats team to renew it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="113"/>
+        <location filename="../providers/errors.py" line="115"/>
         <source>You are not signed in to SafeStats (or your session has ended). Sign in again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="120"/>
+        <location filename="../providers/errors.py" line="122"/>
         <source>Your SafeStats session has expired. Sign in again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="127"/>
+        <location filename="../providers/errors.py" line="129"/>
         <source>Your role does not allow this. Ask your organisation&apos;s SafeStats administrator.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="137"/>
+        <location filename="../providers/errors.py" line="139"/>
         <source>This dataset is not available to your organisation (or no longer exists). Refresh the dataset list and pick another one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="155"/>
+        <location filename="../providers/errors.py" line="157"/>
         <source>The store did not accept this filter. Check the dates, categories and area.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="162"/>
+        <location filename="../providers/errors.py" line="164"/>
         <source>The SafeStats store had a problem answering. Try again in a few minutes; if it keeps happening, tell the GLA SafeStats team.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="173"/>
+        <location filename="../providers/errors.py" line="175"/>
         <source>The SafeStats store cannot be reached. Check the store address, that you are connected to the network (or VPN), and try again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="181"/>
+        <location filename="../providers/errors.py" line="183"/>
         <source>A secure (TLS) connection to the SafeStats store could not be made: its certificate is not trusted. If your organisation inspects HTTPS traffic, ask IT to add its root certificate in QGIS (Settings &gt; Options &gt; Authentication &gt; Certificate Manager); otherwise check the store address.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="191"/>
+        <location filename="../providers/errors.py" line="193"/>
         <source>The network proxy refused or failed the connection to the SafeStats store. Check the proxy settings in QGIS (Settings &gt; Options &gt; Network), including the proxy user name and password, or ask your IT team.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="200"/>
+        <location filename="../providers/errors.py" line="202"/>
         <source>The download from the SafeStats store stopped before it was complete, so nothing was loaded. Try again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="208"/>
+        <location filename="../providers/errors.py" line="210"/>
         <source>Loading was cancelled. Nothing was added to the map.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="215"/>
+        <location filename="../providers/errors.py" line="217"/>
         <source>The SafeStats store sent an answer the plugin does not understand. Check the store address, or update the plugin.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="145"/>
+        <location filename="../providers/errors.py" line="147"/>
         <source>Your organisation&apos;s agreement allows only counts for this dataset, not individual records. Counts come from a fixed table: in the SafeStats panel choose a period (a calendar month or a financial year), areas (boroughs, wards or hexagons of 500, 1000 or 2000 m, optionally within one borough) and at most one category. Free dates, days, hours and drawn areas are not available.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/errors.py" line="225"/>
+        <location filename="../providers/errors.py" line="227"/>
         <source>The SafeStats client audit log could not be written, so this data access is not recorded on this computer. Tell your SafeStats administrator; details are in the SafeStats log tab.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Optional, Union
 
-from .i18n import tr
+from ..governance.i18n import tr
 
 CRS_27700 = "http://www.opengis.net/def/crs/EPSG/0/27700"
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
