@@ -64,7 +64,7 @@ def test_categorised_has_stable_colours_across_datasets(qgis_app: Any) -> None:
 
 def test_colours_do_not_depend_on_the_process() -> None:
     """Python's hash() is salted per process; the palette must not be."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     code = ("import sys, tempfile, pathlib; d = pathlib.Path(tempfile.mkdtemp());"
             "(d / 'safestats').symlink_to({root!r}); sys.path.insert(0, str(d));"
             "from safestats.providers.styles import stable_colour;"
