@@ -125,8 +125,7 @@ def _incident_source(layer: QgsVectorLayer, preset_id: Optional[str], area: QgsR
         styled = compat.clone_layer(layer)
         field_name, categories = presets.layer_category_info(layer)
         if not field_name:
-            from ..processing_provider.algorithms.common import CATEGORY_FIELDS
-            field_name = next((f for f in CATEGORY_FIELDS if layer.fields().indexOf(f) >= 0), None)
+            field_name = next((f for f in counting.CATEGORY_FIELDS if layer.fields().indexOf(f) >= 0), None)
             if field_name:
                 categories = sorted(str(v) for v in layer.uniqueValues(layer.fields().indexOf(field_name))
                                     if v not in (None, "") and str(v) != "NULL")

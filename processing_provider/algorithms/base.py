@@ -15,7 +15,7 @@ from ...governance import audit as gov_audit
 from ...governance import disclosure
 from ...governance import marking as gov_marking
 from ...providers.http import log
-from .. import current_session
+from ..context import current_session
 from ...governance import keys
 
 ICON = Path(__file__).resolve().parents[3] / "icons" / "safestats.svg"

@@ -13,9 +13,6 @@ from ...governance import disclosure
 from .base import tr
 from ...governance import keys
 
-#: category fields of the SafeStats datasets (first one found is the default)
-CATEGORY_FIELDS = ("crime_type", "incident_type", "incident_group", "assault_method", "incident_event_type",
-                   "reason_for_launch", "substance_group", "category")
 TIME_FIELD = "occurred_at"
 
 

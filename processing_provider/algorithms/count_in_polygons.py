@@ -11,7 +11,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 from ...providers import compat
 from ...providers import counting, spatial
 from .base import SafeStatsAlgorithm, as_multi, destination_text, input_layer, suppression_help
-from .common import (CATEGORY_FIELDS, TIME_FIELD, date_field_parameter, field_name, incidents_parameter,
+from .common import (TIME_FIELD, date_field_parameter, field_name, incidents_parameter,
                      int_field, layer_category_field, output_fields, pick_field, polygons_parameter, real_field,
                      text_field, threshold_parameter, value_text)
 
@@ -71,7 +71,7 @@ class CountInPolygons(SafeStatsAlgorithm):
         cat_field = date_field = ""
         if split_cat:
             cat_field = pick_field(fields, field_name(self, parameters, self.CATEGORY_FIELD, context)
-                                   or layer_category_field(in_layer), CATEGORY_FIELDS, self.tr("category"))
+                                   or layer_category_field(in_layer), counting.CATEGORY_FIELDS, self.tr("category"))
         if split_month:
             date_field = pick_field(fields, field_name(self, parameters, self.DATE_FIELD, context),
                                     (TIME_FIELD,), self.tr("date/time"))

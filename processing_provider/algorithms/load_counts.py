@@ -20,7 +20,7 @@ from ...providers import compat
 from ...governance.retention import remove_file
 from ...providers import errors, layers
 from ...providers.models import CountsQuery, available_periods
-from .. import current_session
+from ..context import current_session
 from .base import SafeStatsAlgorithm, destination_text, refuse
 from .load_incidents import NOT_SIGNED_IN
 

@@ -17,7 +17,7 @@ from ...providers import area as area_helpers
 from ...governance.retention import remove_download
 from ...providers import errors, layers
 from ...providers.models import Area, Query
-from .. import current_session
+from ..context import current_session
 from ...providers.counting import LONDON
 from .base import SafeStatsAlgorithm, destination_text, input_layer, refuse, tr
 
