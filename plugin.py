@@ -22,7 +22,7 @@ from .governance.export_guard import ExportGuard
 from .providers.session import SessionManager
 from .providers import styles as presets, tasks as background
 from .providers.counts_loader import COUNTS
-from .ui import messages
+from .providers import messages
 from .governance import keys
 
 PLUGIN_DIR = Path(__file__).resolve().parent

@@ -4,32 +4,32 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../processing_provider/algorithms/common.py" line="23"/>
+        <location filename="../processing_provider/algorithms/common.py" line="20"/>
         <source>Suppress counts below (small-number threshold; at least {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing_provider/algorithms/common.py" line="30"/>
+        <location filename="../processing_provider/algorithms/common.py" line="27"/>
         <source>Incidents (points, e.g. a SafeStats layer)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing_provider/algorithms/common.py" line="35"/>
+        <location filename="../processing_provider/algorithms/common.py" line="32"/>
         <source>Areas (any polygon layer: wards, LSOAs, estates, patrol areas; any CRS)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing_provider/algorithms/common.py" line="42"/>
+        <location filename="../processing_provider/algorithms/common.py" line="39"/>
         <source>Incident date/time field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing_provider/algorithms/common.py" line="59"/>
+        <location filename="../processing_provider/algorithms/common.py" line="56"/>
         <source>The incidents layer has no field “{0}” ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing_provider/algorithms/common.py" line="64"/>
+        <location filename="../processing_provider/algorithms/common.py" line="61"/>
         <source>Choose the {0} field of the incidents layer.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -59,22 +59,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/print_job.py" line="146"/>
+        <location filename="../providers/print_job.py" line="145"/>
         <source>start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/print_job.py" line="147"/>
+        <location filename="../providers/print_job.py" line="146"/>
         <source>now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/print_job.py" line="167"/>
+        <location filename="../providers/print_job.py" line="166"/>
         <source>The boundary layer has no field “{0}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/print_job.py" line="173"/>
+        <location filename="../providers/print_job.py" line="172"/>
         <source>The boundary layer has no areas to print.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -84,87 +84,87 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/print_job.py" line="237"/>
+        <location filename="../providers/print_job.py" line="236"/>
         <source>The incident layer “{0}” could not be opened for printing.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/print_job.py" line="301"/>
+        <location filename="../providers/print_job.py" line="300"/>
         <source>This ward</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/print_job.py" line="302"/>
+        <location filename="../providers/print_job.py" line="301"/>
         <source>Neighbouring wards</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/print_job.py" line="330"/>
+        <location filename="../providers/print_job.py" line="329"/>
         <source>In this ward</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/print_job.py" line="347"/>
+        <location filename="../providers/print_job.py" line="346"/>
         <source>The ward map template {0} cannot be read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/print_job.py" line="350"/>
+        <location filename="../providers/print_job.py" line="349"/>
         <source>The ward map template lacks items: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/print_job.py" line="384"/>
+        <location filename="../providers/print_job.py" line="383"/>
         <source>all dates loaded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/print_job.py" line="385"/>
+        <location filename="../providers/print_job.py" line="384"/>
         <source>Period</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/print_job.py" line="387"/>
+        <location filename="../providers/print_job.py" line="386"/>
         <source>Data extracted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/print_job.py" line="388"/>
+        <location filename="../providers/print_job.py" line="387"/>
         <source>Incidents in this ward</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/print_job.py" line="389"/>
+        <location filename="../providers/print_job.py" line="388"/>
         <source>Boundaries: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/print_job.py" line="441"/>
+        <location filename="../providers/print_job.py" line="440"/>
         <source>Legend</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/print_job.py" line="555"/>
+        <location filename="../providers/print_job.py" line="554"/>
         <source>Printing was cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/print_job.py" line="497"/>
+        <location filename="../providers/print_job.py" line="496"/>
         <source>The ward maps could not be written: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/print_job.py" line="529"/>
+        <location filename="../providers/print_job.py" line="528"/>
         <source>SafeStats: printing ward maps</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="81"/>
+        <location filename="../providers/messages.py" line="81"/>
         <source>SafeStats error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="81"/>
+        <location filename="../providers/messages.py" line="81"/>
         <source>Something unexpected went wrong in the SafeStats plugin. Details are in the SafeStats tab of the Log Messages panel; please report them to the SafeStats team.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -394,17 +394,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/print_job.py" line="270"/>
+        <location filename="../providers/print_job.py" line="269"/>
         <source>not shown (see the note)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/print_job.py" line="275"/>
+        <location filename="../providers/print_job.py" line="274"/>
         <source>Note: a ward with fewer than {0} incidents, or one withheld so that no count below {0} can be worked out from other wards and their total, shows no count and no incidents. Incidents at the same place are drawn as one circle with their number.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../providers/print_job.py" line="391"/>
+        <location filename="../providers/print_job.py" line="390"/>
         <source>Counts below {0} are not shown.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1886,122 +1886,122 @@
 <context>
     <name>SafeStatsMessages</name>
     <message>
-        <location filename="../ui/messages.py" line="38"/>
+        <location filename="../providers/messages.py" line="38"/>
         <source>Sign-in failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="38"/>
+        <location filename="../providers/messages.py" line="38"/>
         <source>Second factor needed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="38"/>
+        <location filename="../providers/messages.py" line="38"/>
         <source>Account locked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="38"/>
+        <location filename="../providers/messages.py" line="38"/>
         <source>Conditions of use</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="38"/>
+        <location filename="../providers/messages.py" line="38"/>
         <source>Purpose not permitted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="38"/>
+        <location filename="../providers/messages.py" line="38"/>
         <source>No data sharing agreement</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="38"/>
+        <location filename="../providers/messages.py" line="38"/>
         <source>Session expired</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="38"/>
+        <location filename="../providers/messages.py" line="38"/>
         <source>Not signed in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="38"/>
+        <location filename="../providers/messages.py" line="38"/>
         <source>Not allowed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="38"/>
+        <location filename="../providers/messages.py" line="38"/>
         <source>Dataset not available</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="38"/>
+        <location filename="../providers/messages.py" line="38"/>
         <source>Counts only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="38"/>
+        <location filename="../providers/messages.py" line="38"/>
         <source>Filter not accepted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="38"/>
+        <location filename="../providers/messages.py" line="38"/>
         <source>Secure connection failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="38"/>
+        <location filename="../providers/messages.py" line="38"/>
         <source>Proxy problem</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="38"/>
+        <location filename="../providers/messages.py" line="38"/>
         <source>Store unreachable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="38"/>
+        <location filename="../providers/messages.py" line="38"/>
         <source>Download incomplete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="38"/>
+        <location filename="../providers/messages.py" line="38"/>
         <source>Cancelled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="38"/>
+        <location filename="../providers/messages.py" line="38"/>
         <source>Unexpected answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="38"/>
+        <location filename="../providers/messages.py" line="38"/>
         <source>Store problem</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="38"/>
+        <location filename="../providers/messages.py" line="38"/>
         <source>SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="65"/>
+        <location filename="../providers/messages.py" line="65"/>
         <source>Check the filter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="66"/>
+        <location filename="../providers/messages.py" line="66"/>
         <source>File problem</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="66"/>
+        <location filename="../providers/messages.py" line="66"/>
         <source>SafeStats could not read or write a file: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="38"/>
+        <location filename="../providers/messages.py" line="38"/>
         <source>Audit log not written</source>
         <translation type="unfinished"></translation>
     </message>

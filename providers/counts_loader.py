@@ -22,7 +22,7 @@ from ..governance.audit import AuditError, audit_context
 from ..governance.retention import remove_file
 from . import errors, layers
 from .models import CollectionInfo, CountsQuery, Query, period_label
-from ..ui import messages
+from . import messages
 from . import styles as presets
 from .tasks import FunctionTask, run_task
 from ..governance import keys

@@ -99,7 +99,7 @@ class FunctionTask(QgsTask):
         try:
             self.result = self._fn(self.feedback)
             return True
-        except BaseException as exc:  # delivered to the main thread, mapped by ui.messages
+        except BaseException as exc:  # delivered to the main thread, mapped by providers.messages
             self.error = exc
             return False
 

@@ -117,7 +117,7 @@ def test_translation_reaches_each_kind_of_string(translated: Path) -> None:
     messages = _messages()
     ui_string = next(s for c, s, f in messages if c == "SafeStatsDock" and f.endswith(".ui"))
     assert QCoreApplication.translate("SafeStatsDock", ui_string) == pseudo(ui_string)
-    # module-level helpers (ui/messages.py, providers/styles.py …) ask for their own context at run time;
+    # module-level helpers (providers/messages.py, providers/styles.py …) ask for their own context at run time;
     # pylupdate5 filed their strings under @default: the translator's fallback finds them
     default_string = next(s for c, s, f in messages if c == "@default" and f == "../providers/styles.py")
     assert QCoreApplication.translate("SafeStatsPresets", default_string) == pseudo(default_string)
@@ -190,7 +190,8 @@ def test_translation_reaches_processing_messages_and_constants(translated: Path)
     from safestats.processing_provider.algorithms.hotspots import HotspotsHexagons, HotspotsKernelDensity
     from safestats.processing_provider.algorithms.load_incidents import NOT_SIGNED_IN, LoadIncidents
     from safestats.providers import print_job as atlas
-    from safestats.ui import dock, messages
+    from safestats.providers import messages
+    from safestats.ui import dock
 
     for cls in (LoadIncidents, CountInPolygons, ComparePeriods, HotspotsKernelDensity, HotspotsHexagons):
         alg = cls()

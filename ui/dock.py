@@ -25,7 +25,7 @@ from ..providers.errors import DatasetNotAvailable, InvalidFilter, NotSignedIn, 
 from ..providers.load_task import large_load_rows
 from ..providers.models import BoundaryArea, CollectionInfo, MatchCount, Query
 from ..providers import compat
-from . import messages
+from ..providers import messages
 from ..providers import styles as presets
 from ..providers.tasks import FunctionTask, run_task
 from .count_preview import CountPreview

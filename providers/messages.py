@@ -16,7 +16,7 @@ from typing import Dict, Tuple, Type
 from qgis.core import Qgis, QgsMessageLog
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from ..providers import errors as E
+from . import errors as E
 
 LOG_TAG = "SafeStats"
 
