@@ -17,9 +17,13 @@ from .providers import errors
 from .providers.layers import is_safestats_layer
 from .providers.load_task import LayerLoader
 from .governance import retention
+from .governance.audit import audit_context
 from .governance.export_guard import ExportGuard
 from .providers.session import SessionManager
-from .ui import background, messages, presets
+from .providers import styles as presets, tasks as background
+from .providers.counts_loader import COUNTS
+from .providers import messages
+from .governance import keys
 
 PLUGIN_DIR = Path(__file__).resolve().parent
 ICONS = PLUGIN_DIR / "icons"
@@ -46,7 +50,6 @@ class SafeStatsPlugin(QObject):
         self.layer_menu: Any = None
         self._preset_for: Dict[str, str] = {}
         self._connections: List[Tuple[Any, Any]] = []
-        self._counts_tasks: set = set()  # counts-per-area tasks (ui.aggregates), for Cancel and the progress bar
         self.options_factory: Any = None
         self.processing_provider: Any = None
 
@@ -68,7 +71,7 @@ class SafeStatsPlugin(QObject):
         self.export_guard = ExportGuard(self.session.audit, context=self._audit_context)
         self.export_guard.on_warning = self._on_export_warning
         self._optional("the export guard", lambda: self.export_guard.attach_iface(self.iface))
-        self.loader.guard.refetch = self._refetch_pending  # counts layers go through ui.aggregates
+        self.loader.guard.refetch = self._refetch_pending  # counts layers go through providers.counts_loader
 
         self.sign_in_action = self._action("signin.svg", self.tr("Sign in to SafeStats…"), self.open_sign_in)
         self.sign_out_action = self._action("signout.svg", self.tr("Sign out of SafeStats"), self.sign_out)
@@ -131,7 +134,7 @@ class SafeStatsPlugin(QObject):
         return settings_page.register(self.iface)
 
     def _register_processing(self) -> Any:
-        from .providers.processing import register_processing
+        from .processing_provider import register_processing
 
         return register_processing(self.session)
 
@@ -163,7 +166,7 @@ class SafeStatsPlugin(QObject):
             self.export_guard.detach_iface()
             self.export_guard = None
         if getattr(self, "processing_provider", None) is not None:
-            from .providers.processing import unregister_processing
+            from .processing_provider import unregister_processing
 
             unregister_processing(self.processing_provider)
             self.processing_provider = None
@@ -249,11 +252,7 @@ class SafeStatsPlugin(QObject):
             messages.show_error(self.iface.messageBar(), exc, "sign-out")
 
     def _audit_context(self) -> Dict[str, Any]:
-        user = self.session.user if self.session is not None else None
-        return {"user": user.username if user else None,
-                "organisation": user.organisation_name if user else None,
-                "purpose": self.session.purpose if self.session is not None else None,
-                "store": self.session.store_url if self.session is not None else None}
+        return audit_context(self.session)
 
     def _on_export_warning(self, text: str) -> None:
         messages.show_info(self.iface.messageBar(), self.tr("SafeStats export"), text, Qgis.MessageLevel.Warning, 15)
@@ -290,11 +289,10 @@ class SafeStatsPlugin(QObject):
 
     def load(self, query: Any, info: Any, preset_id: str) -> None:
         if info is not None and info.aggregate_only:
-            from .ui.aggregates import load_aggregates
+            from .providers.counts_loader import load_aggregates
 
             self.dock.set_loading(True, self.tr("Loading counts"))
-            self._counts_tasks.add(load_aggregates(self.session, query, info, self._on_aggregates_done,
-                                                   bar=self.iface.messageBar()))
+            load_aggregates(self.session, query, info, self._on_aggregates_done, bar=self.iface.messageBar())
             return
         if info is not None and preset_id:
             self._preset_for[info.id] = preset_id
@@ -308,11 +306,10 @@ class SafeStatsPlugin(QObject):
     def refresh_layer(self, layer: Any) -> None:
         if not isinstance(layer, QgsVectorLayer) or not is_safestats_layer(layer):
             return
-        if layer.customProperty("safestats/kind") == "aggregates":
-            from .ui.aggregates import refresh_aggregates
+        if layer.customProperty(keys.PROP_KIND) == keys.KIND_AGGREGATES:
+            from .providers.counts_loader import refresh_aggregates
 
-            self._counts_tasks.add(refresh_aggregates(self.session, layer, self._on_aggregates_done,
-                                                      bar=self.iface.messageBar()))
+            refresh_aggregates(self.session, layer, self._on_aggregates_done, bar=self.iface.messageBar())
             return
         try:
             task = self.loader.refresh(layer)
@@ -323,11 +320,11 @@ class SafeStatsPlugin(QObject):
 
     def _refetch_pending(self, pending: List[QgsVectorLayer]) -> list:
         """After sign-in / project read: fetch every pending SafeStats layer again."""
-        from .ui.aggregates import KIND_AGGREGATES, PROP_KIND, refresh_aggregates
+        from .providers.counts_loader import KIND_AGGREGATES, PROP_KIND, refresh_aggregates
 
         counts = [layer for layer in pending if layer.customProperty(PROP_KIND) == KIND_AGGREGATES]
         for layer in counts:
-            self._counts_tasks.add(refresh_aggregates(self.session, layer, self._on_aggregates_done))
+            refresh_aggregates(self.session, layer, self._on_aggregates_done)
         records = [layer for layer in pending if layer not in counts]
         return self.loader.refetch(records) if records and self.loader is not None else []
 
@@ -337,28 +334,15 @@ class SafeStatsPlugin(QObject):
 
     def cancel_loads(self) -> None:
         """Cancel every running load: records (the loader's tasks) and counts per area."""
-        for task in list(self._counts_tasks):
-            try:
-                task.cancel()
-            except RuntimeError:  # already finished and deleted
-                pass
-        self._counts_tasks.clear()
+        background.REGISTRY.cancel(COUNTS)
         if self.loader is None:
             return
         for task in list(self.loader.tasks):
             task.cancel()
 
     def _loads_running(self) -> bool:
-        from qgis.core import QgsTask
-
-        def running(task: Any) -> bool:
-            try:
-                return task.status() not in (QgsTask.TaskStatus.Complete, QgsTask.TaskStatus.Terminated)
-            except RuntimeError:  # deleted by the task manager once done
-                return False
-
-        self._counts_tasks = {t for t in self._counts_tasks if running(t)}
-        return bool(self._counts_tasks) or bool(self.loader and any(running(t) for t in self.loader.tasks))
+        registry = background.REGISTRY
+        return bool(registry.running(COUNTS)) or bool(self.loader and self.loader.running())
 
     def _style_new_layer(self, layer: QgsVectorLayer, info: Any) -> None:
         preset_id = self._preset_for.get(info.id) or presets.preferred_preset_id(

@@ -29,6 +29,17 @@ _SECRET_KEY = re.compile(r"token|password|secret|authorization|totp", re.IGNOREC
 _JWT_LIKE = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
 
 
+
+def audit_context(session: Any) -> dict[str, Any]:
+    """Who, where from and why (``CONTEXT_KEYS``) for an audit entry, from a ``SessionManager``
+    (duck-typed: ``user``, ``store_url``, ``purpose``); ``None`` for what is not known (not written)."""
+    user = getattr(session, "user", None) if session is not None else None
+    return {"store": (getattr(session, "store_url", None) or None) if session is not None else None,
+            "user": user.username if user else None,
+            "organisation": user.organisation_name if user else None,
+            "purpose": (getattr(session, "purpose", None) or None) if session is not None else None}
+
+
 class AuditError(ValueError):
     pass
 

@@ -7,6 +7,7 @@ sent, so an "enforcement" purpose never even reaches the network.
 from __future__ import annotations
 
 from typing import Iterable, Optional
+from .i18n import tr
 
 #: never a purpose, whatever a store offers (seed: prevention and reduction only)
 FORBIDDEN_PURPOSES = frozenset({"enforcement", "prosecution"})
@@ -22,10 +23,10 @@ class PurposeRefused(ValueError):
 
 
 class ConditionsRequired(ValueError):
-    def __init__(self, user_message: str = ("Read the conditions of use and tick that you accept them. "
-                                            "They must be accepted at every sign-in.")) -> None:
-        self.user_message = user_message
-        super().__init__(user_message)
+    def __init__(self, user_message: str = "") -> None:
+        self.user_message = user_message or tr("Read the conditions of use and tick that you accept them. "
+                                               "They must be accepted at every sign-in.")
+        super().__init__(self.user_message)
 
 
 def is_forbidden(purpose_id: str) -> bool:
@@ -42,14 +43,14 @@ def validate_purpose(purpose_id: Optional[str], offered: Iterable[str]) -> str:
     """Return the purpose id if it may be used, else raise ``PurposeRefused``."""
     p = (purpose_id or "").strip()
     if not p:
-        raise PurposeRefused("Choose the purpose of your work from the list before signing in.")
+        raise PurposeRefused(tr("Choose the purpose of your work from the list before signing in."))
     if is_forbidden(p):
-        raise PurposeRefused("SafeStats data may be used only for preventing and reducing crime and harm, "
-                             "never for enforcement or prosecution. Choose one of the listed purposes.")
+        raise PurposeRefused(tr("SafeStats data may be used only for preventing and reducing crime and harm, "
+                                "never for enforcement or prosecution. Choose one of the listed purposes."))
     offered_list = list(offered)
     if p not in offered_list:
-        raise PurposeRefused("That purpose is not one the SafeStats store accepts. Choose one of the "
-                             "listed purposes.")
+        raise PurposeRefused(tr("That purpose is not one the SafeStats store accepts. Choose one of the "
+                                "listed purposes."))
     return p
 
 
@@ -58,6 +59,6 @@ def validate_acceptance(accepted: bool, accepted_version: Optional[str], current
     if not accepted or not accepted_version:
         raise ConditionsRequired()
     if accepted_version != current_version:
-        raise ConditionsRequired("The conditions of use have changed since you read them. Read the new "
-                                 "version and accept it to sign in.")
+        raise ConditionsRequired(tr("The conditions of use have changed since you read them. Read the new "
+                                    "version and accept it to sign in."))
     return current_version

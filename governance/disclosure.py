@@ -31,9 +31,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from typing import Optional, Sequence
+from . import keys
 
 DEFAULT_THRESHOLD = 5
-THRESHOLD_SETTING = "safestats/suppression_threshold"
+THRESHOLD_SETTING = keys.SUPPRESSION_THRESHOLD
 #: how many of the best shown cells of a row/column are tried as complementary cells first
 _CANDIDATES = 8
 

@@ -20,25 +20,21 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional
 
-from .audit import AuditLog
+from . import keys
+from .i18n import tr
+from .audit import CONTEXT_KEYS, AuditLog
 
-QUERY_PROPERTY = "safestats/query"
-MARKING_PROPERTY = "safestats/protective_marking"
-
-
-def is_protected(layer: Any) -> bool:
-    try:
-        return bool(layer is not None and layer.customProperty(QUERY_PROPERTY, ""))
-    except RuntimeError:  # wrapped C++ object deleted
-        return False
+#: a layer the guard watches: one loaded from SafeStats
+is_protected = keys.is_safestats_layer
 
 
 def warning_text(layer: Any, destination: str) -> str:
-    marking = layer.customProperty(MARKING_PROPERTY, "") or "OFFICIAL-SENSITIVE"
-    return (f"You saved SafeStats data ({layer.name()}, {marking}) outside SafeStats, to {destination}. "
-            "This export has been recorded in your audit log. Keep the file only as long as your "
-            "work needs it, store it securely, do not share it outside your organisation, and use it only "
-            "for preventing and reducing crime and harm, never for enforcement or prosecution.")
+    marking = layer.customProperty(keys.PROP_MARKING, "") or "OFFICIAL-SENSITIVE"
+    return tr("You saved SafeStats data ({0}, {1}) outside SafeStats, to {2}. "
+              "This export has been recorded in your audit log. Keep the file only as long as your "
+              "work needs it, store it securely, do not share it outside your organisation, and use it only "
+              "for preventing and reducing crime and harm, never for enforcement or prosecution."
+              ).format(layer.name(), marking, destination)
 
 
 class ExportGuard:
@@ -58,9 +54,8 @@ class ExportGuard:
         ``None`` when the layer is not a SafeStats layer (nothing recorded)."""
         if not is_protected(layer):
             return None
-        fields = {k: v for k, v in self.context().items()
-                  if k in ("user", "organisation", "purpose", "store")}
-        self.audit.record("export", dataset=layer.customProperty("safestats/dataset", ""),
+        fields = {k: v for k, v in self.context().items() if k in CONTEXT_KEYS}
+        self.audit.record("export", dataset=layer.customProperty(keys.PROP_DATASET, ""),
                           layer=layer.name(), destination=str(destination),
                           rows=int(layer.featureCount()), **fields)
         message = warning_text(layer, str(destination))

@@ -7,9 +7,10 @@ print layout label with the expression ``[% @safestats_marking %]`` always shows
 from __future__ import annotations
 
 from typing import Iterable, Optional
+from . import keys
 
 PROJECT_VARIABLE = "safestats_marking"
-LAYER_PROPERTY = "safestats/protective_marking"
+LAYER_PROPERTY = keys.PROP_MARKING
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 # lowest to highest
 _ORDER = ["OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET"]

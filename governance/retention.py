@@ -12,9 +12,10 @@ import time
 import uuid
 from pathlib import Path
 from typing import Iterable, Optional
+from . import keys
 
 DEFAULT_RETENTION_DAYS = 28
-SETTINGS_KEY = "safestats/retention_days"
+SETTINGS_KEY = keys.RETENTION_DAYS
 
 
 def profile_dir() -> Path:
@@ -87,27 +88,41 @@ class CacheStore:
         for p in self.expired(now):
             if str(p.resolve()) in keep_set:
                 continue
-            if _remove(p):
+            if remove_file(p, log_failure=False):
                 removed.append(p)
         return removed
 
     def purge_all(self) -> list[Path]:
         """Delete every cached file (sign-out). Returns what was removed."""
-        removed = [p for p in self.files() if _remove(p)]
+        removed = [p for p in self.files() if remove_file(p, log_failure=False)]
         for d in (self.directory.iterdir() if self.directory.is_dir() else []):
             if d.is_dir():
                 shutil.rmtree(d, ignore_errors=True)
         return removed
 
 
-def _remove(p: Path) -> bool:
+def remove_file(path: "Path | str", log_failure: bool = True) -> bool:
+    """The one way the plugin deletes a file of its own (a download, its ``.part``, a cached file).
+
+    Returns whether it was removed. A missing file is fine; a file that cannot be removed (e.g.
+    still open on Windows) stays for the next retention purge, with a warning in the log."""
+    p = Path(path)
     try:
         p.unlink()
         return True
     except FileNotFoundError:
         return False
-    except OSError:
-        return False  # in use (Windows): the next purge takes it
+    except OSError as exc:  # in use (Windows): the next purge takes it
+        if log_failure:
+            from qgis.core import Qgis, QgsMessageLog
+            QgsMessageLog.logMessage(f"could not remove {p.name}: {exc}", "SafeStats", Qgis.MessageLevel.Warning)
+        return False
+
+
+def remove_download(path: "Path | str") -> None:
+    """Remove a download and its partial ``.part`` file."""
+    remove_file(path)
+    remove_file(Path(str(path) + ".part"))
 
 
 def purge_at_startup(cache: Optional[CacheStore] = None) -> list[Path]:

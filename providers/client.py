@@ -55,9 +55,6 @@ class StoreClient:
         except (KeyError, TypeError) as exc:
             raise errors.InvalidResponse(detail=f"conditions: {exc}") from exc
 
-    def landing(self) -> dict[str, Any]:
-        return self.http.request("GET", "/").json()
-
     def login(self, username: str, password: str, conditions_version: str, purpose: str,
               totp: Optional[str] = None) -> LoginResult:
         body: dict[str, Any] = {"username": username, "password": password,
@@ -175,9 +172,6 @@ class StoreClient:
 
     def collection(self, collection_id: str) -> CollectionInfo:
         return CollectionInfo.from_json(self.get_json(f"/collections/{collection_id}"))
-
-    def queryables(self, collection_id: str) -> dict[str, Any]:
-        return self.get_json(f"/collections/{collection_id}/queryables")
 
     def boundaries(self, kind: str) -> list[Boundary]:
         """Borough or ward codes and names (``kind`` "boroughs" or "wards"), sorted by name."""

@@ -11,6 +11,8 @@ from typing import Any, Optional
 
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from ..governance.i18n import tr
+
 
 class SafeStatsError(Exception):
     """Base class. ``code`` is the store's machine code (or a local one)."""
@@ -274,8 +276,8 @@ def error_from_store(status: int, body: Any, retry_after_header: Optional[str] =
         return ConditionsNotAccepted(conditions=conditions, detail=description, status=status)
     cls = _BY_CODE.get(code)
     if cls is InvalidFilter:
-        message = "The store did not accept this filter"
-        message += f": {description}" if description else ". Check the dates, categories and area."
+        message = (tr("The store did not accept this filter: {0}").format(description) if description
+                   else tr("The store did not accept this filter. Check the dates, categories and area."))
         return InvalidFilter(message, detail=description, status=status)
     if cls is NoAgreement and description:
         return NoAgreement(NoAgreement.default_message, detail=description, status=status)

@@ -25,7 +25,9 @@ from qgis.core import (Qgis, QgsBlockingNetworkRequest, QgsFeedback, QgsMessageL
 from qgis.PyQt.QtCore import QByteArray, QCoreApplication, QEventLoop, QThread, QTimer, QUrl
 from qgis.PyQt.QtNetwork import QNetworkReply, QNetworkRequest
 
+from ..governance.retention import remove_file
 from . import errors
+from ..governance.i18n import tr
 
 LOG_TAG = "SafeStats"
 USER_AGENT = b"SafeStats-QGIS-plugin"
@@ -62,20 +64,58 @@ class HttpResponse:
 ProgressCallback = Callable[[int, Optional[int]], None]
 
 
-def _header_dict(reply_content: Any) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for name in reply_content.rawHeaderList():
-        key = bytes(name).decode("latin-1").lower()
-        out[key] = bytes(reply_content.rawHeader(name)).decode("latin-1")
-    return out
+def _reply_headers(reply: Any) -> dict[str, str]:
+    """The one header reader: lower-case names to values, from a QNetworkReply or QgsNetworkReplyContent."""
+    return {bytes(name).decode("latin-1").lower(): bytes(reply.rawHeader(name)).decode("latin-1")
+            for name in reply.rawHeaderList()}
+
+
+def _wait_for_reply(reply: QNetworkReply, feedback: Optional[QgsFeedback], on_finished: Callable[[], None]) -> None:
+    """The one event-loop scaffolding: wait in a local loop (no user input) until ``reply`` finishes
+    or is deleted, aborting it when ``feedback`` is cancelled (checked every 100 ms).
+
+    ``on_finished`` reads what is needed while the reply is certainly alive: after the loop returns,
+    Qt may already have deleted it (seen on QGIS 3.22 in worker threads, about one download in twenty
+    under test load: "wrapped C/C++ object ... has been deleted")."""
+    loop = QEventLoop()
+
+    def finished() -> None:  # a Qt slot: an escaping exception would abort QGIS (PyQt5 calls qFatal)
+        try:
+            on_finished()
+        except Exception:  # noqa: BLE001 - a slot must never raise
+            pass
+        finally:
+            loop.quit()
+
+    def check_cancel() -> None:
+        try:
+            if feedback is not None and feedback.isCanceled() and reply.isRunning():
+                reply.abort()
+        except RuntimeError:  # already deleted
+            pass
+
+    reply.finished.connect(finished)
+    reply.destroyed.connect(loop.quit)  # never wait for a reply that is gone
+    timer = QTimer()
+    timer.setInterval(100)
+    timer.timeout.connect(check_cancel)
+    timer.start()
+    try:
+        if reply.isFinished():
+            finished()
+        else:
+            loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+    finally:
+        timer.stop()
 
 
 def _redirect_error(target: str, status: Optional[int]) -> errors.SafeStatsError:
     """The store answered with a redirect: never followed, the user is told where it points."""
+    text = (tr("The store address redirects elsewhere ({0}).").format(target) if target
+            else tr("The store address redirects elsewhere."))
     return errors.StoreUnreachable(
-        "The store address redirects elsewhere" + (f" ({target})" if target else "") +
-        ". Check the store URL (for example https:// instead of http://) and use the address your "
-        "SafeStats team gave you.", status=status)
+        text + " " + tr("Check the store URL (for example https:// instead of http://) and use the address your "
+                        "SafeStats team gave you."), status=status)
 
 
 def _network_error(code: int, message: str, url: str, cancelled: bool) -> errors.SafeStatsError:
@@ -86,9 +126,9 @@ def _network_error(code: int, message: str, url: str, cancelled: bool) -> errors
             return errors.LoadCancelled(detail=message)
         # QgsNetworkAccessManager aborts requests that pass the QGIS network timeout
         return errors.StoreUnreachable(
-            f"The SafeStats store at {host} did not answer in time. Try again; if it keeps happening, "
-            "raise the network timeout in QGIS (Settings > Options > Network) or check your connection.",
-            detail=message)
+            tr("The SafeStats store at {0} did not answer in time. Try again; if it keeps happening, "
+               "raise the network timeout in QGIS (Settings > Options > Network) or check your connection.")
+            .format(host), detail=message)
     if code == _NE.SslHandshakeFailedError or (code < 100 and "ssl" in message.lower()):
         return errors.TlsError(detail=message)
     if code in _PROXY_ERRORS:
@@ -97,17 +137,17 @@ def _network_error(code: int, message: str, url: str, cancelled: bool) -> errors
     if proxy and code in _UNREACHABLE_ERRORS:
         # Qt reports a dead HTTP proxy as a plain "connection refused"/"host not found"
         return errors.ProxyError(
-            f"The SafeStats store could not be reached through the network proxy {proxy} set in QGIS. "
-            "Check the proxy settings (Settings > Options > Network) or ask your IT team; if you should "
-            "not use a proxy for this address, add it to the proxy exclusions.", detail=message)
+            tr("The SafeStats store could not be reached through the network proxy {0} set in QGIS. "
+               "Check the proxy settings (Settings > Options > Network) or ask your IT team; if you should "
+               "not use a proxy for this address, add it to the proxy exclusions.").format(proxy), detail=message)
     if code == _NE.HostNotFoundError:
         return errors.StoreUnreachable(
-            f"The store address {host} could not be found. Check the spelling of the store URL and "
-            "that you are connected to the network (or VPN).", detail=message)
+            tr("The store address {0} could not be found. Check the spelling of the store URL and "
+               "that you are connected to the network (or VPN).").format(host), detail=message)
     if code == _NE.ConnectionRefusedError:
         return errors.StoreUnreachable(
-            f"Nothing answered at {host}: the SafeStats store may be down or the address/port is wrong. "
-            "Check the store URL, or try again later.", detail=message)
+            tr("Nothing answered at {0}: the SafeStats store may be down or the address/port is wrong. "
+               "Check the store URL, or try again later.").format(host), detail=message)
     return errors.StoreUnreachable(detail=message)
 
 
@@ -234,7 +274,7 @@ class HttpTransport:
             # QgsBlockingNetworkRequest follows redirects itself (any policy, every QGIS version)
             raise _redirect_error(reply.request().url().toString(), None)
         status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
-        return (int(status or 0), _header_dict(reply), bytes(reply.content()), int(reply.error()),
+        return (int(status or 0), _reply_headers(reply), bytes(reply.content()), int(reply.error()),
                 reply.errorString() or blocking.errorMessage())
 
     @staticmethod
@@ -242,44 +282,19 @@ class HttpTransport:
                               feedback: Optional[QgsFeedback]) -> tuple[int, dict[str, str], bytes, int, str]:
         nam = QgsNetworkAccessManager.instance()
         reply = nam.get(req) if method == "GET" else nam.post(req, data)
-        loop = QEventLoop()
         answer: list = []
 
-        def on_finished() -> None:  # read while the reply is certainly alive (see download())
-            try:
-                status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
-                headers = {bytes(k).decode("latin-1").lower(): bytes(reply.rawHeader(k)).decode("latin-1")
-                           for k in reply.rawHeaderList()}
-                answer.append((int(status or 0), headers, bytes(reply.readAll()), int(reply.error()),
-                               reply.errorString()))
-            except Exception:  # noqa: BLE001 - a slot must never raise
-                pass
-            finally:
-                loop.quit()
+        def on_finished() -> None:
+            status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
+            answer.append((int(status or 0), _reply_headers(reply), bytes(reply.readAll()), int(reply.error()),
+                           reply.errorString()))
 
-        def check_cancel() -> None:
-            try:
-                if feedback is not None and feedback.isCanceled() and reply.isRunning():
-                    reply.abort()
-            except RuntimeError:  # already deleted
-                pass
-
-        reply.finished.connect(on_finished)
-        reply.destroyed.connect(loop.quit)
-        timer = QTimer()
-        timer.setInterval(100)
-        timer.timeout.connect(check_cancel)
-        timer.start()
         try:
-            if reply.isFinished():
-                on_finished()
-            else:
-                loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+            _wait_for_reply(reply, feedback, on_finished)
             if not answer:  # the reply went away before it finished
                 return 0, {}, b"", int(_NE.UnknownNetworkError), "the network reply ended without finishing"
             return answer[0]
         finally:
-            timer.stop()
             try:
                 reply.deleteLater()
             except RuntimeError:  # already deleted
@@ -297,8 +312,8 @@ class HttpTransport:
             return _redirect_error(response.headers.get("location", ""), response.status)
         if body is None and response.status in (502, 503, 504):
             return errors.StoreUnreachable(
-                "The SafeStats store is not answering just now (the server in front of it said "
-                f"{response.status}). Try again in a few minutes.", status=response.status)
+                tr("The SafeStats store is not answering just now (the server in front of it said "
+                   "{0}). Try again in a few minutes.").format(response.status), status=response.status)
         return errors.error_from_store(response.status, body, response.headers.get("retry-after"))
 
     # ------------------------------------------------------------------ streaming download
@@ -316,128 +331,28 @@ class HttpTransport:
         dest = Path(dest)
         part = dest.with_name(dest.name + ".part")
         req = self._request(url, token, accept)
-        nam = QgsNetworkAccessManager.instance()
         started = time.monotonic()
-        state: dict[str, Any] = {"written": 0, "error_body": b"", "failed": None}
-        log_path = urlsplit(url).path
         part.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(part, "wb")
-        reply = nam.get(req)
-        loop = QEventLoop()
-
-        def status_code() -> int:
-            s = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
-            return int(s) if s else 0
-
-        # These run as Qt slots: an exception escaping one would abort the whole QGIS process
-        # (PyQt5 calls qFatal), so every failure is recorded and the download aborted instead.
-        def on_ready_read() -> None:
-            try:
-                if feedback is not None and feedback.isCanceled():
-                    if reply.isRunning():
-                        reply.abort()
-                    return
-                chunk = bytes(reply.readAll())
-                if status_code() >= 300:
-                    state["error_body"] += chunk[: 65536]
-                    return
-                if fh.closed:
-                    return
-                fh.write(chunk)
-                state["written"] += len(chunk)
-            except Exception as exc:  # noqa: BLE001 - disk full, permissions, a deleted reply...
-                state["failed"] = exc
-                try:
-                    reply.abort()
-                except RuntimeError:
-                    pass
-
-        def on_progress(received: int, total: int) -> None:
-            try:
-                if progress is not None:
-                    progress(received, total if total > 0 else None)
-            except Exception as exc:  # noqa: BLE001 - progress display must never break a download
-                log(f"progress callback failed: {type(exc).__name__}", Qgis.MessageLevel.Warning)
-
-        def check_cancel() -> None:
-            try:
-                if feedback is not None and feedback.isCanceled() and reply.isRunning():
-                    reply.abort()
-            except RuntimeError:
-                pass
-
-        def on_finished() -> None:
-            # Everything needed afterwards is read here, while the reply is certainly alive: after the
-            # loop returns, Qt may already have deleted it (seen on QGIS 3.22 in worker threads, about
-            # one download in twenty under test load: "wrapped C/C++ object ... has been deleted").
-            try:
-                on_ready_read()  # whatever is left in the buffer
-                state["status"] = status_code()
-                state["headers"] = {bytes(k).decode("latin-1").lower(): bytes(reply.rawHeader(k)).decode("latin-1")
-                                    for k in reply.rawHeaderList()}
-                state["error"], state["error_text"] = int(reply.error()), reply.errorString()
-            except Exception as exc:  # noqa: BLE001 - a slot must never raise
-                state["failed"] = state["failed"] or exc
-            finally:
-                loop.quit()
-
-        reply.readyRead.connect(on_ready_read)
-        reply.downloadProgress.connect(on_progress)
-        reply.finished.connect(on_finished)
-        reply.destroyed.connect(loop.quit)  # never wait for a reply that is gone
-        timer = QTimer()
-        timer.setInterval(100)
-        timer.timeout.connect(check_cancel)
-        timer.start()
+        stream = _Stream(open(part, "wb"), feedback, progress)
+        reply = QgsNetworkAccessManager.instance().get(req)
         try:
-            if reply.isFinished():
-                on_finished()
-            else:
-                loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
-            timer.stop()
-            fh.close()
-            status = int(state.get("status", 0))
-            headers = state.get("headers", {})
-            cancelled = bool(feedback is not None and feedback.isCanceled())
-            ms = int((time.monotonic() - started) * 1000)
-            if cancelled:
-                log(f"GET {log_path} cancelled after {state['written']} bytes ({ms} ms)")
-                raise errors.LoadCancelled()
-            if state["failed"] is not None:
-                raise errors.DownloadIncomplete(
-                    f"The download could not be written to disk ({state['failed']}). Free some disk space "
-                    "and try again.", detail=str(state["failed"]))
-            if "status" not in state:  # the reply went away before it finished
-                log(f"GET {log_path} broke off after {state['written']} bytes (reply gone)", Qgis.MessageLevel.Warning)
-                raise errors.DownloadIncomplete(detail="the network reply ended without finishing")
-            error, error_text = state["error"], state["error_text"]
-            if status == 0:
-                log(f"GET {log_path} failed after {ms} ms: {error_text}", Qgis.MessageLevel.Warning)
-                raise _network_error(error, error_text, url, False)
-            if status >= 300:
-                log(f"GET {log_path} -> {status} ({ms} ms)", Qgis.MessageLevel.Warning)
-                raise self._http_error(HttpResponse(status, headers, state["error_body"]))
-            if error != _NE.NoError:
-                log(f"GET {log_path} broke off after {state['written']} bytes: {error_text}", Qgis.MessageLevel.Warning)
-                raise errors.DownloadIncomplete(detail=error_text)
-            expected = headers.get("content-length")
-            encoded = headers.get("content-encoding", "identity").lower() not in ("", "identity")
-            if expected is not None and not encoded and int(expected) != state["written"]:
-                log(f"GET {log_path}: got {state['written']} of {expected} bytes", Qgis.MessageLevel.Warning)
-                raise errors.DownloadIncomplete(detail=f"{state['written']} of {expected} bytes")
+            stream.attach(reply)
+            _wait_for_reply(reply, feedback, stream.on_finished)
+            stream.fh.close()
+            self._check_download(stream, url, feedback, started)
             os.replace(part, dest)
-            log(f"GET {log_path} -> {status}, {state['written']} bytes ({ms} ms)")
-            return HttpResponse(status, headers, b"")
+            log(f"GET {urlsplit(url).path} -> {stream.status}, {stream.written} bytes "
+                f"({int((time.monotonic() - started) * 1000)} ms)")
+            return HttpResponse(int(stream.status or 0), stream.headers, b"")
         except BaseException:
-            timer.stop()
-            if not fh.closed:
-                fh.close()
+            if not stream.fh.closed:
+                stream.fh.close()
             try:
                 if reply.isRunning():
                     reply.abort()
             except RuntimeError:  # already deleted
                 pass
-            _unlink(part)
+            remove_file(part)
             raise
         finally:
             try:
@@ -446,11 +361,98 @@ class HttpTransport:
             except RuntimeError:  # already deleted
                 pass
 
+    def _check_download(self, stream: "_Stream", url: str, feedback: Optional[QgsFeedback], started: float) -> None:
+        """Raise the typed error for a download that did not arrive whole (cancelled, disk, network, HTTP, size)."""
+        log_path = urlsplit(url).path
+        ms = int((time.monotonic() - started) * 1000)
+        if feedback is not None and feedback.isCanceled():
+            log(f"GET {log_path} cancelled after {stream.written} bytes ({ms} ms)")
+            raise errors.LoadCancelled()
+        if stream.failed is not None:
+            raise errors.DownloadIncomplete(
+                tr("The download could not be written to disk ({0}). Free some disk space and try again.")
+                .format(stream.failed), detail=str(stream.failed))
+        if stream.status is None:  # the reply went away before it finished
+            log(f"GET {log_path} broke off after {stream.written} bytes (reply gone)", Qgis.MessageLevel.Warning)
+            raise errors.DownloadIncomplete(detail="the network reply ended without finishing")
+        if stream.status == 0:
+            log(f"GET {log_path} failed after {ms} ms: {stream.error_text}", Qgis.MessageLevel.Warning)
+            raise _network_error(stream.error, stream.error_text, url, False)
+        if stream.status >= 300:
+            log(f"GET {log_path} -> {stream.status} ({ms} ms)", Qgis.MessageLevel.Warning)
+            raise self._http_error(HttpResponse(stream.status, stream.headers, stream.error_body))
+        if stream.error != _NE.NoError:
+            log(f"GET {log_path} broke off after {stream.written} bytes: {stream.error_text}", Qgis.MessageLevel.Warning)
+            raise errors.DownloadIncomplete(detail=stream.error_text)
+        expected = stream.headers.get("content-length")
+        encoded = stream.headers.get("content-encoding", "identity").lower() not in ("", "identity")
+        if expected is not None and not encoded and int(expected) != stream.written:
+            log(f"GET {log_path}: got {stream.written} of {expected} bytes", Qgis.MessageLevel.Warning)
+            raise errors.DownloadIncomplete(detail=f"{stream.written} of {expected} bytes")
 
-def _unlink(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
-    except OSError as exc:  # e.g. still open on Windows: retention purge will get it later
-        log(f"could not remove {path.name}: {exc}", Qgis.MessageLevel.Warning)
+
+class _Stream:
+    """A download's body on its way into the ``.part`` file.
+
+    Its methods run as Qt slots: an exception escaping one would abort the whole QGIS process
+    (PyQt5 calls qFatal), so every failure is recorded in ``failed`` and the download aborted."""
+
+    def __init__(self, fh: Any, feedback: Optional[QgsFeedback], progress: Optional[ProgressCallback]) -> None:
+        self.fh = fh
+        self.feedback = feedback
+        self.progress = progress
+        self.reply: Any = None
+        self.written = 0
+        self.error_body = b""
+        self.failed: Optional[BaseException] = None
+        self.status: Optional[int] = None  # set when the reply finished
+        self.headers: dict[str, str] = {}
+        self.error, self.error_text = 0, ""
+
+    def attach(self, reply: QNetworkReply) -> None:
+        self.reply = reply
+        reply.readyRead.connect(self.on_ready_read)
+        reply.downloadProgress.connect(self.on_progress)
+
+    def _status_code(self) -> int:
+        s = self.reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
+        return int(s) if s else 0
+
+    def on_ready_read(self) -> None:
+        reply = self.reply
+        try:
+            if self.feedback is not None and self.feedback.isCanceled():
+                if reply.isRunning():
+                    reply.abort()
+                return
+            chunk = bytes(reply.readAll())
+            if self._status_code() >= 300:
+                self.error_body += chunk[: 65536]
+                return
+            if self.fh.closed:
+                return
+            self.fh.write(chunk)
+            self.written += len(chunk)
+        except Exception as exc:  # noqa: BLE001 - disk full, permissions, a deleted reply...
+            self.failed = exc
+            try:
+                reply.abort()
+            except RuntimeError:
+                pass
+
+    def on_progress(self, received: int, total: int) -> None:
+        try:
+            if self.progress is not None:
+                self.progress(received, total if total > 0 else None)
+        except Exception as exc:  # noqa: BLE001 - progress display must never break a download
+            log(f"progress callback failed: {type(exc).__name__}", Qgis.MessageLevel.Warning)
+
+    def on_finished(self) -> None:
+        try:
+            self.on_ready_read()  # whatever is left in the buffer
+            status = self._status_code()
+            self.headers = _reply_headers(self.reply)
+            self.error, self.error_text = int(self.reply.error()), self.reply.errorString()
+            self.status = status
+        except Exception as exc:  # noqa: BLE001 - a slot must never raise
+            self.failed = self.failed or exc

@@ -25,39 +25,27 @@ from contextlib import contextmanager
 from typing import Callable, Iterator, Optional
 
 from qgis.core import (Qgis, QgsAbstractMetadataBase, QgsCoordinateReferenceSystem, QgsDataProvider, QgsDateTimeRange,
-                       QgsLayerMetadata, QgsLayerTreeGroup, QgsMapLayer, QgsMemoryProviderUtils,
+                       QgsLayerMetadata, QgsMapLayer, QgsMemoryProviderUtils,
                        QgsProject, QgsReadWriteContext, QgsVectorLayer, QgsVectorLayerTemporalProperties,
                        QgsWkbTypes)
 from qgis.PyQt.QtCore import QDateTime, QObject, Qt, pyqtSignal
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..governance import marking as gov_marking
+from ..governance.keys import (PROP_DATASET, PROP_EXTRACTED,
+                               PROP_PURPOSE, PROP_QUERY, PROP_ROWS, PROP_STATE, PROP_STORE, PROP_TITLE, PROP_USER,
+                               is_safestats_layer)
 from . import errors
 from .http import log
 from .models import AnyQuery, BoundaryArea, CollectionInfo, Query, query_from_json
 
 GROUP_NAME = "SafeStats"
-PREFIX = "safestats/"
-PROP_QUERY = PREFIX + "query"
-PROP_DATASET = PREFIX + "dataset"
-PROP_TITLE = PREFIX + "title"
-PROP_STORE = PREFIX + "store_url"
-PROP_PURPOSE = PREFIX + "purpose"
-PROP_USER = PREFIX + "user"
-PROP_EXTRACTED = PREFIX + "extracted_at"
-PROP_ROWS = PREFIX + "rows"
-PROP_STATE = PREFIX + "state"  # "loaded" | "pending"
-PROP_MARKING = gov_marking.LAYER_PROPERTY
 STATE_LOADED = "loaded"
 STATE_PENDING = "pending"
 CRS = "EPSG:27700"
 
 
 # ------------------------------------------------------------------ queries
-
-
-def is_safestats_layer(layer: Optional[QgsMapLayer]) -> bool:
-    return layer is not None and bool(layer.customProperty(PROP_QUERY, ""))
 
 
 def safestats_layers(project: Optional[QgsProject] = None) -> list[QgsVectorLayer]:
@@ -286,10 +274,6 @@ def add_to_project(layer: QgsVectorLayer, project: Optional[QgsProject] = None) 
     group.insertLayer(0, layer)
     gov_marking.update_project_marking(project)
     return layer
-
-
-def safestats_group(project: Optional[QgsProject] = None) -> Optional[QgsLayerTreeGroup]:
-    return (project or QgsProject.instance()).layerTreeRoot().findGroup(GROUP_NAME)
 
 
 def _provider_options(layer: QgsVectorLayer) -> QgsDataProvider.ProviderOptions:

@@ -10,15 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Optional
 
-from qgis.core import QgsApplication, QgsFeedback, QgsProject, QgsTask, QgsVectorLayer
+from qgis.core import QgsFeedback, QgsProject, QgsTask, QgsVectorLayer
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from ..governance import marking as gov_marking
-from ..governance.audit import AuditError
+from ..governance.audit import AuditError, audit_context
+from ..governance.retention import remove_download, remove_file
 from . import errors, layers
 from .http import log
 from .models import CollectionInfo, Query
 from .session import SessionManager
+from .tasks import REGISTRY
+from ..governance import keys
 
 #: ask the user before loading more rows than this
 LARGE_LOAD_ROWS = 200_000
@@ -30,7 +33,7 @@ def large_load_rows() -> int:
     """Rows above which the UI asks before loading (QgsSettings ``safestats/large_load_rows``)."""
     from qgis.core import QgsSettings
     try:
-        value = int(QgsSettings().value("safestats/large_load_rows", LARGE_LOAD_ROWS))
+        value = int(QgsSettings().value(keys.LARGE_LOAD_ROWS, LARGE_LOAD_ROWS))
     except (TypeError, ValueError):
         return LARGE_LOAD_ROWS
     return value if value > 0 else LARGE_LOAD_ROWS
@@ -59,7 +62,7 @@ class LoadTask(QgsTask):
         self.event = event
         self.store_url = session.store_url or ""
         self.user = session.user.username if session.user else ""
-        self.organisation = session.user.organisation_name if session.user else ""
+        self.context = audit_context(session)  # who, where from and why: taken now, on the main thread
         self.purpose = session.purpose or ""
         self.purpose_label = getattr(session, "purpose_label", None) or self.purpose
         self.feedback = QgsFeedback()
@@ -147,7 +150,7 @@ class LoadTask(QgsTask):
             layers.replace_source(target, str(self.path))
             layer = target
             if old_source and self.session.cache.contains(old_source.split("|")[0]):
-                Path(old_source.split("|")[0]).unlink(missing_ok=True)
+                remove_file(old_source.split("|")[0])
         else:
             layer = fresh
         layers.describe_layer(layer, self.info, self.query, store_url=self.store_url, purpose=self.purpose,
@@ -165,19 +168,11 @@ class LoadTask(QgsTask):
     def _remove_file(self) -> None:
         if self.path is None:
             return
-        for p in (self.path, self.path.with_name(self.path.name + ".part")):
-            try:
-                p.unlink()
-            except FileNotFoundError:
-                pass
-            except OSError as exc:
-                log(f"could not remove {p.name}: {exc}")
+        remove_download(self.path)
 
     def _audit(self, event: str, **fields: object) -> None:
-        context = {"store": self.store_url, "user": self.user, "organisation": self.organisation,
-                   "purpose": self.purpose}
         try:
-            self.session.audit.record_access(event, context, self.query, **fields)
+            self.session.audit.record_access(event, self.context, self.query, **fields)
         except (AuditError, OSError) as exc:  # the load itself has happened: say so loudly, do not undo it
             self.session.report_audit_failure(event, self.query.dataset_id, exc)
 
@@ -196,16 +191,24 @@ class LayerLoader(QObject):
         self.session = session
         self.project = project or QgsProject.instance()
         self.style_callback = style_callback
-        self.tasks: set[QgsTask] = set()
+        self._group = f"loads:{id(self)}"  # this loader's group in the task registry
         self.guard = layers.ProjectGuard(self.project, refetch=self.refetch,
                                          can_fetch=lambda: self.session.is_signed_in, parent=self)
         self.guard.pendingChanged.connect(self.pendingChanged)
         self.session.signedIn.connect(self._on_signed_in)
         self.session.before_sign_out.append(self._before_sign_out)
 
+    @property
+    def tasks(self) -> set[QgsTask]:
+        """This loader's record loads still registered (a copy)."""
+        return REGISTRY.tasks(self._group)
+
+    def running(self) -> set[QgsTask]:
+        """This loader's record loads that have not ended."""
+        return REGISTRY.running(self._group)
+
     def unload(self) -> None:
-        for task in list(self.tasks):
-            task.cancel()
+        REGISTRY.cancel(self._group)
         self.guard.detach()
         try:
             self.session.signedIn.disconnect(self._on_signed_in)
@@ -216,20 +219,17 @@ class LayerLoader(QObject):
 
     def _before_sign_out(self) -> None:
         """Cancel running loads and let every SafeStats layer release its cached file."""
-        for task in list(self.tasks):
+        for task in self.tasks:
             try:
                 task.cancel()
             except RuntimeError:  # already finished and deleted
-                self.tasks.discard(task)
+                REGISTRY.discard(task)
         self.guard.release_all()
 
     def _start(self, task: LoadTask) -> LoadTask:
-        self.tasks.add(task)
         task.loaded.connect(self.loaded)
         task.failed.connect(self.failed)
-        task.taskCompleted.connect(lambda: self.tasks.discard(task))
-        task.taskTerminated.connect(lambda: self.tasks.discard(task))
-        QgsApplication.taskManager().addTask(task)
+        REGISTRY.start(task, self._group)
         return task
 
     def load(self, query: Query, info: Optional[CollectionInfo] = None,

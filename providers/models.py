@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Optional, Union
 
+from ..governance.i18n import tr
+
 CRS_27700 = "http://www.opengis.net/def/crs/EPSG/0/27700"
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 BOUNDARY_COLLECTIONS = ("boroughs", "wards")
@@ -126,15 +128,24 @@ class DsaLimits:
                    aggregate_only=bool(data.get("aggregate_only", False)))
 
     def describe(self) -> str:
-        """Plain-English summary for the dataset picker."""
-        parts = []
-        parts.append("counts only (no individual records)" if self.aggregate_only else "individual records")
-        parts.append(f"area: {self.area_name}" if self.area_name else
-                     ("area: restricted" if self.area_wkt else "area: London-wide"))
-        parts.append(f"history from {self.history_from}" if self.history_from else "full history")
-        if self.fields_restricted:
-            parts.append("some fields withheld")
-        return "; ".join(parts)
+        """Plain-English summary for the dataset picker (the phrases of :func:`limit_phrases`)."""
+        return "; ".join(limit_phrases(self))
+
+
+def limit_phrases(limits: DsaLimits, fields_shown: Optional[str] = None) -> list[str]:
+    """What an agreement limits, one translated phrase per limit: records or counts, area, history
+    and fields. ``fields_shown`` (e.g. "Crime type, Month") names the fields the user gets when some
+    are withheld; without it, withheld fields are mentioned and unrestricted ones are not."""
+    phrases = [tr("counts only (no individual records)") if limits.aggregate_only else tr("individual records")]
+    phrases.append(tr("area: {0}").format(limits.area_name) if limits.area_name else
+                   (tr("area: restricted") if limits.area_wkt else tr("area: London-wide")))
+    phrases.append(tr("history from {0}").format(limits.history_from) if limits.history_from else tr("full history"))
+    if limits.fields_restricted:
+        phrases.append(tr("some fields withheld (you get: {0})").format(fields_shown) if fields_shown
+                       else tr("some fields withheld"))
+    elif fields_shown is not None:
+        phrases.append(tr("all fields"))
+    return phrases
 
 
 @dataclass(frozen=True)

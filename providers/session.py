@@ -24,8 +24,9 @@ from . import errors
 from .client import StoreClient
 from .http import log, on_main_thread
 from .models import Conditions, LoginResult, UserInfo
+from ..governance import keys
 
-AUTHCFG_SETTING = "safestats/authcfg"
+AUTHCFG_SETTING = keys.AUTHCFG
 AUTH_METHOD = "Basic"
 AUTHCFG_PREFIX = "SafeStats "
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fail on Qt5-only usage in the plugin: the CI stand-in for running it on QGIS 4 (Qt6).
 
-    python3 scripts/check_qt6.py                 check the shipped plugin (root *.py, ui/, providers/,
+    python3 scripts/check_qt6.py                 check the shipped plugin (root *.py, ui/, providers/, processing_provider/,
                                                  governance/ and every ui/*.ui)
     python3 scripts/check_qt6.py FILE_OR_DIR...  check only these (.py and .ui)
 
@@ -50,7 +50,7 @@ REPO = Path(__file__).resolve().parent.parent
 VENV = REPO / "var" / "qt6-venv" / sys.implementation.cache_tag
 PYQT6_REQUIREMENT = os.environ.get("SAFESTATS_PYQT6", "PyQt6>=6.5")
 #: what the QGIS plugin zip ships (scripts/package.py ROOT_DIRS, minus icons)
-DEFAULT_TARGETS = ("ui", "providers", "governance")
+DEFAULT_TARGETS = ("ui", "providers", "processing_provider", "governance")
 SKIP_DIRS = {"__pycache__", ".venv", ".venv-qgis", "tests", "var", "store"}
 
 #: Names QGIS's ``qgis.PyQt`` modules add on Qt6 builds (python/PyQt/PyQt/QtWidgets.py.in in the

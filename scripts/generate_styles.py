@@ -1,4 +1,4 @@
-"""Generate the built-in style presets (ui/styles/*.qml) from the builders in ui/presets.py.
+"""Generate the built-in style presets (ui/styles/*.qml) from the builders in providers/styles.py.
 
 Run once after changing a builder, then commit the QML files:
 
@@ -19,14 +19,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _load_presets():
-    """Import ui/presets.py as QGIS would: package ``safestats`` from a folder holding a link to
+    """Import providers/styles.py as QGIS would: package ``safestats`` from a folder holding a link to
     the checkout (the checkout's own folder name is not a valid package name)."""
     import tempfile
 
     plugins = Path(tempfile.mkdtemp(prefix="safestats-gen-"))
     (plugins / "safestats").symlink_to(ROOT, target_is_directory=True)
     sys.path.insert(0, str(plugins))
-    from safestats.ui import presets
+    from safestats.providers import styles as presets
 
     return presets
 

@@ -267,7 +267,7 @@ def in_qgis() -> None:  # noqa: C901 - one linear script
     @step()
     def count_dialog() -> None:
         import processing
-        from safestats.providers.processing.provider import SafeStatsProvider
+        from safestats.processing_provider.provider import SafeStatsProvider
         if QgsApplication.processingRegistry().providerById("safestats") is None:
             state["provider"] = SafeStatsProvider()
             QgsApplication.processingRegistry().addProvider(state["provider"])

@@ -39,7 +39,7 @@ app.initQgis()
 from safestats.providers.load_task import LayerLoader  # noqa: E402
 from safestats.providers.models import BoundaryArea, Query  # noqa: E402
 from safestats.providers.session import SessionManager  # noqa: E402
-from safestats.ui import atlas, presets  # noqa: E402
+from safestats.providers import print_job as atlas, styles as presets  # noqa: E402
 
 
 def wait(predicate, timeout: float = 600) -> None:  # noqa: ANN001

@@ -31,7 +31,7 @@ done
 # Every plugin source that can hold user-facing text: root modules and the three packages
 # (never tests/, store/, scripts/, bench/). Sorted, so the .ts is stable between machines.
 mapfile -t SOURCES < <(
-  { ls ./*.py; find providers governance ui -type f \( -name '*.py' -o -name '*.ui' \) -not -path '*/__pycache__/*'; } \
+  { ls ./*.py; find providers processing_provider governance ui -type f \( -name '*.py' -o -name '*.ui' \) -not -path '*/__pycache__/*'; } \
     | sed 's|^\./||' | grep -v '^resources_rc\.py$' | LC_ALL=C sort)
 
 mkdir -p i18n

@@ -19,7 +19,7 @@ echo "== house rules (scripts/check_house.py: module <= 700 lines, function <= 1
 "$PY" scripts/check_house.py --store || status=1
 
 echo "== bandit (medium and high severity)"
-"$PY" -m bandit -q -r store/safestats_store providers governance ui --severity-level medium || status=1
+"$PY" -m bandit -q -r store/safestats_store providers processing_provider governance ui --severity-level medium || status=1
 
 echo "== Qt6 / QGIS 4 readiness (scripts/check_qt6.py: every Qt name the plugin uses, resolved in PyQt6)"
 "$PY" scripts/check_qt6.py || status=1

@@ -48,7 +48,7 @@ PACKAGE_NAME = "safestats"
 #: Root files shipped (plus every root ``*.py``).
 ROOT_FILES = ("metadata.txt", "LICENSE")
 #: Root folders shipped, recursively (minus EXCLUDED_*).
-ROOT_DIRS = ("providers", "governance", "ui", "icons")
+ROOT_DIRS = ("providers", "processing_provider", "governance", "ui", "icons")
 #: Root folders that must never appear in the zip, whatever the allow-list says.
 FORBIDDEN_TOP = ("tests", "store", "bench", "docs", "scripts", ".ci", ".git", "var", "dist", "build")
 EXCLUDED_DIR_NAMES = {"__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache", ".git", "__MACOSX",

@@ -367,7 +367,7 @@ def print_ward_atlas() -> None:
     import subprocess
 
     from safestats.providers.models import CRS_27700
-    from safestats.ui import atlas
+    from safestats.providers import print_job as atlas
 
     flow.plugin.layer_menu.apply_preset_to_active("categorised")
     dock = flow.plugin.dock

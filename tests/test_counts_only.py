@@ -82,7 +82,7 @@ class _Session:
 
 def test_counts_load_audit_entry(qgis_app, audit_log):
     from safestats.providers.models import CountsQuery
-    from safestats.ui import aggregates
+    from safestats.providers import counts_loader as aggregates
     session = _Session(audit_log)
     q = CountsQuery("mps_crime", "2025-03", unit="ward", within="E09000007")
     assert aggregates.audit(session, "load_counts", q, aggregates.audit_context(session), None,
@@ -96,7 +96,7 @@ def test_counts_load_audit_entry(qgis_app, audit_log):
 def test_failed_counts_audit_is_critical_and_shown(qgis_app, tmp_path):
     from safestats.governance.audit import AuditLog
     from safestats.providers.models import CountsQuery
-    from safestats.ui import aggregates
+    from safestats.providers import counts_loader as aggregates
     (tmp_path / "audit.jsonl").mkdir()  # the log's file cannot be opened for writing
     session = _Session(AuditLog(tmp_path / "audit.jsonl"))
     iface = RecordingIface()
@@ -221,7 +221,7 @@ def signed_in_tfl(session, store):
 
 @pytest.fixture()
 def tfl_provider(qgis_processing, signed_in_tfl):
-    from safestats.providers.processing import register_processing, unregister_processing
+    from safestats.processing_provider import register_processing, unregister_processing
     p = register_processing(signed_in_tfl)
     yield p
     unregister_processing(p)

@@ -62,7 +62,7 @@ def test_zero_rule_zeros_shown_never_hidden_and_one_label():
     """Zeros are always shown and never hidden (so the audit gives the reader "hidden ≥ 1"); every hidden
     cell reads the same, so a label never tells "below 5" from "hidden to protect another"."""
     from safestats.governance import disclosure as d
-    from safestats.providers.processing import counting
+    from safestats.providers import counting
     shown_zeros = 0
     for seed in range(10):
         table = np.random.default_rng(100 + seed).poisson(0.6, (10, 5)).tolist()
@@ -153,7 +153,7 @@ def _run(alg_id, params):
 
 @pytest.fixture()
 def provider(qgis_processing, session):
-    from safestats.providers.processing import register_processing, unregister_processing
+    from safestats.processing_provider import register_processing, unregister_processing
     p = register_processing(session)
     yield p
     unregister_processing(p)
@@ -198,7 +198,7 @@ def test_count_in_polygons_output_passes_the_lp_audit(provider, by_month):
     # Column totals and the grand total are not in the output, but a reader may know them (e.g. from
     # another release): the audit assumes every one of them is known, except those below the threshold
     # or hidden as complements (the same deterministic suppression, rerun on the true counts, says which).
-    from safestats.providers.processing import counting
+    from safestats.providers import counting
     ref = counting.suppress({r: {c: true[(r, c)] for c in cols} for r in rows}, rows, cols, T)
     assert [[ref.cell(r, c).count for c in cols] for r in rows] == cells  # the same table as published
     col_totals = [ref.col_totals[c].count for c in cols]
@@ -230,7 +230,7 @@ def test_compare_periods_output_passes_the_lp_audit(provider):
             assert _value(f["change"]) is None and f["suppressed"] == "suppressed"
     assert sum(1 for v in true.values() if 0 < v < T) >= 8
     # A+B per area is not published; each period's total may be known to the reader unless it is hidden
-    from safestats.providers.processing import counting
+    from safestats.providers import counting
     ref = counting.suppress({r: {p: true.get((r, p), 0) for p in "AB"} for r in rows}, rows, ["A", "B"], T)
     assert [[ref.cell(r, p).count for p in "AB"] for r in rows] == cells
     found = intervals(cells, None, [ref.col_totals[p].count for p in "AB"])
@@ -240,7 +240,7 @@ def test_compare_periods_output_passes_the_lp_audit(provider):
 def test_atlas_ward_counts_pass_the_lp_audit(qgis_app):
     from qgis.core import QgsField, QgsProject
     from qgis.PyQt.QtCore import QVariant
-    from safestats.ui import atlas
+    from safestats.providers import print_job as atlas
     incidents, truth = _incidents(n=90, seed=3)
     coverage = _squares()
     coverage.dataProvider().addAttributes([QgsField(atlas.COUNT_FIELD, QVariant.Int),
@@ -273,7 +273,7 @@ def test_ward_map_clusters_stacked_points_and_prints_no_small_ward(qgis_app, tmp
     audited table's."""
     import subprocess
     from qgis.core import QgsProject
-    from safestats.ui import atlas
+    from safestats.providers import print_job as atlas
     incidents, truth = _incidents(n=90, seed=3)
     squares = _squares()
     out = tmp_path / "wards.pdf"

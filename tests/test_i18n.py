@@ -117,9 +117,9 @@ def test_translation_reaches_each_kind_of_string(translated: Path) -> None:
     messages = _messages()
     ui_string = next(s for c, s, f in messages if c == "SafeStatsDock" and f.endswith(".ui"))
     assert QCoreApplication.translate("SafeStatsDock", ui_string) == pseudo(ui_string)
-    # module-level helpers (ui/messages.py, ui/presets.py …) ask for their own context at run time;
+    # module-level helpers (providers/messages.py, providers/styles.py …) ask for their own context at run time;
     # pylupdate5 filed their strings under @default: the translator's fallback finds them
-    default_string = next(s for c, s, f in messages if c == "@default" and f == "../ui/presets.py")
+    default_string = next(s for c, s, f in messages if c == "@default" and f == "../providers/styles.py")
     assert QCoreApplication.translate("SafeStatsPresets", default_string) == pseudo(default_string)
     # a text the catalogue does not hold stays as it is (it must not come back empty)
     assert QCoreApplication.translate("NoSuchContext", "not in the catalogue 123") == "not in the catalogue 123"
@@ -184,12 +184,14 @@ def test_translation_reaches_processing_messages_and_constants(translated: Path)
     """Strings kept in constants (QT_TRANSLATE_NOOP) and Processing's self.tr(): all translated."""
     from safestats.providers import daterange, errors
     from safestats.providers.models import CollectionInfo
-    from safestats.providers.processing.algorithms import base
-    from safestats.providers.processing.algorithms.compare_periods import ComparePeriods
-    from safestats.providers.processing.algorithms.count_in_polygons import CountInPolygons
-    from safestats.providers.processing.algorithms.hotspots import HotspotsHexagons, HotspotsKernelDensity
-    from safestats.providers.processing.algorithms.load_incidents import NOT_SIGNED_IN, LoadIncidents
-    from safestats.ui import atlas, dock, messages
+    from safestats.processing_provider.algorithms import base
+    from safestats.processing_provider.algorithms.compare_periods import ComparePeriods
+    from safestats.processing_provider.algorithms.count_in_polygons import CountInPolygons
+    from safestats.processing_provider.algorithms.hotspots import HotspotsHexagons, HotspotsKernelDensity
+    from safestats.processing_provider.algorithms.load_incidents import NOT_SIGNED_IN, LoadIncidents
+    from safestats.providers import print_job as atlas
+    from safestats.providers import messages
+    from safestats.ui import dock
 
     for cls in (LoadIncidents, CountInPolygons, ComparePeriods, HotspotsKernelDensity, HotspotsHexagons):
         alg = cls()

@@ -69,7 +69,8 @@ def test_zip_contents(built_zip: Path) -> None:
     assert {n.split("/", 1)[0] for n in names} == {"safestats"}
     inner = {n.split("/", 1)[1] for n in names if n.count("/") and n.split("/", 1)[1]}
     for required in ("metadata.txt", "__init__.py", "plugin.py", "LICENSE", "icons/safestats.png",
-                     "providers/__init__.py", "governance/__init__.py", "ui/__init__.py", "ui/dock.ui"):
+                     "providers/__init__.py", "processing_provider/__init__.py", "governance/__init__.py", "ui/__init__.py",
+                     "ui/dock.ui", "processing_provider/algorithms/base.py"):
         assert required in inner, required
     assert any(n.startswith("ui/styles/") and n.endswith(".qml") for n in inner)
     for path in (REPO / "ui").rglob("*"):  # every .ui/.qml/.qpt in the tree is shipped
@@ -183,7 +184,7 @@ def test_build_fails_and_leaves_no_zip_when_metadata_is_incomplete(tmp_path: Pat
     for name in ("metadata.txt", "LICENSE", "__init__.py", "plugin.py"):
         (tree / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO / name, tree / name)
-    for folder in ("providers", "governance", "ui", "icons"):
+    for folder in ("providers", "processing_provider", "governance", "ui", "icons"):
         shutil.copytree(REPO / folder, tree / folder, ignore=shutil.ignore_patterns("__pycache__"))
     text = (tree / "metadata.txt").read_text(encoding="utf-8")
     (tree / "metadata.txt").write_text("\n".join(l for l in text.splitlines() if not l.startswith("email=")),

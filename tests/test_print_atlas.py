@@ -65,7 +65,7 @@ def pdf_text(path):
 
 def test_template_has_every_item():
     from qgis.core import QgsProject
-    from safestats.ui import atlas
+    from safestats.providers import print_job as atlas
     for paper in ("A4", "A3"):
         layout = atlas.load_template(QgsProject(), paper)
         for item_id in atlas.ITEM_IDS:
@@ -78,7 +78,7 @@ def test_template_has_every_item():
 
 @pytest.mark.parametrize("crs", ["EPSG:4326"])
 def test_three_ward_atlas_to_pdf(loaded, store_http, signed_in, audit_log, tmp_path, crs):
-    from safestats.ui import atlas
+    from safestats.providers import print_job as atlas
     layer, q = loaded
     wards = pick_wards(store_http, q, crs)
     codes = [w["properties"]["code"] for w in wards]
@@ -109,7 +109,7 @@ def test_three_ward_atlas_to_pdf(loaded, store_http, signed_in, audit_log, tmp_p
     printed = sorted(line.split("Incidents in this ward:")[1].split()[0] for line in labels)
     expected = []
     trues = sorted(ref[c]["All"] for c in codes)
-    from safestats.providers.processing import counting
+    from safestats.providers import counting
     table = counting.suppress({c: {"All": ref[c]["All"]} for c in codes}, codes, ["All"])
     # a suppressed ward's page says "not shown — fewer than 5, or withheld …" (the same for every hidden ward)
     expected = sorted("not" if table.cell(c, "All").suppressed else table.cell(c, "All").label for c in codes)
@@ -132,7 +132,7 @@ def test_three_ward_atlas_to_pdf(loaded, store_http, signed_in, audit_log, tmp_p
 
 
 def test_one_pdf_per_ward_in_27700(loaded, store_http, signed_in, tmp_path):
-    from safestats.ui import atlas
+    from safestats.providers import print_job as atlas
     layer, q = loaded
     wards = pick_wards(store_http, q, "EPSG:27700")
     boundaries = boundary_layer(wards, "EPSG:27700", name="Wards")

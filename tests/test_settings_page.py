@@ -51,7 +51,7 @@ def test_factory_and_page(page: Any) -> None:
 
 def test_defaults_when_nothing_is_set(page: Any) -> None:
     from safestats.governance import disclosure, retention
-    from safestats.ui import presets
+    from safestats.providers import styles as presets
 
     values = page.values()
     assert values.store_url == ""
@@ -62,7 +62,7 @@ def test_defaults_when_nothing_is_set(page: Any) -> None:
 
 
 def test_saves_and_reads_back(page: Any, clean_settings: QgsSettings) -> None:
-    from safestats.ui import presets
+    from safestats.providers import styles as presets
     from safestats.ui.settings_page import SafeStatsSettingsPage
 
     page.storeUrlEdit.setText("https://safestats.example.gov.uk/ ")
@@ -186,3 +186,19 @@ def test_register_and_unregister() -> None:
     settings_page.unregister(iface, factory)
     settings_page.unregister(iface, None)
     assert calls == [("register", factory), ("unregister", factory)]
+
+
+def test_key_table_is_generated_from_the_one_keys_module() -> None:
+    """Every QgsSettings key the plugin uses is in governance/keys.SETTINGS and in the page's table."""
+    from safestats.governance import keys
+    from safestats.ui import settings_page
+
+    setting_names = [n for n in dir(keys) if n.isupper() and not n.startswith(("PROP_", "PREFIX", "KIND_", "SETTINGS"))]
+    listed = {k for k, _, _ in keys.SETTINGS}
+    for name in setting_names:
+        value = getattr(keys, name)
+        expanded = [value.format(kind=k) for k in settings_page.KINDS] if "{kind}" in value else [value]
+        for key in expanded:
+            assert key in listed, name
+            assert f"``{key}``" in settings_page.__doc__, key
+    assert "safestats/authcfg" in listed and "safestats/print_dir" in listed

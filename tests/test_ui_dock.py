@@ -74,7 +74,7 @@ def test_westminster_limits_visible(plugin: Any, store: Any) -> None:
 
 def test_count_matches_store_and_load_styled_layer(plugin: Any, store: Any, store_http: Any) -> None:
     from safestats.providers.layers import safestats_layers
-    from safestats.ui import presets
+    from safestats.providers import styles as presets
 
     dock = _sign_in(plugin, store, "mopac")
     assert dock.select_dataset("btp_crime")
@@ -115,7 +115,7 @@ def test_count_matches_store_and_load_styled_layer(plugin: Any, store: Any, stor
 
 def test_same_category_same_colour_in_two_loaded_datasets(plugin: Any, store: Any) -> None:
     from safestats.providers.layers import safestats_layers
-    from safestats.ui import presets
+    from safestats.providers import styles as presets
 
     dock = _sign_in(plugin, store, "mopac")
     for dataset in ("btp_crime", "colp_crime"):
@@ -159,7 +159,7 @@ def test_cancel_stops_a_counts_load(plugin: Any, store: Any, monkeypatch: Any) -
     import time as _time
 
     from safestats.providers.layers import safestats_layers
-    from safestats.ui import aggregates
+    from safestats.providers import counts_loader as aggregates
 
     dock = _sign_in(plugin, store, "tfl")
     assert dock.select_dataset("mps_crime")

@@ -179,7 +179,7 @@ def test_remember_me_never_skips_conditions(make_dialog: Any, session: Any, stor
 
 def test_every_error_type_has_a_plain_message() -> None:
     from safestats.providers import errors as E
-    from safestats.ui.messages import message_for
+    from safestats.providers.messages import message_for
 
     classes = [c for c in vars(E).values() if isinstance(c, type) and issubclass(c, E.SafeStatsError)]
     assert len(classes) > 10

@@ -10,7 +10,7 @@ from typing import Any, Callable, Optional
 
 from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 
-from .background import FunctionTask, run_task
+from ..providers.tasks import FunctionTask, run_task
 
 DEBOUNCE_MS = 400
 

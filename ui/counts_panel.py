@@ -14,7 +14,7 @@ from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
 
 from ..providers.models import HEX_SIZES, CollectionInfo, CountsQuery, available_periods, period_label
-from .aggregates import disclosure_note
+from ..providers.counts_loader import disclosure_note
 
 
 class CountsPanel(QWidget):

@@ -25,8 +25,9 @@ from ..providers.errors import DatasetNotAvailable, InvalidFilter, NotSignedIn, 
 from ..providers.load_task import large_load_rows
 from ..providers.models import BoundaryArea, CollectionInfo, MatchCount, Query
 from ..providers import compat
-from . import messages, presets
-from .background import FunctionTask, run_task
+from ..providers import messages
+from ..providers import styles as presets
+from ..providers.tasks import FunctionTask, run_task
 from .count_preview import CountPreview
 from .counts_panel import CountsPanel
 from .map_tools import BNG, PolygonDrawTool, area_rubber_band

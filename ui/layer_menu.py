@@ -16,7 +16,8 @@ from qgis.PyQt.QtWidgets import QAction, QMenu
 
 from ..providers.layers import is_safestats_layer
 from ..providers import compat
-from . import presets
+from ..providers import styles as presets
+from ..governance import keys
 
 ICONS = Path(__file__).resolve().parent.parent / "icons"
 LOG_TAG = "SafeStats"
@@ -67,7 +68,7 @@ class LayerMenu(QObject):
         layer = self.iface.activeLayer()
         if not isinstance(layer, QgsVectorLayer) or not is_safestats_layer(layer):
             return
-        dataset_id = layer.customProperty("safestats/dataset") or None
+        dataset_id = layer.customProperty(keys.PROP_DATASET) or None
         current = presets.current_preset(layer)
         for preset in presets.presets_for("aggregate" if compat.is_polygons(layer) else "records", dataset_id):
             action = menu.addAction(preset.title)
@@ -81,7 +82,7 @@ class LayerMenu(QObject):
         if not isinstance(layer, QgsVectorLayer):
             return
         ok = presets.apply_dataset_preset(layer, preset_id, self._info_for(layer),
-                                          dataset_id=layer.customProperty("safestats/dataset") or None)
+                                          dataset_id=layer.customProperty(keys.PROP_DATASET) or None)
         if ok:
             try:
                 self.iface.layerTreeView().refreshLayerSymbology(layer.id())

@@ -1,6 +1,6 @@
 """"Print ward maps…": pick a boundary layer, its name field, the incidents (usually the loaded
 SafeStats layer), a style preset and the paper; export one multi-page PDF (or one PDF per ward)
-in a background task. Thin: the layout and disclosure control live in ``ui.atlas``.
+in a background task. Thin: the layout and disclosure control live in ``providers.print_job``.
 
 Entry point for the plugin: ``open_print_dialog(iface, session)``.
 """
@@ -18,10 +18,11 @@ from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QWidget
 from ..governance import disclosure
 from ..providers.layers import is_safestats_layer, safestats_layers
 from ..providers import compat
-from . import atlas, presets
+from ..providers import print_job as atlas, styles as presets
+from ..governance import keys
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).with_name("print_dialog.ui")))
-LAST_DIR_SETTING = "safestats/print_dir"  # a folder path only
+LAST_DIR_SETTING = keys.PRINT_DIR  # a folder path only
 KEEP_STYLE = ""
 NAME_FIELDS = ("name", "ward_name", "wd22nm", "WD22NM", "lsoa_name", "LSOA21NM", "NAME")
 
@@ -91,7 +92,7 @@ class PrintWardMapsDialog(QDialog, FORM_CLASS):
     def _fill_presets(self, layer: Any) -> None:
         self.presetCombo.clear()
         self.presetCombo.addItem(tr("Keep the layer's style"), KEEP_STYLE)
-        dataset = layer.customProperty("safestats/dataset", None) if isinstance(layer, QgsVectorLayer) else None
+        dataset = layer.customProperty(keys.PROP_DATASET, None) if isinstance(layer, QgsVectorLayer) else None
         for preset in presets.presets_for("records", dataset or None):
             self.presetCombo.addItem(preset.title, preset.id)
 

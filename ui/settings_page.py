@@ -3,21 +3,17 @@
 
 Every value lives in QgsSettings under ``safestats/`` and none is a secret (credentials stay in
 the QGIS authentication database, tokens in memory).  The keys are the ones the rest of the
-plugin reads:
+plugin reads, all defined in ``governance/keys.py``; this table is generated from its ``SETTINGS``:
 
-===================================  =========================================================
-``safestats/store_url``              sign-in dialog's store address (ui/signin_dialog.py)
-``safestats/retention_days``         cache retention, 1–28 days (governance/retention.py)
-``safestats/large_load_rows``        ask before loading more rows (providers/load_task.py)
-``safestats/suppression_threshold``  small-number threshold for ward maps/counting, ≥ 5
-``safestats/default_preset/records``     default style preset for record-level datasets
-``safestats/default_preset/aggregate``   default style preset for aggregate-only datasets
-===================================  =========================================================
 
 ``plugin.py`` registers the page with :func:`register` in ``initGui()`` and removes it with
 :func:`unregister` in ``unload()``.
 """
 from __future__ import annotations
+
+from ..governance import keys
+
+__doc__ = __doc__.replace("its ``SETTINGS``:\n", "its ``SETTINGS``:\n\n" + keys.settings_table() + "\n", 1)
 
 import configparser
 from dataclasses import dataclass
@@ -38,11 +34,11 @@ ICON = PLUGIN_DIR / "icons" / "safestats.svg"
 LOCAL_GUIDE = PLUGIN_DIR / "docs" / "user-guide.md"  # only in a checkout; the zip has no docs/
 GUIDE_PATH = "blob/main/docs/user-guide.md"
 
-STORE_URL = "safestats/store_url"
-RETENTION_DAYS = "safestats/retention_days"
-LARGE_LOAD_ROWS = "safestats/large_load_rows"
-SUPPRESSION_THRESHOLD = "safestats/suppression_threshold"  # governance.disclosure.THRESHOLD_SETTING
-DEFAULT_PRESET = "safestats/default_preset/{kind}"  # kind: "records" or "aggregate"
+STORE_URL = keys.STORE_URL
+RETENTION_DAYS = keys.RETENTION_DAYS
+LARGE_LOAD_ROWS = keys.LARGE_LOAD_ROWS
+SUPPRESSION_THRESHOLD = keys.SUPPRESSION_THRESHOLD
+DEFAULT_PRESET = keys.DEFAULT_PRESET
 KINDS = ("records", "aggregate")
 
 MIN_THRESHOLD = 5        # governance.disclosure.DEFAULT_THRESHOLD: the floor, never lower
@@ -56,7 +52,7 @@ def tr(text: str) -> str:
 def _defaults() -> "Values":
     from ..governance import disclosure, retention
     from ..providers import load_task
-    from . import presets
+    from ..providers import styles as presets
     return Values(store_url="", retention_days=retention.DEFAULT_RETENTION_DAYS,
                   large_load_rows=int(load_task.LARGE_LOAD_ROWS),
                   suppression_threshold=max(MIN_THRESHOLD, disclosure.DEFAULT_THRESHOLD),
@@ -149,7 +145,7 @@ class SafeStatsSettingsPage(QgsOptionsPageWidget, FORM_CLASS):
         self.show_values(read_values())
 
     def _fill_presets(self) -> None:
-        from . import presets
+        from ..providers import styles as presets
         for kind, combo in (("records", self.recordsPresetCombo), ("aggregate", self.aggregatePresetCombo)):
             combo.clear()
             for preset in presets.presets_for(kind):

@@ -3,7 +3,7 @@
 The conditions are fetched from the store every time the dialog opens and must be ticked at EVERY
 sign-in, with a purpose; "remember me" only pre-fills the credentials (kept by the session manager
 in the QGIS authentication database) and never skips the conditions.  Network work runs in
-QgsTasks; errors are shown in the dialog's own message bar through ``ui.messages``.
+QgsTasks; errors are shown in the dialog's own message bar through ``providers.messages``.
 """
 from __future__ import annotations
 
@@ -19,13 +19,14 @@ from qgis.core import Qgis
 from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QLabel, QSizePolicy, QWidget
 
 from ..providers import errors
-from . import messages
-from .background import FunctionTask, run_task
+from ..providers import messages
+from ..providers.tasks import FunctionTask, run_task
+from ..governance import keys
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).with_name("signin_dialog.ui")))
 ICONS = Path(__file__).resolve().parent.parent / "icons"
 
-URL_SETTING = "safestats/store_url"  # not a secret: the store's address only
+URL_SETTING = keys.STORE_URL  # not a secret: the store's address only
 DEFAULT_URL = "https://safestats.london.gov.uk"
 
 
@@ -286,7 +287,7 @@ class _Shown:
 
 class InlineMessageBar(QLabel):
     """The dialog's message area: fully word-wrapped (a QgsMessageBar cuts long advice to one
-    scrolling line). Offers the part of QgsMessageBar's API that ``ui.messages`` uses."""
+    scrolling line). Offers the part of QgsMessageBar's API that ``providers.messages`` uses."""
 
     _STYLES = {
         Qgis.MessageLevel.Info: ("#ebf4ff", "#2b6cb0"),

@@ -19,7 +19,11 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Hashable, Iterable, Optional, Sequence
 from zoneinfo import ZoneInfo
 
-from ...governance import disclosure
+from ..governance import disclosure
+
+#: category fields of the SafeStats datasets (first one found is the default)
+CATEGORY_FIELDS = ("crime_type", "incident_type", "incident_group", "assault_method", "incident_event_type",
+                   "reason_for_launch", "substance_group", "category")
 
 LONDON = ZoneInfo("Europe/London")
 ALL = "All"

@@ -8,13 +8,11 @@ from qgis.core import (QgsField, QgsFields, QgsProcessingAlgorithm, QgsProcessin
                        QgsProcessingParameterNumber, QgsVectorLayer)
 from qgis.PyQt.QtCore import QVariant
 
-from ... import compat
-from ....governance import disclosure
+from ...providers import compat
+from ...governance import disclosure
 from .base import tr
+from ...governance import keys
 
-#: category fields of the SafeStats datasets (first one found is the default)
-CATEGORY_FIELDS = ("crime_type", "incident_type", "incident_group", "assault_method", "incident_event_type",
-                   "reason_for_launch", "substance_group", "category")
 TIME_FIELD = "occurred_at"
 
 
@@ -100,7 +98,7 @@ def real_field(name: str, alias: str = "") -> QgsField:
 def layer_category_field(layer: Optional[QgsVectorLayer]) -> str:
     if layer is None:
         return ""
-    return str(layer.customProperty("safestats/category_field", "") or "")
+    return str(layer.customProperty(keys.PROP_CATEGORY_FIELD, "") or "")
 
 
 def value_text(value: Any) -> Optional[str]:

@@ -19,9 +19,9 @@ from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsFeature,
                        QgsProcessingParameterFeatureSink, QgsProcessingParameterRasterDestination)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from ... import compat
-from .. import counting, spatial
-from .base import (SafeStatsAlgorithm, destination_text, describe_output, input_layer, marking_of, refuse,
+from ...providers import compat
+from ...providers import counting, spatial
+from .base import (SafeStatsAlgorithm, destination_text, input_layer, refuse,
                    suppression_help, tr)
 from .common import incidents_parameter, int_field, text_field, threshold_parameter
 
@@ -69,23 +69,12 @@ class _Hotspots(SafeStatsAlgorithm):
     EXTENT = "EXTENT"
     THRESHOLD = "THRESHOLD"
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._post: Optional[dict[str, Any]] = None
-
     def _source(self, parameters: dict, context: QgsProcessingContext, feedback: QgsProcessingFeedback) -> Any:
         """The incidents (reprojected to EPSG:27700 where needed by each algorithm)."""
         source = self.parameterAsSource(parameters, self.INCIDENTS, context)
         if source is None:
             raise refuse(self.tr("Choose an incidents layer."))
         return source
-
-    def postProcessAlgorithm(self, context: QgsProcessingContext, feedback: QgsProcessingFeedback) -> dict:  # noqa: N802
-        post, self._post = self._post, None
-        if post:
-            describe_output(post["dest"], context, post["marking"], {"safestats/derived_from": self.id()},
-                            post["attribution"])
-        return {}
 
     def _extent(self, parameters: dict, context: QgsProcessingContext) -> Any:
         """The optional "Only this extent" in EPSG:27700, or None for all incidents."""
@@ -95,8 +84,7 @@ class _Hotspots(SafeStatsAlgorithm):
         return None if extent is None or extent.isEmpty() else extent
 
     def _remember(self, dest: str, layer: Any) -> None:
-        self._post = {"dest": dest, "marking": marking_of(layer),
-                      "attribution": layer.attribution() if layer is not None and hasattr(layer, "attribution") else ""}
+        self.hand_off_derived(dest, layer)
 
 
 class HotspotsKernelDensity(_Hotspots):

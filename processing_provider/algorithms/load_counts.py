@@ -9,7 +9,6 @@ what is allowed; the store enforces the same.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any, Optional
 
 from qgis.core import (QgsFeature, QgsProcessingContext, QgsProcessingFeedback,
@@ -17,11 +16,12 @@ from qgis.core import (QgsFeature, QgsProcessingContext, QgsProcessingFeedback,
                        QgsProcessingParameterString, QgsVectorLayer)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from ... import compat
-from ... import errors, layers
-from ...models import CountsQuery, available_periods
-from .. import current_session
-from .base import SafeStatsAlgorithm, describe_output, destination_text, refuse
+from ...providers import compat
+from ...governance.retention import remove_file
+from ...providers import errors, layers
+from ...providers.models import CountsQuery, available_periods
+from ..context import current_session
+from .base import SafeStatsAlgorithm, destination_text, refuse
 from .load_incidents import NOT_SIGNED_IN
 
 #: datasets some agreements give as counts only (the store decides which are counts-only for you)
@@ -48,10 +48,6 @@ class LoadCounts(SafeStatsAlgorithm):
     CATEGORY = "CATEGORY"
     OUTPUT = "OUTPUT"
     AREAS = "AREAS"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._post: Optional[dict[str, Any]] = None
 
     def help(self) -> str:
         return self.tr(
@@ -132,32 +128,23 @@ class LoadCounts(SafeStatsAlgorithm):
                 n += 1
             del layer
         finally:
-            Path(path).unlink(missing_ok=True)
+            remove_file(path)
         self.audit("load_counts", feedback, dataset=ds, filter=query.to_params(), filter_text=query.describe(),
                    rows=n, areas=n, area_unit=unit, period=period, destination=destination_text(dest, context))
         block = data.get("disclosure") if isinstance(data.get("disclosure"), dict) else {}
-        self._post = {"dest": dest, "info": info, "query": query, "rows": n, "block": block,
-                      "store": session.store_url or "", "purpose": session.purpose or "",
-                      "user": session.user.username if session.user else ""}
-        return {self.OUTPUT: dest, self.AREAS: n}
-
-    def postProcessAlgorithm(self, context: QgsProcessingContext, feedback: QgsProcessingFeedback) -> dict:  # noqa: N802
-        post, self._post = self._post, None
-        if not post:
-            return {}
-        info, query = post["info"], post["query"]
+        store, purpose = session.store_url or "", session.purpose or ""
+        user = session.user.username if session.user else ""
 
         def describe(layer: Any) -> None:
             if isinstance(layer, QgsVectorLayer):
-                layers.describe_layer(layer, info, query, store_url=post["store"], purpose=post["purpose"],
-                                      user=post["user"], extracted_at=layers.now_utc(), rows=post["rows"])
+                layers.describe_layer(layer, info, query, store_url=store, purpose=purpose, user=user,
+                                      extracted_at=layers.now_utc(), rows=n)
                 md = layer.metadata()
-                md.setAbstract(counts_note(post["block"]) + "\n\n" + md.abstract())
+                md.setAbstract(counts_note(block) + "\n\n" + md.abstract())
                 layer.setMetadata(md)
 
-        describe_output(post["dest"], context, info.protective_marking or "OFFICIAL-SENSITIVE", {},
-                        info.attribution, describe)
-        return {}
+        self.hand_off(dest, info.protective_marking or "OFFICIAL-SENSITIVE", {}, info.attribution, describe)
+        return {self.OUTPUT: dest, self.AREAS: n}
 
 
 def counts_note(block: dict) -> str:

@@ -281,7 +281,7 @@ def test_a_dataset_outside_the_agreement_loads_from_nowhere(loader, store, cache
     assert "agreement" in failed[0].user_message or "not available" in failed[0].user_message
     assert not list(cache_store.directory.rglob("*.fgb*"))
 
-    from safestats.providers.processing import register_processing, unregister_processing
+    from safestats.processing_provider import register_processing, unregister_processing
     provider = register_processing(session)
     try:
         context = QgsProcessingContext()

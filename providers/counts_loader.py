@@ -18,16 +18,20 @@ from typing import Any, Callable, Optional
 from qgis.core import QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..governance.audit import AuditError
-from ..providers import errors, layers
-from ..providers.models import CollectionInfo, CountsQuery, Query, period_label
-from . import messages, presets
-from .background import FunctionTask, run_task
+from ..governance.audit import AuditError, audit_context
+from ..governance.retention import remove_file
+from . import errors, layers
+from .models import CollectionInfo, CountsQuery, Query, period_label
+from . import messages
+from . import styles as presets
+from .tasks import FunctionTask, run_task
+from ..governance import keys
 
-PROP_KIND = "safestats/kind"
-PROP_BY = "safestats/aggregate_by"
-PROP_DISCLOSURE = "safestats/disclosure"
-KIND_AGGREGATES = "aggregates"
+PROP_KIND = keys.PROP_KIND
+PROP_BY = keys.PROP_BY
+PROP_DISCLOSURE = keys.PROP_DISCLOSURE
+KIND_AGGREGATES = keys.KIND_AGGREGATES
+COUNTS = "counts"  # the task registry's group of counts loads
 
 Done = Callable[[Optional[QgsVectorLayer], Optional[BaseException]], None]
 
@@ -98,7 +102,7 @@ def load_aggregates(session: Any, query: Any, info: CollectionInfo, done: Done,
 
     def finished(result: Any, error: Optional[BaseException]) -> None:
         if error is not None:
-            path.unlink(missing_ok=True)
+            remove_file(path)
             done(None, error)
             return
         try:
@@ -114,7 +118,7 @@ def load_aggregates(session: Any, query: Any, info: CollectionInfo, done: Done,
             _describe_counts(layer, result["disclosure"])
             layers.add_to_project(layer, project)
         except BaseException as exc:  # noqa: BLE001 - goes to the one error-mapping place
-            path.unlink(missing_ok=True)
+            remove_file(path)
             done(None, exc)
             return
         audit(session, "load_counts", query, context, bar, rows=result["areas"], areas=result["areas"],
@@ -122,7 +126,7 @@ def load_aggregates(session: Any, query: Any, info: CollectionInfo, done: Done,
         done(layer, None)
 
     return run_task(f"SafeStats: counts for {info.title}",
-                    lambda feedback: _fetch(session, query, unit, path, feedback), finished)
+                    lambda feedback: _fetch(session, query, unit, path, feedback), finished, group=COUNTS)
 
 
 def refresh_aggregates(session: Any, layer: QgsVectorLayer, done: Done, bar: Any = None) -> FunctionTask:
@@ -136,7 +140,7 @@ def refresh_aggregates(session: Any, layer: QgsVectorLayer, done: Done, bar: Any
     def finished(result: Any, error: Optional[BaseException]) -> None:
         target = QgsProject.instance().mapLayer(layer_id)
         if error is not None or target is None:
-            path.unlink(missing_ok=True)
+            remove_file(path)
             done(None, error or errors.LoadCancelled())
             return
         try:
@@ -152,13 +156,7 @@ def refresh_aggregates(session: Any, layer: QgsVectorLayer, done: Done, bar: Any
         done(target, None)
 
     return run_task("SafeStats: refreshing counts", lambda feedback: _fetch(session, query, unit, path, feedback),
-                    finished)
-
-
-def audit_context(session: Any) -> dict:
-    user = session.user
-    return {"store": session.store_url or None, "purpose": session.purpose or None,
-            "user": user.username if user else None, "organisation": user.organisation_name if user else None}
+                    finished, group=COUNTS)
 
 
 def audit(session: Any, event: str, query: Query | CountsQuery, context: dict, bar: Any = None,

@@ -28,14 +28,14 @@ def _colours(layer: QgsVectorLayer) -> dict:
 
 
 def test_builtin_qml_files_exist(qgis_app: Any) -> None:
-    from safestats.ui import presets
+    from safestats.providers import styles as presets
 
     for preset in presets.builtin_presets():
         assert preset.qml is not None and preset.qml.is_file(), preset.id
 
 
 def test_categorised_has_stable_colours_across_datasets(qgis_app: Any) -> None:
-    from safestats.ui import presets
+    from safestats.providers import styles as presets
 
     mps = _points("crime_type", ["Burglary", "Robbery", "Drugs", "Shoplifting"], "mps")
     btp = _points("crime_type", ["Robbery", "Public order", "Drugs"], "btp")
@@ -64,10 +64,10 @@ def test_categorised_has_stable_colours_across_datasets(qgis_app: Any) -> None:
 
 def test_colours_do_not_depend_on_the_process() -> None:
     """Python's hash() is salted per process; the palette must not be."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     code = ("import sys, tempfile, pathlib; d = pathlib.Path(tempfile.mkdtemp());"
             "(d / 'safestats').symlink_to({root!r}); sys.path.insert(0, str(d));"
-            "from safestats.ui.presets import stable_colour;"
+            "from safestats.providers.styles import stable_colour;"
             "print(','.join(stable_colour(t).name() for t in ['Brand new category', 'Zebra crossing', 'X']))")
     outputs = set()
     for seed in ("1", "2"):
@@ -80,14 +80,14 @@ def test_colours_do_not_depend_on_the_process() -> None:
 
 
 def test_stable_colour_normalises_text(qgis_app: Any) -> None:
-    from safestats.ui.presets import stable_colour
+    from safestats.providers.styles import stable_colour
 
     assert stable_colour("Vehicle crime").name() == stable_colour("  vehicle   CRIME ").name()
     assert stable_colour(None).name() == stable_colour("").name()
 
 
 def test_heatmap_and_hexagons(qgis_app: Any) -> None:
-    from safestats.ui import presets
+    from safestats.providers import styles as presets
 
     layer = _points("crime_type", ["Drugs"] * 50)
     assert presets.apply_preset(layer, presets.HEATMAP)
@@ -105,7 +105,7 @@ def test_heatmap_and_hexagons(qgis_app: Any) -> None:
 def test_hexagon_expression_bins_points_into_one_cell(qgis_app: Any) -> None:
     from qgis.core import QgsExpression, QgsExpressionContext, QgsExpressionContextScope
 
-    from safestats.ui import presets
+    from safestats.providers import styles as presets
 
     expression = QgsExpression(presets.hexagon_expression("250"))
     assert not expression.hasParserError(), expression.parserErrorString()
@@ -127,7 +127,7 @@ def test_hexagon_expression_bins_points_into_one_cell(qgis_app: Any) -> None:
 
 
 def test_choropleth_on_aggregates_with_suppressed(qgis_app: Any) -> None:
-    from safestats.ui import presets
+    from safestats.providers import styles as presets
 
     layer = QgsVectorLayer("Polygon?crs=EPSG:27700&field=code:string&field=count:integer&field=suppressed:boolean",
                            "agg", "memory")
@@ -156,7 +156,7 @@ def test_choropleth_on_aggregates_with_suppressed(qgis_app: Any) -> None:
 def test_user_preset_saved_in_profile_and_listed(qgis_app: Any, tmp_path: Path) -> None:
     from qgis.core import QgsApplication
 
-    from safestats.ui import presets
+    from safestats.providers import styles as presets
 
     layer = _points("crime_type", ["Drugs", "Robbery"])
     presets.apply_preset(layer, presets.HEATMAP)
@@ -179,7 +179,7 @@ def test_user_preset_saved_in_profile_and_listed(qgis_app: Any, tmp_path: Path) 
 
 
 def test_presets_for_access() -> None:
-    from safestats.ui import presets
+    from safestats.providers import styles as presets
 
     records = {p.id for p in presets.presets_for("records", None) if p.builtin}
     aggregate = {p.id for p in presets.presets_for("aggregate", None) if p.builtin}
@@ -245,7 +245,7 @@ def test_every_preset_keeps_the_layer_time_aware(qgis_app: Any, tmp_path: Path, 
     week then showed every record."""
     from qgis.core import QgsMapLayer
     from safestats.providers.layers import set_temporal
-    from safestats.ui import presets
+    from safestats.providers import styles as presets
 
     layer = _timed_points(as_text)
     set_temporal(layer, "occurred_at")
@@ -278,7 +278,7 @@ def test_categorised_legend_lists_what_was_loaded(qgis_app: Any) -> None:
     """Issue 13: the categorised legend listed all of the dataset's categories when one was loaded."""
     from safestats.providers import layers
     from safestats.providers.models import CollectionInfo, Query
-    from safestats.ui import presets
+    from safestats.providers import styles as presets
 
     info = CollectionInfo.from_json({
         "id": "mps_crime", "title": "Metropolitan Police recorded crime",

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass
-from typing import Dict, Optional, Tuple, Type
+from typing import Dict, Tuple, Type
 
 from qgis.core import Qgis, QgsMessageLog
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from ..providers import errors as E
+from . import errors as E
 
 LOG_TAG = "SafeStats"
 
@@ -118,12 +118,3 @@ def show_info(bar, title: str, text: str, level: int = Qgis.MessageLevel.Info, d
     QgsMessageLog.logMessage(f"{title}: {text}", LOG_TAG, Qgis.MessageLevel.Info)
     if bar is not None:
         bar.pushMessage(title, text, level, duration)
-
-
-def level_name(level: int) -> str:
-    return {Qgis.MessageLevel.Info: "info", Qgis.MessageLevel.Warning: "warning", Qgis.MessageLevel.Critical: "critical",
-            Qgis.MessageLevel.Success: "success"}.get(level, "info")
-
-
-def optional_detail(message: UserMessage) -> Optional[str]:
-    return message.detail or None

@@ -2,8 +2,8 @@
 
 * ``ui/layouts/ward_map.qpt`` is the A4 landscape template (title, map, legend, scale bar, north
   arrow, period and extraction date, attribution per agency, protective marking top and bottom,
-  and the conditions line). ``write_template`` regenerates it from ``_build_template``; A3 pages
-  are the same template scaled by √2.
+  and the conditions line); edit it in QGIS's layout designer. A3 pages are the same template
+  scaled by √2.
 * ``PrintJob`` is captured on the main thread (``prepare_job``): copies of the boundary features,
   the incident layers' sources, styles and provenance. ``export_job`` then builds a private
   ``QgsProject`` (the user's project is never touched), counts incidents per ward with
@@ -23,26 +23,28 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from qgis.core import (QgsApplication, QgsExpression, QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsExpressionContextUtils,
+from qgis.core import (QgsExpression, QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsExpressionContextUtils,
                        QgsFeature, QgsFeatureRequest, QgsFeedback, QgsFields, QgsField, QgsFillSymbol,
                        QgsGeometry, QgsLayoutExporter, QgsLayoutItemLabel, QgsLayoutItemLegend,
-                       QgsLayoutItemMap, QgsLayoutItemPage, QgsLayoutItemPicture, QgsLayoutItemScaleBar,
+                       QgsLayoutItemMap, QgsLayoutItemPage, QgsLayoutItemScaleBar,
                        QgsLayoutObject, QgsLayoutPoint, QgsLayoutSize, QgsMapClippingRegion, QgsMapLayer, QgsMessageLog, QgsPalLayerSettings, QgsPointClusterRenderer,
                        QgsPrintLayout, QgsProperty,
                        QgsProject, QgsReadWriteContext, QgsRectangle, QgsRuleBasedRenderer, QgsTask,
                        QgsTextFormat, QgsVectorLayer, QgsVectorLayerSimpleLabeling, Qgis)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QVariant, pyqtSignal
-from qgis.PyQt.QtGui import QColor, QFont
+from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..governance import disclosure
-from ..governance.audit import AuditError
+from ..governance.audit import AuditError, audit_context
 from ..governance import marking as gov_marking
-from ..providers.processing import counting, spatial
-from ..providers import compat
+from . import counting, spatial
+from .tasks import REGISTRY
+from . import compat
+from ..governance import keys as K
 
 LOG_TAG = "SafeStats"
-TEMPLATE = Path(__file__).resolve().parent / "layouts" / "ward_map.qpt"
+TEMPLATE = Path(__file__).resolve().parent.parent / "ui" / "layouts" / "ward_map.qpt"
 BNG = QgsCoordinateReferenceSystem("EPSG:27700")
 ALL_WARDS_PDF = "all_wards.pdf"  # the multi-page PDF beside the per-ward files
 CONDITIONS = QT_TRANSLATE_NOOP("SafeStats", "For crime prevention and reduction only; not for enforcement.")
@@ -119,26 +121,25 @@ def _incident_source(layer: QgsVectorLayer, preset_id: Optional[str], area: QgsR
                      area_crs: QgsCoordinateReferenceSystem) -> IncidentSource:
     styled = layer
     if preset_id:
-        from . import presets
+        from . import styles as presets
         styled = compat.clone_layer(layer)
         field_name, categories = presets.layer_category_info(layer)
         if not field_name:
-            from ..providers.processing.algorithms.common import CATEGORY_FIELDS
-            field_name = next((f for f in CATEGORY_FIELDS if layer.fields().indexOf(f) >= 0), None)
+            field_name = next((f for f in counting.CATEGORY_FIELDS if layer.fields().indexOf(f) >= 0), None)
             if field_name:
                 categories = sorted(str(v) for v in layer.uniqueValues(layer.fields().indexOf(field_name))
                                     if v not in (None, "") and str(v) != "NULL")
         presets.apply_preset(styled, preset_id, category_field=field_name or None,
                              categories=list(categories or ()) or None,
-                             dataset_id=layer.customProperty("safestats/dataset", None) or None)
+                             dataset_id=layer.customProperty(K.PROP_DATASET, None) or None)
     features = None
     if layer.providerType() == "memory":
         rect = QgsCoordinateTransform(area_crs, layer.crs(), QgsProject.instance()).transformBoundingBox(area) \
             if area_crs != layer.crs() else area
         features = [QgsFeature(f) for f in layer.getFeatures(QgsFeatureRequest().setFilterRect(rect))]
-    period, extracted = "", str(layer.customProperty("safestats/extracted_at", "") or "")
+    period, extracted = "", str(layer.customProperty(K.PROP_EXTRACTED, "") or "")
     try:
-        from ..providers.layers import query_of
+        from .layers import query_of
         q = query_of(layer)
         if q.start or q.end:
             a = _day(q.start) if q.start else tr("start")
@@ -151,7 +152,7 @@ def _incident_source(layer: QgsVectorLayer, preset_id: Optional[str], area: QgsR
         crs=layer.crs().authid() or layer.crs().toWkt(), style_xml=_style_xml(styled), fields=QgsFields(layer.fields()),
         features=features, attribution=compat.layer_attribution(layer),
         marking=gov_marking.layer_marking(layer), period=period, extracted=extracted[:10],
-        dataset=str(layer.customProperty("safestats/dataset", "") or ""))
+        dataset=str(layer.customProperty(K.PROP_DATASET, "") or ""))
 
 
 def prepare_job(boundaries: QgsVectorLayer, name_field: str, incident_layers: list[QgsVectorLayer], output: str, *,
@@ -178,8 +179,7 @@ def prepare_job(boundaries: QgsVectorLayer, name_field: str, incident_layers: li
     if session is not None:
         audit = getattr(session, "audit", None)
         if getattr(session, "is_signed_in", False) and session.user:
-            fields = {"user": session.user.username, "organisation": session.user.organisation_name,
-                      "purpose": session.purpose, "store": session.store_url}
+            fields = audit_context(session)
     return PrintJob(boundary_name=boundaries.name(), boundary_fields=QgsFields(boundaries.fields()),
                     boundary_crs=boundaries.crs().authid() or boundaries.crs().toWkt(), boundary_features=feats,
                     name_field=name_field, incidents=sources, output=output,
@@ -334,105 +334,6 @@ def clip_to_atlas(layer: QgsVectorLayer) -> None:
 
 
 # ================================================================== layout
-
-
-def _label(layout: QgsPrintLayout, item_id: str, text: str, x: float, y: float, w: float, h: float,
-           size: float = 9, bold: bool = False, colour: str = "#000000", align: int = 1) -> QgsLayoutItemLabel:
-    label = QgsLayoutItemLabel(layout)
-    label.setId(item_id)
-    label.setText(text)
-    fmt_font = QFont("Sans Serif")
-    fmt_font.setPointSizeF(size)
-    fmt_font.setBold(bold)
-    label.setFont(fmt_font)
-    label.setFontColor(QColor(colour))
-    label.setHAlign(align)
-    label.setVAlign(128)  # Qt.AlignVCenter
-    layout.addLayoutItem(label)
-    label.attemptMove(QgsLayoutPoint(x, y, compat.LAYOUT_MILLIMETERS))
-    label.attemptResize(QgsLayoutSize(w, h, compat.LAYOUT_MILLIMETERS))
-    return label
-
-
-def _build_template(project: QgsProject) -> QgsPrintLayout:
-    """The A4 landscape ward map (what ``ward_map.qpt`` holds)."""
-    layout = QgsPrintLayout(project)
-    layout.initializeDefaults()
-    layout.setName("SafeStats ward map")
-    layout.pageCollection().page(0).setPageSize("A4", QgsLayoutItemPage.Orientation.Landscape)
-    red = "#b00020"
-    _label(layout, "marking_top", "[% @safestats_marking %]", 98, 2, 101, 6, 10, True, red, 4)
-    _label(layout, "title", "[% @safestats_title %]: [% @atlas_pagename %]", 8, 8, 200, 10, 16, True)
-    m = QgsLayoutItemMap(layout)
-    m.setId("map")
-    m.setFrameEnabled(True)
-    layout.addLayoutItem(m)
-    # order matters in 3.22: resize, CRS and extent before moving (moving first leaves an empty
-    # extent); the atlas keeps the ratio of the map's current extent, so give it the item's ratio
-    m.attemptResize(QgsLayoutSize(200, 170, compat.LAYOUT_MILLIMETERS))
-    m.setCrs(BNG)
-    m.zoomToExtent(QgsRectangle(503000, 155000, 563000, 201000))
-    m.attemptMove(QgsLayoutPoint(8, 20, compat.LAYOUT_MILLIMETERS))
-    m.setAtlasDriven(True)
-    m.setAtlasScalingMode(QgsLayoutItemMap.AtlasScalingMode.Auto)
-    m.setAtlasMargin(0.12)
-    north = QgsLayoutItemPicture(layout)
-    north.setId("north")
-    north.setPicturePath(NORTH_ARROW)
-    layout.addLayoutItem(north)
-    north.attemptMove(QgsLayoutPoint(193, 23, compat.LAYOUT_MILLIMETERS))
-    north.attemptResize(QgsLayoutSize(12, 16, compat.LAYOUT_MILLIMETERS))
-    bar = QgsLayoutItemScaleBar(layout)
-    bar.setId("scalebar")
-    bar.setStyle("Single Box")
-    bar.setLinkedMap(m)
-    bar.applyDefaultSize(compat.DISTANCE_KILOMETERS)
-    bar.setUnits(compat.DISTANCE_METERS)
-    bar.setUnitLabel("m")
-    bar.setNumberOfSegments(2)
-    bar.setNumberOfSegmentsLeft(0)
-    bar.setSegmentSizeMode(compat.SCALEBAR_FIT_WIDTH)
-    bar.setMinimumBarWidth(18)
-    bar.setMaximumBarWidth(35)
-    bar.setUnitsPerSegment(250)
-    bar.setBackgroundEnabled(True)
-    layout.addLayoutItem(bar)
-    bar.attemptMove(QgsLayoutPoint(11, 177, compat.LAYOUT_MILLIMETERS))
-    _label(layout, "ward_count", "[% @safestats_count_caption %]: [% attribute(@atlas_feature, 'ss_label') %]",
-           214, 20, 76, 12, 11, True)
-    _label(layout, "period", "[% @safestats_period_caption %]: [% @safestats_period %]", 214, 32, 76, 8, 8.5)
-    _label(layout, "extracted", "[% @safestats_extracted_caption %]: [% @safestats_extracted %]", 214, 39, 76, 8, 8.5)
-    legend = QgsLayoutItemLegend(layout)
-    legend.setId("legend")
-    legend.setTitle("Legend")
-    legend.setLinkedMap(m)
-    legend.setLegendFilterByMapEnabled(True)
-    legend.setColumnCount(1)
-    legend.setSymbolHeight(3.5)
-    legend.setSymbolWidth(5)
-    legend.setResizeToContents(False)
-    legend.setFrameEnabled(False)
-    for style in (compat.LEGEND_TITLE, compat.LEGEND_GROUP, compat.LEGEND_SUBGROUP, compat.LEGEND_SYMBOL_LABEL):
-        f = QFont("Sans Serif")
-        f.setPointSizeF(10 if style == compat.LEGEND_TITLE else 7.5)
-        f.setBold(style in (compat.LEGEND_TITLE, compat.LEGEND_SUBGROUP))
-        legend.rstyle(style).setFont(f)
-    layout.addLayoutItem(legend)
-    legend.attemptMove(QgsLayoutPoint(214, 49, compat.LAYOUT_MILLIMETERS))
-    legend.attemptResize(QgsLayoutSize(76, 100, compat.LAYOUT_MILLIMETERS))
-    _label(layout, "attribution", "[% @safestats_attribution %]", 214, 150, 76, 22, 7, False, "#333333")
-    _label(layout, "conditions", "[% @safestats_conditions %]", 8, 192, 200, 6, 8.5, True)
-    _label(layout, "marking_bottom", "[% @safestats_marking %]", 98, 201, 101, 6, 10, True, red, 4)
-    return layout
-
-
-def write_template(path: Path = TEMPLATE) -> Path:
-    project = QgsProject()
-    layout = _build_template(project)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not layout.saveAsTemplate(str(path), QgsReadWriteContext()):
-        raise RuntimeError(f"could not write {path}")
-    return path
 
 
 def load_template(project: QgsProject, paper: str = "A4", path: Path = TEMPLATE) -> QgsPrintLayout:
@@ -653,18 +554,12 @@ class PrintTask(QgsTask):
             self.failed.emit(self.error or tr("Printing was cancelled."))
 
 
-_RUNNING: set[PrintTask] = set()
-
-
 def start_print(job: PrintJob, on_done: Optional[Callable[[list], None]] = None,
                 on_failed: Optional[Callable[[str], None]] = None) -> PrintTask:
     task = PrintTask(job)
-    _RUNNING.add(task)
     if on_done is not None:
         task.done.connect(on_done)
     if on_failed is not None:
         task.failed.connect(on_failed)
-    task.taskCompleted.connect(lambda: _RUNNING.discard(task))
-    task.taskTerminated.connect(lambda: _RUNNING.discard(task))
-    QgsApplication.taskManager().addTask(task)
+    REGISTRY.start(task, "print")
     return task

@@ -34,22 +34,22 @@ from qgis.core import (
     QgsMessageLog,
     QgsRendererCategory,
     QgsRendererRange,
-    QgsStyle,
     QgsVectorLayer,
     Qgis,
 )
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 
-from ..providers import compat, layers, models
+from . import compat, layers, models
+from ..governance import keys
 
-STYLES_DIR = Path(__file__).resolve().parent / "styles"
+STYLES_DIR = Path(__file__).resolve().parent.parent / "ui" / "styles"
 LOG_TAG = "SafeStats"
 
 # Layer custom-property keys written by this module (no secrets, only style bookkeeping).
-PROP_PRESET = "safestats/preset"
-PROP_CATEGORY_FIELD = "safestats/category_field"
-PROP_CATEGORIES = "safestats/categories"
+PROP_PRESET = keys.PROP_PRESET
+PROP_CATEGORY_FIELD = keys.PROP_CATEGORY_FIELD
+PROP_CATEGORIES = keys.PROP_CATEGORIES
 
 CATEGORISED = "categorised"
 HEATMAP = "heatmap"
@@ -238,7 +238,7 @@ def preferred_preset_id(access: str) -> str:
     ``safestats/default_preset/<records|aggregate>``, set on the Options page), if it suits."""
     from qgis.core import QgsSettings
 
-    chosen = str(QgsSettings().value(f"safestats/default_preset/{access}", "") or "")
+    chosen = str(QgsSettings().value(keys.DEFAULT_PRESET.format(kind=access), "") or "")
     if chosen and any(p.id == chosen and access in p.access for p in builtin_presets()):
         return chosen
     return default_preset_id(access)
@@ -440,7 +440,7 @@ def _is_null(value: object) -> bool:
 
 def layer_category_info(layer: QgsVectorLayer) -> tuple:
     """(category field, categories) remembered on the layer, or guessed from its fields."""
-    field = layer.customProperty(PROP_CATEGORY_FIELD) or layer.customProperty("safestats/category_field")
+    field = layer.customProperty(PROP_CATEGORY_FIELD)
     raw = layer.customProperty(PROP_CATEGORIES)
     categories: List[str] = []
     if raw:
@@ -581,8 +581,3 @@ def save_user_preset(layer: QgsVectorLayer, name: str, dataset_id: Optional[str]
     if not ok:
         raise OSError(message)
     return path
-
-
-def default_style_ramp_name() -> str:  # pragma: no cover - convenience for the style manager
-    names = QgsStyle.defaultStyle().colorRampNames()
-    return "Reds" if "Reds" in names else (names[0] if names else "")

@@ -12,13 +12,14 @@ from qgis.core import (QgsFeature, QgsProcessingContext,
                        QgsProcessingParameterString, QgsVectorLayer)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from ... import compat
-from ... import area as area_helpers
-from ... import errors, layers
-from ...models import Area, Query
-from .. import current_session
-from ..counting import LONDON
-from .base import SafeStatsAlgorithm, describe_output, destination_text, input_layer, refuse, tr
+from ...providers import compat
+from ...providers import area as area_helpers
+from ...governance.retention import remove_download
+from ...providers import errors, layers
+from ...providers.models import Area, Query
+from ..context import current_session
+from ...providers.counting import LONDON
+from .base import SafeStatsAlgorithm, destination_text, input_layer, refuse, tr
 
 #: datasets of the SafeStats catalogue with individual records (docs/api.md); the store
 #: decides which of them the signed-in user's organisation may load
@@ -64,10 +65,6 @@ class LoadIncidents(SafeStatsAlgorithm):
     EXTENT = "EXTENT"
     OUTPUT = "OUTPUT"
     ROWS = "ROWS"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._post: Optional[dict[str, Any]] = None
 
     def help(self) -> str:
         return self.tr(
@@ -186,13 +183,21 @@ class LoadIncidents(SafeStatsAlgorithm):
         try:
             rows, dest = self._copy(path, parameters, context, feedback, result.rows)
         finally:
-            for p in (Path(path), Path(str(path) + ".part")):
-                p.unlink(missing_ok=True)
+            remove_download(path)
         self.audit("load", feedback, dataset=ds, filter=query.to_params(), filter_text=query.describe(),
                    rows=rows, bytes=result.bytes, destination=destination_text(dest, context))
-        self._post = {"dest": dest, "info": info, "query": query, "rows": rows, "store": session.store_url or "",
-                      "purpose": session.purpose or "", "purpose_label": getattr(session, "purpose_label", "") or "",
-                      "user": session.user.username if session.user else ""}
+        store, purpose = session.store_url or "", session.purpose or ""
+        purpose_label = getattr(session, "purpose_label", "") or ""
+        user = session.user.username if session.user else ""
+
+        def describe(layer: Any) -> None:
+            if isinstance(layer, QgsVectorLayer):
+                layers.describe_layer(layer, info, query, store_url=store, purpose=purpose, user=user,
+                                      extracted_at=layers.now_utc(), rows=rows, purpose_label=purpose_label)
+                if not layer.name() or layer.name() in ("output", "Incidents"):
+                    layer.setName(layers.layer_title(info, query))
+
+        self.hand_off(dest, info.protective_marking or "OFFICIAL-SENSITIVE", {}, info.attribution, describe)
         return {self.OUTPUT: dest, self.ROWS: rows}
 
     def _copy(self, path: Path, parameters: dict, context: QgsProcessingContext, feedback: QgsProcessingFeedback,
@@ -215,21 +220,3 @@ class LoadIncidents(SafeStatsAlgorithm):
         if expected is not None and n != expected and not feedback.isCanceled():
             raise refuse(errors.DownloadIncomplete.default_message)
         return n, dest
-
-    def postProcessAlgorithm(self, context: QgsProcessingContext, feedback: QgsProcessingFeedback) -> dict:  # noqa: N802
-        post, self._post = self._post, None
-        if not post:
-            return {}
-        info, query = post["info"], post["query"]
-
-        def describe(layer: Any) -> None:
-            if isinstance(layer, QgsVectorLayer):
-                layers.describe_layer(layer, info, query, store_url=post["store"], purpose=post["purpose"],
-                                      user=post["user"], extracted_at=layers.now_utc(), rows=post["rows"],
-                                      purpose_label=post.get("purpose_label", ""))
-                if not layer.name() or layer.name() in ("output", "Incidents"):
-                    layer.setName(layers.layer_title(info, query))
-
-        describe_output(post["dest"], context, info.protective_marking or "OFFICIAL-SENSITIVE", {},
-                        info.attribution, describe)
-        return {}

@@ -18,7 +18,7 @@ LONDON = ZoneInfo("Europe/London")
 
 @pytest.fixture()
 def provider(qgis_processing, session):
-    from safestats.providers.processing import register_processing, unregister_processing
+    from safestats.processing_provider import register_processing, unregister_processing
     p = register_processing(session)
     yield p
     unregister_processing(p)
@@ -90,7 +90,7 @@ def test_provider_lists_algorithms_with_help(provider):
 
 def test_unregister_removes_provider(qgis_processing, session):
     from qgis.core import QgsApplication
-    from safestats.providers import processing as ss_processing
+    from safestats import processing_provider as ss_processing
     p = ss_processing.register_processing(session)
     assert ss_processing.current_session() is session
     ss_processing.unregister_processing(p)
@@ -437,7 +437,7 @@ def test_count_in_polygons_writes_every_row_to_every_format(signed_provider, ses
 
 def test_a_row_that_cannot_be_written_fails_the_run(signed_provider, session, store_http, borough, monkeypatch):
     from qgis.core import QgsFeatureSink, QgsProcessingException
-    from safestats.providers.processing.algorithms import base
+    from safestats.processing_provider.algorithms import base
 
     class FullDisk(QgsFeatureSink):
         def __init__(self):

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Optional
+from typing import Optional
 
 from qgis.core import (QgsFeature, QgsProcessingContext, QgsProcessingFeedback,
                        QgsProcessingParameterDateTime, QgsProcessingParameterFeatureSink, QgsWkbTypes)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from ... import compat
-from .. import counting, spatial
-from .base import (SafeStatsAlgorithm, describe_output, destination_text, input_layer, marking_of, refuse,
+from ...providers import compat
+from ...providers import counting, spatial
+from .base import (SafeStatsAlgorithm, as_multi, destination_text, input_layer, refuse,
                    suppression_help)
 from .common import (TIME_FIELD, date_field_parameter, field_name, incidents_parameter, int_field,
                      output_fields, pick_field, polygons_parameter, real_field, text_field, threshold_parameter)
@@ -28,10 +28,6 @@ class ComparePeriods(SafeStatsAlgorithm):
     A_START, A_END, B_START, B_END = "A_START", "A_END", "B_START", "B_END"
     THRESHOLD = "THRESHOLD"
     OUTPUT = "OUTPUT"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._post: Optional[dict[str, Any]] = None
 
     def help(self) -> str:
         return self.tr(
@@ -110,10 +106,8 @@ class ComparePeriods(SafeStatsAlgorithm):
             diff, pct, label = counting.change_cells(ca, cb)
             status = ca.flag or cb.flag
             out = QgsFeature(out_fields)
-            geom = feat.geometry()
-            if geom is not None and not geom.isEmpty():
-                geom = geom.__class__(geom)
-                geom.convertToMultiType()
+            geom = as_multi(feat.geometry())
+            if geom is not None:
                 out.setGeometry(geom)
             out.setAttributes(list(feat.attributes()) + [ca.count, ca.label, cb.count, cb.label, diff, pct, label,
                                                          status])
@@ -124,13 +118,5 @@ class ComparePeriods(SafeStatsAlgorithm):
                                        "{6} primary and {7} secondary suppressed").format(
                        len(rows), a[0], a[1], b[0], b[1], threshold, *table.status_counts([A, B])),
                    destination=destination_text(dest, context))
-        self._post = {"dest": dest, "marking": marking_of(in_layer),
-                      "attribution": in_layer.attribution() if in_layer is not None and hasattr(in_layer, "attribution") else ""}
+        self.hand_off_derived(dest, in_layer)
         return {self.OUTPUT: dest}
-
-    def postProcessAlgorithm(self, context: QgsProcessingContext, feedback: QgsProcessingFeedback) -> dict:  # noqa: N802
-        post, self._post = self._post, None
-        if post:
-            describe_output(post["dest"], context, post["marking"], {"safestats/derived_from": self.id()},
-                            post["attribution"])
-        return {}

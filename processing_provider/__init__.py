@@ -2,7 +2,7 @@
 
 The plugin hands its ``SessionManager`` over once, at start-up::
 
-    from .providers.processing import register_processing, unregister_processing
+    from .processing_provider import register_processing, unregister_processing
     self.processing_provider = register_processing(self.session)   # initGui()
     unregister_processing(self.processing_provider)                 # unload()
 
@@ -15,18 +15,9 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-_session: Any = None
+from .context import current_session, set_session
 
-
-def set_session(session: Any) -> None:
-    """Tell the algorithms which ``SessionManager`` is the plugin's (``None`` to forget it)."""
-    global _session
-    _session = session
-
-
-def current_session() -> Any:
-    """The plugin's ``SessionManager`` (signed in or not), or ``None`` before the plugin set it."""
-    return _session
+__all__ = ["current_session", "register_processing", "set_session", "unregister_processing"]
 
 
 def register_processing(session: Any = None) -> Any:

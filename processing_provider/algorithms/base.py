@@ -5,22 +5,23 @@ from pathlib import Path
 from typing import Any, Optional
 
 from qgis.core import (Qgis, QgsCoordinateReferenceSystem, QgsExpressionContextUtils, QgsFeature, QgsFeatureSink,
-                       QgsField, QgsFields, QgsMapLayer, QgsProcessingAlgorithm, QgsProcessingContext,
+                       QgsField, QgsFields, QgsGeometry, QgsMapLayer, QgsProcessingAlgorithm, QgsProcessingContext,
                        QgsProcessingException, QgsProcessingFeedback, QgsProcessingLayerPostProcessorInterface,
                        QgsProcessingUtils)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
-from ....governance import audit as gov_audit
-from ....governance import disclosure
-from ....governance import marking as gov_marking
-from ...http import log
-from .. import current_session
+from ...governance import audit as gov_audit
+from ...governance import disclosure
+from ...governance import marking as gov_marking
+from ...providers.http import log
+from ..context import current_session
+from ...governance import keys
 
 ICON = Path(__file__).resolve().parents[3] / "icons" / "safestats.svg"
 CONDITIONS_LINE = QT_TRANSLATE_NOOP("SafeStats", "SafeStats data is for crime prevention and reduction only; "
                                                 "not for enforcement or prosecution.")
-PROP_DERIVED = "safestats/derived_from"
+PROP_DERIVED = keys.PROP_DERIVED
 
 
 def tr(text: str) -> str:
@@ -58,6 +59,10 @@ class SafeStatsAlgorithm(QgsProcessingAlgorithm):
                 return text_in_class
         return tr(text)
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._post: Optional[dict[str, Any]] = None  # what postProcessAlgorithm does with the output
+
     def createInstance(self) -> "SafeStatsAlgorithm":  # noqa: N802 - QGIS API
         return type(self)()
 
@@ -89,6 +94,27 @@ class SafeStatsAlgorithm(QgsProcessingAlgorithm):
         text = self.help()
         return text.split("</p>")[0].replace("<p>", "") if text else ""
 
+    # -------------------------------------------------------------- output hand-off
+
+    def hand_off(self, dest: str, marking: str, properties: Optional[dict[str, Any]] = None,
+                 attribution: str = "", describe: Any = None) -> None:
+        """Say (in processAlgorithm) how the output ``dest`` is to be described once Processing has
+        loaded it: protective marking, custom properties, attribution and an optional ``describe(layer)``.
+        ``postProcessAlgorithm`` (main thread) does it."""
+        self._post = {"dest": dest, "marking": marking, "properties": properties or {},
+                      "attribution": attribution, "describe": describe}
+
+    def hand_off_derived(self, dest: str, source: Optional[QgsMapLayer]) -> None:
+        """The hand-off of an output derived from the SafeStats layer ``source`` (its marking and attribution)."""
+        self.hand_off(dest, marking_of(source), {PROP_DERIVED: self.id()}, attribution_of(source))
+
+    def postProcessAlgorithm(self, context: QgsProcessingContext, feedback: QgsProcessingFeedback) -> dict:  # noqa: N802
+        post, self._post = self._post, None
+        if post:
+            describe_output(post["dest"], context, post["marking"], post["properties"], post["attribution"],
+                            post["describe"])
+        return {}
+
     # -------------------------------------------------------------- audit
 
     def output_sink(self, parameters: dict, name: str, context: QgsProcessingContext, fields: QgsFields,
@@ -111,16 +137,13 @@ class SafeStatsAlgorithm(QgsProcessingAlgorithm):
         event = "processing" if "processing" in gov_audit.EVENTS else kind
         entry: dict[str, Any] = {"reason": f"processing: {self.displayName()}"}
         if session is not None and getattr(session, "is_signed_in", False):
-            user = session.user
-            entry.update(store=session.store_url, purpose=session.purpose,
-                         user=user.username if user else None,
-                         organisation=user.organisation_name if user else None)
+            entry.update(gov_audit.audit_context(session))
         elif layer is not None:
-            entry.update(store=layer.customProperty("safestats/store_url", None) or None,
-                         purpose=layer.customProperty("safestats/purpose", None) or None,
-                         user=layer.customProperty("safestats/user", None) or None)
+            entry.update(store=layer.customProperty(keys.PROP_STORE, None) or None,
+                         purpose=layer.customProperty(keys.PROP_PURPOSE, None) or None,
+                         user=layer.customProperty(keys.PROP_USER, None) or None)
         if layer is not None and "dataset" not in fields:
-            entry["dataset"] = layer.customProperty("safestats/dataset", None) or None
+            entry["dataset"] = layer.customProperty(keys.PROP_DATASET, None) or None
         entry.update(fields)
         log_target = session.audit if session is not None and getattr(session, "audit", None) else None
         try:
@@ -141,6 +164,19 @@ def input_layer(alg: QgsProcessingAlgorithm, parameters: dict, name: str,
         return alg.parameterAsVectorLayer(parameters, name, context)
     except Exception:  # noqa: BLE001 - a file path or feature source definition
         return None
+
+
+def attribution_of(layer: Optional[QgsMapLayer]) -> str:
+    return layer.attribution() if layer is not None and hasattr(layer, "attribution") else ""
+
+
+def as_multi(geometry: Optional[QgsGeometry]) -> Optional[QgsGeometry]:
+    """A multi-part copy of ``geometry`` (polygon outputs are declared multi), or None when empty."""
+    if geometry is None or geometry.isEmpty():
+        return None
+    geom = geometry.__class__(geometry)
+    geom.convertToMultiType()
+    return geom
 
 
 def marking_of(layer: Optional[QgsMapLayer]) -> str:

@@ -1,17 +1,17 @@
 """Processing algorithm "Count incidents in polygons" with small-number suppression."""
 from __future__ import annotations
 
-from typing import Any, Hashable, Optional
+from typing import Hashable, Optional
 
 from qgis.core import (QgsFeature, QgsProcessingContext, QgsProcessingFeedback,
                        QgsProcessingParameterBoolean, QgsProcessingParameterFeatureSink,
                        QgsProcessingParameterField, QgsWkbTypes)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from ... import compat
-from .. import counting, spatial
-from .base import SafeStatsAlgorithm, describe_output, destination_text, input_layer, marking_of, suppression_help
-from .common import (CATEGORY_FIELDS, TIME_FIELD, date_field_parameter, field_name, incidents_parameter,
+from ...providers import compat
+from ...providers import counting, spatial
+from .base import SafeStatsAlgorithm, as_multi, destination_text, input_layer, suppression_help
+from .common import (TIME_FIELD, date_field_parameter, field_name, incidents_parameter,
                      int_field, layer_category_field, output_fields, pick_field, polygons_parameter, real_field,
                      text_field, threshold_parameter, value_text)
 
@@ -29,10 +29,6 @@ class CountInPolygons(SafeStatsAlgorithm):
     POPULATION_FIELD = "POPULATION_FIELD"
     THRESHOLD = "THRESHOLD"
     OUTPUT = "OUTPUT"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._post: Optional[dict[str, Any]] = None
 
     def help(self) -> str:
         return self.tr(
@@ -75,7 +71,7 @@ class CountInPolygons(SafeStatsAlgorithm):
         cat_field = date_field = ""
         if split_cat:
             cat_field = pick_field(fields, field_name(self, parameters, self.CATEGORY_FIELD, context)
-                                   or layer_category_field(in_layer), CATEGORY_FIELDS, self.tr("category"))
+                                   or layer_category_field(in_layer), counting.CATEGORY_FIELDS, self.tr("category"))
         if split_month:
             date_field = pick_field(fields, field_name(self, parameters, self.DATE_FIELD, context),
                                     (TIME_FIELD,), self.tr("date/time"))
@@ -136,10 +132,8 @@ class CountInPolygons(SafeStatsAlgorithm):
                 if pop_field:
                     values.append(counting.rate_per_1000(cell, pop))
                 out = QgsFeature(out_fields)
-                geom = feat.geometry()
-                if geom is not None and not geom.isEmpty():
-                    geom = geom.__class__(geom)
-                    geom.convertToMultiType()
+                geom = as_multi(feat.geometry())
+                if geom is not None:
                     out.setGeometry(geom)
                 out.setAttributes(values)
                 sink.add(out)
@@ -154,8 +148,7 @@ class CountInPolygons(SafeStatsAlgorithm):
                                        "suppressed").format(len(rows), split or self.tr("none"), threshold,
                                                             n_primary, n_secondary),
                    destination=destination_text(dest, context))
-        self._post = {"dest": dest, "marking": marking_of(in_layer),
-                      "attribution": in_layer.attribution() if in_layer is not None and hasattr(in_layer, "attribution") else ""}
+        self.hand_off_derived(dest, in_layer)
         return {self.OUTPUT: dest}
 
     @staticmethod
@@ -172,10 +165,3 @@ class CountInPolygons(SafeStatsAlgorithm):
         if split_cat:
             return [(c,) for c in cats]
         return [(m,) for m in month_list]
-
-    def postProcessAlgorithm(self, context: QgsProcessingContext, feedback: QgsProcessingFeedback) -> dict:  # noqa: N802
-        post, self._post = self._post, None
-        if post:
-            describe_output(post["dest"], context, post["marking"], {"safestats/derived_from": self.id()},
-                            post["attribution"])
-        return {}
