@@ -1,8 +1,8 @@
 """The SafeStats dock: datasets the organisation may see, filters, live count, style, Load/Refresh.
 
 Widgets come from ``dock.ui``; this class wires them.  It never talks HTTP itself: the session's
-``StoreClient`` is called inside QgsTasks (``ui.background``), loading goes through the core's
-load task (``providers``), and every error is shown through ``ui.messages``.
+``StoreClient`` is called inside QgsTasks (``providers.tasks``), loading goes through the core's
+load task (``providers``), and every error is shown through ``providers.messages``.
 """
 from __future__ import annotations
 

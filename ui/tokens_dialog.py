@@ -10,8 +10,7 @@ from qgis.core import Qgis
 from qgis.PyQt import uic
 from qgis.PyQt.QtWidgets import QApplication, QDialog, QTableWidgetItem, QWidget
 
-from ..providers import errors, tokens
-from . import messages
+from ..providers import errors, messages, tokens
 from .signin_dialog import InlineMessageBar
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).with_name("tokens_dialog.ui")))
