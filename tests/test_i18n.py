@@ -189,7 +189,8 @@ def test_translation_reaches_processing_messages_and_constants(translated: Path)
     from safestats.providers.processing.algorithms.count_in_polygons import CountInPolygons
     from safestats.providers.processing.algorithms.hotspots import HotspotsHexagons, HotspotsKernelDensity
     from safestats.providers.processing.algorithms.load_incidents import NOT_SIGNED_IN, LoadIncidents
-    from safestats.ui import atlas, dock, messages
+    from safestats.ui import atlas, messages
+    from safestats.ui.panels.datasets import dataset_html
 
     for cls in (LoadIncidents, CountInPolygons, ComparePeriods, HotspotsKernelDensity, HotspotsHexagons):
         alg = cls()
@@ -207,4 +208,4 @@ def test_translation_reaches_processing_messages_and_constants(translated: Path)
         assert QCoreApplication.translate("SafeStatsDock", label) == pseudo(label)
     assert atlas.tr(atlas.CONDITIONS) == pseudo(atlas.CONDITIONS)
     info = CollectionInfo.from_json({"id": "x", "title": "X", "safestats": {"limits": {}}})
-    assert pseudo("Full history") in dock.dataset_html(info) and pseudo("Your agreement:") in dock.dataset_html(info)
+    assert pseudo("Full history") in dataset_html(info) and pseudo("Your agreement:") in dataset_html(info)
