@@ -253,3 +253,70 @@ def test_unload_while_signed_in_leaves_placeholders_not_broken_layers(plugin: An
     assert layer.isValid() and layer.featureCount() == 0  # an empty placeholder, not a broken file path
     assert not session.cache.contains(layer.source().split("|")[0])
     plugin.session = session  # the fixture's teardown signs out and unloads again: harmless twice
+
+
+# ---------------------------------------------------------------- issue 13 #5: pickers follow the agreement
+
+
+def _boundaries_listed(dock: Any) -> None:
+    dock.filterTabs.setCurrentIndex(2)
+    dock.wherePanel.set_area_mode("boundaries")
+    wait_until(lambda: dock.wherePanel.boundaryList.count() > 0, 60, "boroughs and wards did not arrive")
+
+
+def test_area_pickers_offer_what_the_agreement_allows(plugin: Any, store: Any) -> None:
+    """A Westminster analyst is offered Westminster's borough and wards only; "St James" finds
+    Westminster's St James's (not Kingston's); a London-wide dataset offers every area again."""
+    dock = _sign_in(plugin, store, "westminster")
+    assert dock.datasetsPanel.select("mps_crime")
+    info = dock.current_dataset()
+    assert info.limits.area_wkt and "Westminster" in info.limits.area_name
+    _boundaries_listed(dock)
+    where = dock.wherePanel
+    everything = where.boundaries
+    from safestats.providers.area import agreement_boroughs
+    allowed = {b.code: b.name for b in agreement_boroughs(everything["boroughs"], info.limits.area_wkt)}
+    boroughs = [where.boundaryList.item(i).text() for i in range(where.boundaryList.count())]
+    assert sorted(boroughs) == sorted(allowed.values()) and "Westminster" in boroughs, boroughs
+    assert len(boroughs) < len(everything["boroughs"]) and "Kingston upon Thames" not in boroughs
+    assert "Westminster" in where.boundaryHintLabel.text() and where.boundaryHintLabel.isVisibleTo(dock)
+    where.boundaryKindCombo.setCurrentIndex(1)
+    wards = [where.boundaryList.item(i).text() for i in range(where.boundaryList.count())]
+    expected = [w for w in everything["wards"] if w.parent_code in allowed]
+    assert len(wards) == len(expected) < len(everything["wards"])
+    assert all(text.endswith(tuple(f"({name})" for name in allowed.values())) for text in wards)
+    where.boundarySearchEdit.setText("St James")
+    shown = [where.boundaryList.item(i).text() for i in range(where.boundaryList.count())
+             if not where.boundaryList.item(i).isHidden()]
+    assert shown and shown[0].startswith("St James") and shown[0].endswith("(Westminster)"), shown
+    westminster_code = next(code for code, name in allowed.items() if name == "Westminster")
+    assert any(w.name.startswith("St James") and w.parent_code != westminster_code for w in everything["wards"])
+
+
+def test_a_zero_caused_by_the_agreement_says_so(plugin: Any, store: Any, monkeypatch: Any) -> None:
+    """An area outside the agreement counts 0 at the store: the dock says it is the agreement, and
+    Load says so too instead of "Nothing to load … no records match"."""
+    from qgis.core import QgsGeometry
+
+    dock = _sign_in(plugin, store, "westminster")
+    assert dock.datasetsPanel.select("mps_crime")
+    wait_until(lambda: not dock.counter.preview.is_busy(), 60)
+    kingston = QgsGeometry.fromWkt("POLYGON((518000 166000, 520000 166000, 520000 168000, 518000 168000, "
+                                   "518000 166000))")  # Kingston upon Thames, far from Westminster
+    dock.wherePanel.set_drawn_polygon(kingston)
+    wait_until(lambda: dock.counter.preview.last_count is not None and not dock.counter.preview.is_busy(), 60,
+               "no count")
+    assert dock.counter.preview.last_count.known_rows == 0  # the store's answer, not the dock's guess
+    assert "outside your organisation's agreement" in dock.countLabel.text()
+    assert "Westminster" in dock.countLabel.text() and "0 matching" not in dock.countLabel.text()
+    emitted: list = []
+    dock.loadRequested.connect(lambda *args: emitted.append(args))
+    dock.request_load()
+    process_events(0.2)
+    assert not emitted
+    shown = [m for m in plugin.iface_double.messages if m[0] == "Nothing to load"]
+    assert shown and "outside your organisation's agreement" in shown[-1][1]
+    # inside the agreement: an ordinary count, no agreement note
+    dock.wherePanel.set_area_mode("any")
+    wait_until(lambda: dock.counter.preview.last_count is not None and not dock.counter.preview.is_busy(), 60)
+    assert "matching records" in dock.countLabel.text() and "agreement" not in dock.countLabel.text()

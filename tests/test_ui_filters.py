@@ -336,3 +336,67 @@ def test_default_preset_follows_the_options_page(dock: Any) -> None:
         assert dock.stylePanel.selected() == "categorised"
     finally:
         settings.remove("safestats/default_preset/records")
+
+
+# ---------------------------------------------------------------- issue 13 #9: a dock that reads well
+
+
+@pytest.mark.parametrize("width, height", [(1366, 768), (1600, 1000)])
+def test_dock_reads_well_at_laptop_sizes(dock: Any, width: int, height: int) -> None:
+    """Names elided at the end with the full text in a tooltip, every dataset row and the whole
+    details text visible, a ward list of 8 rows, and a dock that never makes QGIS taller than the screen."""
+    from dataclasses import replace
+
+    from safestats.providers.models import Boundary
+    long_title = "London Ambulance Service assault dispatches to licensed premises and the night-time economy"
+    infos = [_info()] + [replace(_info(), id=f"d{i}", title=f"{long_title} {i}") for i in range(6)]
+    dock.set_datasets(infos)
+    dock.set_boundaries({"boroughs": [Boundary("E09000033", "Westminster", "borough")],
+                         "wards": [Boundary(f"E0500{i:04d}", f"Ward {i}", "ward", "E09000033") for i in range(30)]})
+    window = dock.iface_double.main_window
+    window.addDockWidget(Qt.RightDockWidgetArea, dock)
+    window.resize(width, height)
+    window.show()
+    dock.splitter.setEnabled(True)  # as when signed in
+    assert dock.datasetsPanel.select("d3")
+    process_events(0.3)
+    # the dock scrolls rather than squashing its lists: it never forces the window past a laptop screen
+    assert dock.minimumSizeHint().height() < 768 - 200, dock.minimumSizeHint()
+    assert window.height() <= height
+    listed = dock.datasetsPanel.datasetList
+    assert listed.textElideMode() == Qt.ElideRight
+    for row in range(listed.count()):
+        item = listed.item(row)
+        assert item.toolTip().startswith(item.text())  # the full name, whatever the list shows
+    assert listed.viewport().height() >= listed.count() * listed.sizeHintForRow(0)  # every dataset row
+    details = dock.datasetsPanel.datasetDetails
+    assert details.verticalScrollBar().maximum() == 0, "the details box cuts its text"
+    assert "Full history" in details.toPlainText()
+    dock.filterTabs.setCurrentIndex(2)
+    dock.wherePanel.set_area_mode("boundaries")
+    dock.wherePanel.boundaryKindCombo.setCurrentIndex(1)
+    process_events(0.2)
+    wards = dock.wherePanel.boundaryList
+    assert wards.viewport().height() >= 8 * wards.sizeHintForRow(0)  # more than 4 rows of wards
+    window.hide()
+
+
+def test_all_available_dates_show_the_coverage(dock: Any) -> None:
+    """Greyed From/To under "All available dates" show what "all" means, not last year's dates."""
+    from dataclasses import replace
+
+    from safestats.providers.models import DsaLimits
+    dock.splitter.setEnabled(True)  # as when signed in
+    dock.whenPanel.set_quick_pick("all")
+    edits = (dock.whenPanel.fromEdit, dock.whenPanel.toEdit)
+    assert not any(e.isEnabled() for e in edits)
+    assert [e.date().toString("yyyy-MM-dd") for e in edits] == ["2023-01-01", "2026-10-31"]
+    assert dock.build_query().start is None and dock.build_query().end is None
+    # an agreement with a history limit: "all" starts there; another dataset updates the dates
+    limited = replace(_info(id="las", title="LAS"), limits=DsaLimits(history_from="2024-04-01"),
+                      temporal_end="2025-12-31T23:00:00Z")
+    dock.set_datasets([_info(), limited])
+    dock.datasetsPanel.select("las")
+    assert [e.date().toString("yyyy-MM-dd") for e in edits] == ["2024-04-01", "2025-12-31"]
+    dock.whenPanel.set_quick_pick("custom")  # the custom range starts from what was shown
+    assert all(e.isEnabled() for e in edits) and dock.build_query().start.year == 2024

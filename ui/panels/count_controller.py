@@ -93,7 +93,7 @@ class CountController(QObject):
         the agreement gives nothing."""
         note = self.zero_note(query) if query is not None and count.known_rows == 0 and not count.rounded else ""
         if note:
-            return f"<span style='color:#b7791f'>{html.escape(note)}</span>"
+            return f"<span style='color:#b7791f'>{html.escape(note, quote=False)}</span>"
         if count.suppressed:
             text = self.tr("Fewer than <b>{0}</b> matching records: too few to publish (counts only)").format(
                 count.threshold or count.rounded_to)  # the store rounds to its suppression threshold
