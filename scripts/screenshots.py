@@ -214,8 +214,11 @@ def count_shown() -> bool:
     return ("matching" in text or "counts only" in text) and "Counting" not in text and "Updating" not in text
 
 
-def shoot_dock(name: str) -> None:
-    save(flow.plugin.dock, name)
+def shoot_dock(name: str, visible: Any = None) -> None:
+    """The dock (scrolled, when it must, to show ``visible``: its panels scroll on a small screen)."""
+    dock = flow.plugin.dock
+    dock.scrollArea.ensureWidgetVisible(visible if visible is not None else dock.filterTabs, 0, 0)
+    save(dock, name)
     if DOCK_ONLY:
         save(iface.mainWindow(), name.replace("dock_", "window_"))
 
@@ -254,7 +257,7 @@ def boroughs_listed() -> bool:
 
 
 def shoot_dock_where() -> None:
-    shoot_dock("dock_where.png")
+    shoot_dock("dock_where.png", flow.plugin.dock.wherePanel.boundaryList)
     flow.plugin.dock.wherePanel.set_area_mode("any")
     flow.plugin.dock.filterTabs.setCurrentIndex(0)
 
@@ -469,7 +472,7 @@ if AGG_USER:
     flow.add("sign in (2)", click_sign_in,
              lambda: flow.plugin.session.is_signed_in and bool(flow.plugin.dock.datasetsPanel.datasets), 60)
     flow.add("aggregate dataset", choose_aggregate_dataset, count_shown, 60)
-    flow.add("shoot dock (counts only)", lambda: shoot_dock("dock_counts_only.png"))
+    flow.add("shoot dock (counts only)", lambda: shoot_dock("dock_counts_only.png", flow.plugin.dock.countsPanel))
     flow.add("load counts", lambda: flow.plugin.dock.request_load(), aggregates_loaded, 120)
     flow.add("zoom to counts", zoom_to_aggregates, canvas_idle, 60)
     flow.add("shoot choropleth", shoot_map("map_counts_only.png"))

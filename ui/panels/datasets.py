@@ -15,7 +15,7 @@ ROLE_INFO = Qt.ItemDataRole.UserRole + 1
 #: the list grows to this many rows before it scrolls
 MAX_ROWS = 9
 #: the details box grows to this many lines of text before it scrolls
-MAX_DETAIL_LINES = 16
+MAX_DETAIL_LINES = 14
 
 
 class DatasetsPanel(QGroupBox, form("datasets.ui")):
@@ -81,7 +81,7 @@ class DatasetsPanel(QGroupBox, form("datasets.ui")):
     def _fit(self) -> None:
         """The list shows every dataset (up to MAX_ROWS); the details box shows whole lines: all of the
         text up to MAX_DETAIL_LINES, beyond that it scrolls."""
-        fit_rows(self.datasetList, min(self.datasetList.count(), MAX_ROWS), minimum_rows=4)
+        fit_rows(self.datasetList, min(self.datasetList.count(), MAX_ROWS), minimum_rows=3)
         details = self.datasetDetails
         document = details.document()
         document.setTextWidth(max(details.viewport().width(), 200))
