@@ -299,72 +299,72 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="981"/>
+        <location filename="../ui/panels/datasets.py" line="105"/>
         <source>Agency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="982"/>
+        <location filename="../ui/panels/datasets.py" line="105"/>
         <source>Coverage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="983"/>
+        <location filename="../ui/panels/datasets.py" line="106"/>
         <source>Last refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="985"/>
+        <location filename="../ui/panels/datasets.py" line="108"/>
         <source>Records</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="987"/>
+        <location filename="../ui/panels/datasets.py" line="109"/>
         <source>&lt;b&gt;Counts only&lt;/b&gt; — no individual records</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="987"/>
+        <location filename="../ui/panels/datasets.py" line="110"/>
         <source>Individual records</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="989"/>
+        <location filename="../ui/panels/datasets.py" line="111"/>
         <source>Area: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="989"/>
+        <location filename="../ui/panels/datasets.py" line="111"/>
         <source>Area: restricted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="989"/>
+        <location filename="../ui/panels/datasets.py" line="111"/>
         <source>Area: London-wide</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="991"/>
+        <location filename="../ui/panels/datasets.py" line="113"/>
         <source>History from {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="991"/>
+        <location filename="../ui/panels/datasets.py" line="113"/>
         <source>Full history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="995"/>
+        <location filename="../ui/panels/datasets.py" line="117"/>
         <source>Some fields withheld (you get: {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="997"/>
+        <location filename="../ui/panels/datasets.py" line="119"/>
         <source>All fields</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="1001"/>
+        <location filename="../ui/panels/datasets.py" line="123"/>
         <source>Your agreement:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -494,6 +494,79 @@
     <message>
         <location filename="../providers/processing/algorithms/compare_periods.py" line="122"/>
         <source>{0} areas; period A {1} to {2}; period B {3} to {4}; threshold {5}; {6} primary and {7} secondary suppressed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CountController</name>
+    <message>
+        <location filename="../ui/panels/count_controller.py" line="49"/>
+        <source>Counting matching records…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/count_controller.py" line="77"/>
+        <source>Updating the count…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/count_controller.py" line="98"/>
+        <source>Fewer than &lt;b&gt;{0}&lt;/b&gt; matching records: too few to publish (counts only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/count_controller.py" line="101"/>
+        <source>About &lt;b&gt;{0:,}&lt;/b&gt; incidents (counts only: perturbed and rounded to the nearest {1}; totals need not add up)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/count_controller.py" line="104"/>
+        <source>About &lt;b&gt;{0:,}&lt;/b&gt; matching records (rounded to the nearest {1}; counts only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/count_controller.py" line="107"/>
+        <source>&lt;b&gt;{0:,}&lt;/b&gt; matching records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/count_controller.py" line="109"/>
+        <source>Period: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/count_controller.py" line="111"/>
+        <source>Counted in whole months: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/count_controller.py" line="113"/>
+        <source>That is a very large load; consider narrowing the filter.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/count_controller.py" line="147"/>
+        <source>Counting matching records before loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/count_controller.py" line="158"/>
+        <source>Nothing to load</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/count_controller.py" line="158"/>
+        <source>No records match this filter.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/count_controller.py" line="164"/>
+        <source>Large load</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/count_controller.py" line="164"/>
+        <source>This filter matches {0:,} records (more than {1:,}). Loading that many takes a while and uses a lot of memory. Load anyway?</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -655,6 +728,29 @@
     <message>
         <location filename="../ui/counts_panel.py" line="137"/>
         <source>There is no period your agreement allows counts for.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DatasetsPanel</name>
+    <message>
+        <location filename="../ui/panels/datasets.py" line="43"/>
+        <source>{0}  (counts only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/datasets.ui" line="5"/>
+        <source>Datasets your organisation may see</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/datasets.ui" line="15"/>
+        <source>Only what your organisation&apos;s data sharing agreement allows.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/datasets.ui" line="22"/>
+        <source>Ask the store again which datasets your organisation may see</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1115,27 +1211,7 @@
 <context>
     <name>SafeStatsDock</name>
     <message>
-        <location filename="../ui/dock.py" line="108"/>
-        <source>All available dates</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="111"/>
-        <source>Custom range</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="114"/>
-        <source>Boroughs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="115"/>
-        <source>Wards</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="204"/>
+        <location filename="../ui/dock.py" line="122"/>
         <source>&lt;b&gt;{0}&lt;/b&gt; · {1}&lt;br/&gt;&lt;span style='color:#555'&gt;Purpose: {2}&lt;/span&gt;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1145,203 +1221,33 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="220"/>
+        <location filename="../ui/dock.py" line="133"/>
         <source>Loading the datasets your organisation may see…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="220"/>
+        <location filename="../ui/dock.py" line="133"/>
         <source>Sign in to see the datasets your organisation may see.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="234"/>
+        <location filename="../ui/dock.py" line="152"/>
         <source>SafeStats: listing datasets</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="254"/>
-        <source>{0}  (counts only)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="262"/>
+        <location filename="../ui/dock.py" line="158"/>
         <source>Your organisation&apos;s agreement does not include any dataset.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="374"/>
-        <source>Data covers {0}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="376"/>
-        <source>Your agreement allows records from {0}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="197"/>
-        <source>All categories</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="476"/>
-        <source>{0} of {1} ticked</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="480"/>
-        <source> (+ {0} other field filter)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="531"/>
+        <location filename="../ui/dock.py" line="193"/>
         <source>SafeStats: reading boroughs and wards</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="587"/>
-        <source> and {0} more</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="612"/>
-        <source>{0} selected</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="631"/>
-        <source>Click to add corners; right-click or double-click to finish, Esc to cancel.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="271"/>
-        <source>No polygon drawn yet.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="662"/>
-        <source>Polygon of {0:.2f} km²</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="695"/>
-        <source>The map has no extent yet.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="696"/>
-        <source>Map extent</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="702"/>
-        <source>Tick at least one borough or ward.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="707"/>
-        <source>Select one or more features of a polygon layer.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="708"/>
-        <source>{0} selected in {1}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="712"/>
-        <source>Draw a polygon on the map first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="713"/>
-        <source>Drawn area</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="733"/>
+        <location filename="../ui/dock.py" line="203"/>
         <source>Choose a dataset.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="738"/>
-        <source>Tick at least one day of the week.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="741"/>
-        <source>The start date is after the end date.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="763"/>
-        <source>Updating the count…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="772"/>
-        <source>Counting matching records…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="793"/>
-        <source>&lt;b&gt;{0:,}&lt;/b&gt; matching records</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="799"/>
-        <source>That is a very large load; consider narrowing the filter.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="859"/>
-        <source>Nothing to load</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="859"/>
-        <source>No records match this filter.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="865"/>
-        <source>Large load</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="865"/>
-        <source>This filter matches {0:,} records (more than {1:,}). Loading that many takes a while and uses a lot of memory. Load anyway?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="290"/>
-        <source>Style</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="896"/>
-        <source>That style does not suit this layer.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="905"/>
-        <source>Save style as preset</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="905"/>
-        <source>Name of your preset:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="915"/>
-        <source>Style saved</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="915"/>
-        <source>Saved as your preset “{0}” ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1360,228 +1266,43 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.ui" line="47"/>
-        <source>Datasets your organisation may see</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="88"/>
+        <location filename="../ui/dock.py" line="71"/>
         <source>When</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.ui" line="93"/>
-        <source>Period</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="99"/>
-        <source>From</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="113"/>
-        <source>dd/MM/yyyy HH:mm</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="108"/>
-        <source>To</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="120"/>
-        <source>Days of the week</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="122"/>
-        <source>Mon</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="123"/>
-        <source>Tue</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="124"/>
-        <source>Wed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="125"/>
-        <source>Thu</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="126"/>
-        <source>Fri</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="127"/>
-        <source>Sat</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="128"/>
-        <source>Sun</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="134"/>
-        <source>Time of day (London time)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="138"/>
-        <source>Any time</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="143"/>
-        <source>from</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="148"/>
-        <source>:00</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="153"/>
-        <source>to</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="158"/>
-        <source>:59</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="160"/>
-        <source>Inclusive. A range that passes midnight (e.g. 22 to 3) is allowed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="172"/>
+        <location filename="../ui/dock.py" line="71"/>
         <source>What</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.ui" line="177"/>
-        <source>Field</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="188"/>
-        <source>Tick the categories to load. Nothing ticked means every category.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="193"/>
-        <source>Tick all</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="194"/>
-        <source>Clear</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="206"/>
+        <location filename="../ui/dock.py" line="71"/>
         <source>Where</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.ui" line="208"/>
-        <source>Anywhere my agreement allows</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="209"/>
-        <source>Current map extent</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="210"/>
-        <source>Boroughs or wards</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="223"/>
-        <source>Search…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="237"/>
-        <source>Selected features of a polygon layer</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="254"/>
-        <source>A polygon I draw on the map</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="264"/>
-        <source>Draw…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="301"/>
-        <source>Apply</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="302"/>
-        <source>Apply this style to the selected SafeStats layer</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="307"/>
-        <source>Save…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="308"/>
-        <source>Save the selected layer&apos;s current style as your own preset</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="317"/>
+        <location filename="../ui/dock.ui" line="66"/>
         <source>Sign in to see datasets.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.ui" line="325"/>
+        <location filename="../ui/dock.ui" line="74"/>
         <source>Load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.ui" line="331"/>
+        <location filename="../ui/dock.ui" line="80"/>
         <source>Refresh layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.ui" line="332"/>
+        <location filename="../ui/dock.ui" line="81"/>
         <source>Fetch the selected SafeStats layer again with its saved filter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.ui" line="337"/>
+        <location filename="../ui/dock.ui" line="86"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="57"/>
-        <source>Only what your organisation&apos;s data sharing agreement allows.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui" line="64"/>
-        <source>Ask the store again which datasets your organisation may see</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1602,41 +1323,6 @@
     <message>
         <location filename="../providers/daterange.py" line="75"/>
         <source>Last financial year</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="719"/>
-        <source>Your organisation&apos;s agreement gives counts only for this dataset: choose boroughs or wards.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="784"/>
-        <source>Fewer than &lt;b&gt;{0}&lt;/b&gt; matching records: too few to publish (counts only)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="790"/>
-        <source>About &lt;b&gt;{0:,}&lt;/b&gt; matching records (rounded to the nearest {1}; counts only)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="797"/>
-        <source>Counted in whole months: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="848"/>
-        <source>Counting matching records before loading…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="787"/>
-        <source>About &lt;b&gt;{0:,}&lt;/b&gt; incidents (counts only: perturbed and rounded to the nearest {1}; totals need not add up)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="795"/>
-        <source>Period: {0}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2182,6 +1868,363 @@
     <message>
         <location filename="../ui/signin_dialog.ui" line="129"/>
         <source>I have read and accept these conditions of use for this session</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StylePanel</name>
+    <message>
+        <location filename="../ui/panels/style.ui" line="11"/>
+        <source>Style</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/style.py" line="74"/>
+        <source>That style does not suit this layer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/style.py" line="83"/>
+        <source>Save style as preset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/style.py" line="83"/>
+        <source>Name of your preset:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/style.py" line="91"/>
+        <source>Style saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/style.py" line="91"/>
+        <source>Saved as your preset “{0}” ({1}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/style.ui" line="22"/>
+        <source>Apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/style.ui" line="23"/>
+        <source>Apply this style to the selected SafeStats layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/style.ui" line="28"/>
+        <source>Save…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/style.ui" line="29"/>
+        <source>Save the selected layer&apos;s current style as your own preset</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WhatPanel</name>
+    <message>
+        <location filename="../ui/panels/what.ui" line="29"/>
+        <source>All categories</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/what.py" line="96"/>
+        <source>{0} of {1} ticked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/what.py" line="99"/>
+        <source> (+ {0} other field filter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/what.ui" line="9"/>
+        <source>Field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/what.ui" line="20"/>
+        <source>Tick the categories to load. Nothing ticked means every category.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/what.ui" line="25"/>
+        <source>Tick all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/what.ui" line="26"/>
+        <source>Clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WhenPanel</name>
+    <message>
+        <location filename="../ui/panels/when.py" line="27"/>
+        <source>All available dates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.py" line="30"/>
+        <source>Custom range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.py" line="50"/>
+        <source>Data covers {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.py" line="52"/>
+        <source>Your agreement allows records from {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.py" line="110"/>
+        <source>The start date is after the end date.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.py" line="119"/>
+        <source>Your organisation&apos;s agreement gives records from {0} only: this period is before that.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.py" line="134"/>
+        <source>Tick at least one day of the week.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.ui" line="9"/>
+        <source>Period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.ui" line="15"/>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.ui" line="29"/>
+        <source>dd/MM/yyyy HH:mm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.ui" line="24"/>
+        <source>To</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.ui" line="36"/>
+        <source>Days of the week</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.ui" line="38"/>
+        <source>Mon</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.ui" line="39"/>
+        <source>Tue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.ui" line="40"/>
+        <source>Wed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.ui" line="41"/>
+        <source>Thu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.ui" line="42"/>
+        <source>Fri</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.ui" line="43"/>
+        <source>Sat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.ui" line="44"/>
+        <source>Sun</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.ui" line="50"/>
+        <source>Time of day (London time)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.ui" line="54"/>
+        <source>Any time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.ui" line="59"/>
+        <source>from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.ui" line="64"/>
+        <source>:00</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.ui" line="69"/>
+        <source>to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.ui" line="74"/>
+        <source>:59</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/when.ui" line="76"/>
+        <source>Inclusive. A range that passes midnight (e.g. 22 to 3) is allowed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WherePanel</name>
+    <message>
+        <location filename="../ui/panels/where.py" line="52"/>
+        <source>Boroughs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.py" line="53"/>
+        <source>Wards</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.py" line="90"/>
+        <source>Your organisation&apos;s agreement gives counts only for this dataset: choose boroughs or wards.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.py" line="154"/>
+        <source>your agreement area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.py" line="155"/>
+        <source>Your agreement covers {0}: only its boroughs and wards are listed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.py" line="215"/>
+        <source> and {0} more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.py" line="241"/>
+        <source>{0} selected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.py" line="261"/>
+        <source>Click to add corners; right-click or double-click to finish, Esc to cancel.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.ui" line="75"/>
+        <source>No polygon drawn yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.py" line="290"/>
+        <source>Polygon of {0:.2f} km²</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.py" line="322"/>
+        <source>The map has no extent yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.py" line="323"/>
+        <source>Map extent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.py" line="328"/>
+        <source>Tick at least one borough or ward.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.py" line="333"/>
+        <source>Select one or more features of a polygon layer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.py" line="334"/>
+        <source>{0} selected in {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.py" line="338"/>
+        <source>Draw a polygon on the map first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.py" line="339"/>
+        <source>Drawn area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.py" line="352"/>
+        <source>This area is outside your organisation&apos;s agreement ({0}): it gives you no records there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.py" line="353"/>
+        <source>a restricted area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.ui" line="6"/>
+        <source>Anywhere my agreement allows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.ui" line="7"/>
+        <source>Current map extent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.ui" line="8"/>
+        <source>Boroughs or wards</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.ui" line="21"/>
+        <source>Search…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.ui" line="41"/>
+        <source>Selected features of a polygon layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.ui" line="58"/>
+        <source>A polygon I draw on the map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/where.ui" line="68"/>
+        <source>Draw…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
