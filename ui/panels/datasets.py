@@ -15,7 +15,7 @@ ROLE_INFO = Qt.ItemDataRole.UserRole + 1
 #: the list grows to this many rows before it scrolls
 MAX_ROWS = 9
 #: the details box grows to this many lines of text before it scrolls
-MAX_DETAIL_LINES = 14
+MAX_DETAIL_LINES = 18
 
 
 class DatasetsPanel(QGroupBox, form("datasets.ui")):
@@ -83,11 +83,14 @@ class DatasetsPanel(QGroupBox, form("datasets.ui")):
         text up to MAX_DETAIL_LINES, beyond that it scrolls."""
         fit_rows(self.datasetList, min(self.datasetList.count(), MAX_ROWS), minimum_rows=3)
         details = self.datasetDetails
-        document = details.document()
-        document.setTextWidth(max(details.viewport().width(), 200))
+        document = details.document().clone(details)  # measured apart: the box lays its own text out
+        # the width the text has even with a vertical scroll bar: the height found is then always enough
+        width = details.width() - 2 * details.frameWidth() - details.verticalScrollBar().sizeHint().width()
+        document.setTextWidth(max(width, 200))
         line = details.fontMetrics().lineSpacing()
         height = min(document.size().height(), MAX_DETAIL_LINES * line + document.documentMargin() * 2)
         details.setMinimumHeight(int(height) + 2 * details.frameWidth() + 2)
+        document.deleteLater()
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - a narrower dock wraps the details into more lines
         super().resizeEvent(event)

@@ -24,7 +24,7 @@ from . import fit_rows, form, icon
 ROLE_CODE = Qt.ItemDataRole.UserRole + 2
 #: area modes a counts-only (aggregate-only) agreement accepts: the store refuses geometry there
 COUNTS_ONLY_AREA_MODES = ("any", "boundaries")
-#: rows the borough/ward list shows before it scrolls
+#: rows the borough/ward list grows to before it scrolls
 BOUNDARY_ROWS = 8
 
 
@@ -54,7 +54,7 @@ class WherePanel(QWidget, form("where.ui")):
         self.polygonLayerCombo.setFilters(compat.POLYGON_LAYER_FILTER)
         self.polygonLayerCombo.setAllowEmptyLayer(True)
         self.polygonLayerCombo.setLayer(None)
-        fit_rows(self.boundaryList, BOUNDARY_ROWS)
+        fit_rows(self.boundaryList, 3)
         self._update_panels()
         for radio in (self.areaAnyRadio, self.areaExtentRadio, self.areaBoundaryRadio, self.areaLayerRadio,
                       self.areaDrawRadio):
@@ -178,6 +178,7 @@ class WherePanel(QWidget, form("where.ui")):
                                else Qt.CheckState.Unchecked)
             self.boundaryList.addItem(item)
         self.boundaryList.blockSignals(False)
+        fit_rows(self.boundaryList, min(self.boundaryList.count(), BOUNDARY_ROWS), minimum_rows=3)
         self._filter_boundary_list()
         for row in range(self.boundaryList.count()):
             if self.boundaryList.item(row).checkState() == Qt.CheckState.Checked:
