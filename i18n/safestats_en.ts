@@ -299,72 +299,72 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/datasets.py" line="105"/>
+        <location filename="../ui/panels/datasets.py" line="108"/>
         <source>Agency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/datasets.py" line="105"/>
+        <location filename="../ui/panels/datasets.py" line="108"/>
         <source>Coverage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/datasets.py" line="106"/>
+        <location filename="../ui/panels/datasets.py" line="109"/>
         <source>Last refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/datasets.py" line="108"/>
+        <location filename="../ui/panels/datasets.py" line="111"/>
         <source>Records</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/datasets.py" line="109"/>
+        <location filename="../ui/panels/datasets.py" line="112"/>
         <source>&lt;b&gt;Counts only&lt;/b&gt; — no individual records</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/datasets.py" line="110"/>
+        <location filename="../ui/panels/datasets.py" line="113"/>
         <source>Individual records</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/datasets.py" line="111"/>
+        <location filename="../ui/panels/datasets.py" line="114"/>
         <source>Area: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/datasets.py" line="111"/>
+        <location filename="../ui/panels/datasets.py" line="114"/>
         <source>Area: restricted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/datasets.py" line="111"/>
+        <location filename="../ui/panels/datasets.py" line="114"/>
         <source>Area: London-wide</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/datasets.py" line="113"/>
+        <location filename="../ui/panels/datasets.py" line="116"/>
         <source>History from {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/datasets.py" line="113"/>
+        <location filename="../ui/panels/datasets.py" line="116"/>
         <source>Full history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/datasets.py" line="117"/>
+        <location filename="../ui/panels/datasets.py" line="120"/>
         <source>Some fields withheld (you get: {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/datasets.py" line="119"/>
+        <location filename="../ui/panels/datasets.py" line="122"/>
         <source>All fields</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/datasets.py" line="123"/>
+        <location filename="../ui/panels/datasets.py" line="126"/>
         <source>Your agreement:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -666,67 +666,67 @@
 <context>
     <name>CountsPanel</name>
     <message>
-        <location filename="../ui/counts_panel.py" line="35"/>
+        <location filename="../ui/panels/counts.py" line="30"/>
         <source>Boroughs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/counts_panel.py" line="36"/>
+        <location filename="../ui/panels/counts.py" line="31"/>
         <source>Wards</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/counts_panel.py" line="38"/>
+        <location filename="../ui/panels/counts.py" line="33"/>
         <source>Hexagons, {0:,} m</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/counts_panel.py" line="48"/>
+        <location filename="../ui/panels/counts.ui" line="11"/>
         <source>Period</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/counts_panel.py" line="49"/>
+        <location filename="../ui/panels/counts.ui" line="17"/>
         <source>Counts by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/counts_panel.py" line="50"/>
+        <location filename="../ui/panels/counts.ui" line="23"/>
         <source>Within</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/counts_panel.py" line="51"/>
+        <location filename="../ui/panels/counts.ui" line="29"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/counts_panel.py" line="67"/>
+        <location filename="../ui/panels/counts.py" line="49"/>
         <source>All categories</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/counts_panel.py" line="75"/>
+        <location filename="../ui/panels/counts.py" line="57"/>
         <source>No period available under your agreement</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/counts_panel.py" line="86"/>
+        <location filename="../ui/panels/counts.py" line="68"/>
         <source>Your whole agreement area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/counts_panel.py" line="100"/>
+        <location filename="../ui/panels/counts.py" line="82"/>
         <source>Boroughs are counted whole: “within” applies to wards and hexagons.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/counts_panel.py" line="134"/>
+        <location filename="../ui/panels/counts.py" line="116"/>
         <source>Choose a dataset.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/counts_panel.py" line="137"/>
+        <location filename="../ui/panels/counts.py" line="119"/>
         <source>There is no period your agreement allows counts for.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2123,17 +2123,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/where.py" line="215"/>
+        <location filename="../ui/panels/where.py" line="216"/>
         <source> and {0} more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/where.py" line="241"/>
+        <location filename="../ui/panels/where.py" line="242"/>
         <source>{0} selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/where.py" line="261"/>
+        <location filename="../ui/panels/where.py" line="262"/>
         <source>Click to add corners; right-click or double-click to finish, Esc to cancel.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2143,52 +2143,52 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/where.py" line="290"/>
+        <location filename="../ui/panels/where.py" line="291"/>
         <source>Polygon of {0:.2f} km²</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/where.py" line="322"/>
+        <location filename="../ui/panels/where.py" line="323"/>
         <source>The map has no extent yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/where.py" line="323"/>
+        <location filename="../ui/panels/where.py" line="324"/>
         <source>Map extent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/where.py" line="328"/>
+        <location filename="../ui/panels/where.py" line="329"/>
         <source>Tick at least one borough or ward.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/where.py" line="333"/>
+        <location filename="../ui/panels/where.py" line="334"/>
         <source>Select one or more features of a polygon layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/where.py" line="334"/>
+        <location filename="../ui/panels/where.py" line="335"/>
         <source>{0} selected in {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/where.py" line="338"/>
+        <location filename="../ui/panels/where.py" line="339"/>
         <source>Draw a polygon on the map first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/where.py" line="339"/>
+        <location filename="../ui/panels/where.py" line="340"/>
         <source>Drawn area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/where.py" line="352"/>
+        <location filename="../ui/panels/where.py" line="353"/>
         <source>This area is outside your organisation&apos;s agreement ({0}): it gives you no records there.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels/where.py" line="353"/>
+        <location filename="../ui/panels/where.py" line="354"/>
         <source>a restricted area</source>
         <translation type="unfinished"></translation>
     </message>

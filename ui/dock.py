@@ -1,4 +1,4 @@
-"""The SafeStats dock: a thin shell holding the panels (``ui/panels``, ``counts_panel``) and wiring them.
+"""The SafeStats dock: a thin shell holding the panels (``ui/panels``) and wiring them.
 
 ``dock.ui`` holds the session header, Load/Refresh/Cancel and progress.  The dock never talks HTTP
 itself: the session's ``StoreClient`` runs in QgsTasks (``ui.background``), loading goes through
@@ -18,9 +18,9 @@ from qgis.PyQt.QtWidgets import QWidget
 from ..providers.layers import PROP_DATASET
 from ..providers.models import CollectionInfo, CountsQuery, Query
 from . import messages
-from .counts_panel import CountsPanel
 from .panels import TaskRunner, icon
 from .panels.count_controller import CountController
+from .panels.counts import CountsPanel
 from .panels.datasets import DatasetsPanel
 from .panels.style import StylePanel, active_safestats_layer
 from .panels.what import WhatPanel

@@ -1,9 +1,9 @@
 """The dock's panels: one widget per job, each with its own ``.ui`` and the code that drives it.
 
 ``datasets`` (the agreement's datasets and their details), ``when`` (period, days, hours), ``what``
-(categories), ``where`` (area, with the drawing map tool and its rubber band), ``style`` (preset
-and the style of the selected layer) and ``count_controller`` (no widgets: the live count and the
-count-then-load state machine).  ``ui/dock.py`` only holds them and wires their signals.
+(categories), ``where`` (area, with the drawing map tool and its rubber band), ``counts`` (the
+closed table of a counts-only dataset), ``style`` (preset and the style of the selected layer) and
+``count_controller`` (no widgets: the live count and the count-then-load state machine).  ``ui/dock.py`` only holds them and wires their signals.
 """
 from __future__ import annotations
 
