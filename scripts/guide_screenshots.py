@@ -221,9 +221,9 @@ def in_qgis() -> None:  # noqa: C901 - one linear script
         dock = plugins["safestats"].dock
         dock.setUserVisible(True)
         iface.mainWindow().resizeDocks([dock], [440], Qt.Horizontal)
-        if not dock.select_dataset("mps_crime"):
-            log(f"mps_crime not offered: {dock.dataset_ids()}")
-        dock._set_quick_pick("last_12_months")
+        if not dock.datasetsPanel.select("mps_crime"):
+            log(f"mps_crime not offered: {dock.datasetsPanel.ids()}")
+        dock.whenPanel.set_quick_pick("last_12_months")
         settle(2.0)
         dock.request_load()
 

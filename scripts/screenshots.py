@@ -30,6 +30,10 @@ OUT.mkdir(parents=True, exist_ok=True)
 LOG = OUT / "screenshots.log"
 STARTED = time.monotonic()
 TIMEOUT_S = float(os.environ.get("SAFESTATS_TIMEOUT", "420"))
+#: window size, e.g. "1366x768" (a council laptop); the Xvfb screen must be at least that big
+WIDTH, HEIGHT = (int(v) for v in os.environ.get("SAFESTATS_WINDOW", "1600x1000").split("x"))
+#: only the dock's shots (and the whole window beside each), e.g. to compare the dock at several sizes
+DOCK_ONLY = os.environ.get("SAFESTATS_DOCK_ONLY", "") == "1"
 
 
 def log(text: str) -> None:
@@ -140,7 +144,7 @@ def find_plugin() -> bool:
 def prepare_window() -> None:
     window = iface.mainWindow()
     window.showNormal()
-    window.setGeometry(0, 0, 1600, 1000)
+    window.setGeometry(0, 0, WIDTH, HEIGHT)
     QgsProject.instance().setCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
     flow.plugin.dock.setUserVisible(True)
     window.resizeDocks([flow.plugin.dock], [440], Qt.Horizontal)
@@ -198,10 +202,10 @@ def add_boroughs() -> None:
 
 def choose_dataset() -> None:
     dock = flow.plugin.dock
-    if not dock.select_dataset(DATASET):
-        log(f"dataset {DATASET} not offered; offered: {dock.dataset_ids()}")
-        dock.datasetList.setCurrentRow(0)
-    dock._set_quick_pick("last_12_months")
+    if not dock.datasetsPanel.select(DATASET):
+        log(f"dataset {DATASET} not offered; offered: {dock.datasetsPanel.ids()}")
+        dock.datasetsPanel.datasetList.setCurrentRow(0)
+    dock.whenPanel.set_quick_pick("last_12_months")
     dock.filterTabs.setCurrentIndex(0)
 
 
@@ -210,49 +214,58 @@ def count_shown() -> bool:
     return ("matching" in text or "counts only" in text) and "Counting" not in text and "Updating" not in text
 
 
+def shoot_dock(name: str, visible: Any = None) -> None:
+    """The dock (scrolled, when it must, to show ``visible``: its panels scroll on a small screen)."""
+    dock = flow.plugin.dock
+    dock.scrollArea.ensureWidgetVisible(visible if visible is not None else dock.filterTabs, 0, 0)
+    save(dock, name)
+    if DOCK_ONLY:
+        save(iface.mainWindow(), name.replace("dock_", "window_"))
+
+
 def shoot_dock_when() -> None:
-    save(flow.plugin.dock, "dock_when.png")
+    shoot_dock("dock_when.png")
 
 
 def show_what() -> None:
     dock = flow.plugin.dock
     dock.filterTabs.setCurrentIndex(1)
-    for row in range(min(4, dock.categoryList.count())):
-        dock.categoryList.item(row).setCheckState(Qt.Checked)
+    for row in range(min(4, dock.whatPanel.categoryList.count())):
+        dock.whatPanel.categoryList.item(row).setCheckState(Qt.Checked)
 
 
 def shoot_dock_what() -> None:
-    save(flow.plugin.dock, "dock_what.png")
+    shoot_dock("dock_what.png")
 
 
 def show_where() -> None:
     dock = flow.plugin.dock
-    dock._check_all_categories(False)
+    dock.whatPanel.check_all(False)
     dock.filterTabs.setCurrentIndex(2)
-    dock.set_area_mode("boundaries")
+    dock.wherePanel.set_area_mode("boundaries")
 
 
 def boroughs_listed() -> bool:
     dock = flow.plugin.dock
-    if dock.boundaryList.count() == 0:
+    if dock.wherePanel.boundaryList.count() == 0:
         return False
-    westminster = [b.code for b in dock.boundaries.get("boroughs", []) if b.name.startswith("Westminster")]
-    if westminster and not dock._boundary_checked["boroughs"]:
-        dock.set_boundary_codes("boroughs", westminster)
+    westminster = [b.code for b in dock.wherePanel.boundaries.get("boroughs", []) if b.name.startswith("Westminster")]
+    if westminster and not dock.wherePanel.checked_codes("boroughs"):
+        dock.wherePanel.set_boundary_codes("boroughs", westminster)
         return False
     return count_shown()
 
 
 def shoot_dock_where() -> None:
-    save(flow.plugin.dock, "dock_where.png")
-    flow.plugin.dock.set_area_mode("any")
+    shoot_dock("dock_where.png", flow.plugin.dock.wherePanel.boundaryList)
+    flow.plugin.dock.wherePanel.set_area_mode("any")
     flow.plugin.dock.filterTabs.setCurrentIndex(0)
 
 
 def load() -> None:
     dock = flow.plugin.dock
-    index = dock.presetCombo.findData("categorised")
-    dock.presetCombo.setCurrentIndex(max(0, index))
+    index = dock.stylePanel.presetCombo.findData("categorised")
+    dock.stylePanel.presetCombo.setCurrentIndex(max(0, index))
     flow.loaded_before = len(QgsProject.instance().mapLayers())
     dock.request_load()
 
@@ -328,7 +341,7 @@ def apply(preset_id: str) -> Callable[[], None]:
         iface.messageBar().clearWidgets()
         flow.plugin.layer_menu.apply_preset_to_active(preset_id)
         dock = flow.plugin.dock
-        dock.presetCombo.setCurrentIndex(max(0, dock.presetCombo.findData(preset_id)))
+        dock.stylePanel.presetCombo.setCurrentIndex(max(0, dock.stylePanel.presetCombo.findData(preset_id)))
         iface.mapCanvas().refreshAllLayers()
     return inner
 
@@ -342,7 +355,7 @@ flow.add("wrong password", lambda: (flow.dialog.passwordEdit.setText("not-the-pa
          lambda: not flow.dialog.is_busy() and bool(flow.dialog.bar.items()), 60)
 flow.add("shoot wrong password", lambda: save(flow.dialog, "signin_wrong_password.png"))
 flow.add("right password", lambda: (flow.dialog.passwordEdit.setText(PASSWORD), fill_conditions()))
-flow.add("sign in", click_sign_in, lambda: flow.plugin.session.is_signed_in and bool(flow.plugin.dock.datasets), 60)
+flow.add("sign in", click_sign_in, lambda: flow.plugin.session.is_signed_in and bool(flow.plugin.dock.datasetsPanel.datasets), 60)
 flow.add("boroughs", add_boroughs)
 flow.add("dataset", choose_dataset, count_shown, 60)
 flow.add("shoot dock (when)", shoot_dock_when)
@@ -371,7 +384,7 @@ def print_ward_atlas() -> None:
 
     flow.plugin.layer_menu.apply_preset_to_active("categorised")
     dock = flow.plugin.dock
-    westminster = [b.code for b in dock.boundaries.get("boroughs", []) if b.name.startswith("Westminster")]
+    westminster = [b.code for b in dock.wherePanel.boundaries.get("boroughs", []) if b.name.startswith("Westminster")]
     data = flow.plugin.session.client.get_json("/collections/wards/items", {"limit": 1000, "crs": CRS_27700})
     data["features"] = [f for f in data["features"] if f["properties"].get("parent_code") in westminster]
     path = OUT / "wards.geojson"
@@ -419,9 +432,9 @@ def switch_to_aggregate_user() -> None:
 
 def choose_aggregate_dataset() -> None:
     dock = flow.plugin.dock
-    aggregate = [d.id for d in dock.datasets if d.aggregate_only]
-    log(f"{AGG_USER} datasets: {dock.dataset_ids()}; counts only: {aggregate}")
-    dock.select_dataset("mps_crime" if "mps_crime" in aggregate else (aggregate or dock.dataset_ids())[0])
+    aggregate = [d.id for d in dock.datasetsPanel.datasets if d.aggregate_only]
+    log(f"{AGG_USER} datasets: {dock.datasetsPanel.ids()}; counts only: {aggregate}")
+    dock.datasetsPanel.select("mps_crime" if "mps_crime" in aggregate else (aggregate or dock.datasetsPanel.ids())[0])
     dock.countsPanel.set_unit("ward")
 
 
@@ -457,10 +470,14 @@ if AGG_USER:
              lambda: flow.dialog.conditions is not None, 60)
     flow.add("fill conditions (2)", fill_conditions)
     flow.add("sign in (2)", click_sign_in,
-             lambda: flow.plugin.session.is_signed_in and bool(flow.plugin.dock.datasets), 60)
+             lambda: flow.plugin.session.is_signed_in and bool(flow.plugin.dock.datasetsPanel.datasets), 60)
     flow.add("aggregate dataset", choose_aggregate_dataset, count_shown, 60)
-    flow.add("shoot dock (counts only)", lambda: save(flow.plugin.dock, "dock_counts_only.png"))
+    flow.add("shoot dock (counts only)", lambda: shoot_dock("dock_counts_only.png", flow.plugin.dock.countsPanel))
     flow.add("load counts", lambda: flow.plugin.dock.request_load(), aggregates_loaded, 120)
     flow.add("zoom to counts", zoom_to_aggregates, canvas_idle, 60)
     flow.add("shoot choropleth", shoot_map("map_counts_only.png"))
+if DOCK_ONLY:  # the dock's shots only: no loads, maps or atlas
+    MAP_STEPS = {"load", "zoom", "shoot categorised", "layer context menu", "heatmap", "shoot heatmap", "hexagons",
+                 "shoot hexagons", "print ward atlas", "load counts", "zoom to counts", "shoot choropleth"}
+    flow.steps = [step for step in flow.steps if step[0] not in MAP_STEPS]
 flow.start()

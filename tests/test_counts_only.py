@@ -136,9 +136,9 @@ def test_unknown_audit_keys_are_still_refused(audit_log):
 
 def _counts_dock(plugin: Any, store: Any) -> Any:
     sign_in(plugin.session, store, "tfl")
-    wait_until(lambda: bool(plugin.dock.datasets), 60, "dataset list did not arrive")
+    wait_until(lambda: bool(plugin.dock.datasetsPanel.datasets), 60, "dataset list did not arrive")
     dock = plugin.dock
-    assert dock.select_dataset("mps_crime") and dock.current_dataset().aggregate_only
+    assert dock.datasetsPanel.select("mps_crime") and dock.current_dataset().aggregate_only
     wait_until(lambda: dock.countsPanel.withinCombo.count() > 1, 60, "the agreement's boroughs did not arrive")
     return dock
 
@@ -158,11 +158,11 @@ def test_dock_offers_the_closed_table_and_loads_one_boroughs_wards(plugin, store
     assert panel.set_unit("borough") and not panel.withinCombo.isEnabled()  # boroughs are counted whole
     assert panel.set_unit("ward") and panel.withinCombo.isEnabled()
     panel.set_within(borough)
-    wait_until(lambda: dock.counter.last_count is not None and not dock.counter.is_busy(), 60, "no count")
+    wait_until(lambda: dock.counter.preview.last_count is not None and not dock.counter.preview.is_busy(), 60, "no count")
     query = dock.build_query()
     assert isinstance(query, CountsQuery) and query.within == borough and query.period == periods[1]
     answer = store_http.get("tfl", "/collections/mps_crime/count", query.to_params())
-    count = dock.counter.last_count
+    count = dock.counter.preview.last_count
     assert count.perturbed and count.value == answer["numberMatched"] and count.suppressed == answer["suppressed"]
     assert "need not add up" in dock.countLabel.text() or count.suppressed
     dock.request_load()
@@ -190,7 +190,7 @@ def test_hexagons_and_refresh_keep_the_closed_table(plugin, store, audit_log):
     assert dock.countsPanel.set_unit("hex", 1000) and dock.countsPanel.withinCombo.isEnabled()
     periods = available_periods(dock.current_dataset())
     assert dock.countsPanel.set_period(periods[2])
-    wait_until(lambda: not dock.counter.is_busy(), 60)
+    wait_until(lambda: not dock.counter.preview.is_busy(), 60)
     dock.request_load()
     wait_until(lambda: any(l.customProperty("safestats/kind") == "aggregates" for l in safestats_layers()), 120)
     wait_until(lambda: not plugin._loads_running(), 60)
@@ -274,10 +274,10 @@ def test_failed_record_load_audit_is_critical_and_shown(plugin, store, tmp_path)
     from safestats.governance.audit import AuditLog
     from safestats.providers.layers import safestats_layers
     sign_in(plugin.session, store, "mopac")
-    wait_until(lambda: bool(plugin.dock.datasets), 60, "dataset list did not arrive")
+    wait_until(lambda: bool(plugin.dock.datasetsPanel.datasets), 60, "dataset list did not arrive")
     dock = plugin.dock
-    assert dock.select_dataset("btp_crime")
-    dock.set_categories("crime_type", ["Robbery"])
+    assert dock.datasetsPanel.select("btp_crime")
+    dock.whatPanel.set_categories("crime_type", ["Robbery"])
     (tmp_path / "broken").mkdir()
     plugin.session.audit = AuditLog(tmp_path / "broken")  # a folder: the entry cannot be appended
     logged: list = []
@@ -287,7 +287,7 @@ def test_failed_record_load_audit_is_critical_and_shown(plugin, store, tmp_path)
 
     QgsApplication.messageLog().messageReceived.connect(on_message)
     try:
-        wait_until(lambda: dock.counter.last_count is not None and not dock.counter.is_busy(), 60, "no count")
+        wait_until(lambda: dock.counter.preview.last_count is not None and not dock.counter.preview.is_busy(), 60, "no count")
         dock.request_load()
         wait_until(lambda: bool(safestats_layers()) and not plugin._loads_running(), 120, "no layer loaded")
         wait_until(lambda: any(m[2] == Qgis.Critical for m in plugin.iface_double.messages), 10, "no message")

@@ -191,7 +191,7 @@ def test_translation_reaches_processing_messages_and_constants(translated: Path)
     from safestats.processing_provider.algorithms.load_incidents import NOT_SIGNED_IN, LoadIncidents
     from safestats.providers import print_job as atlas
     from safestats.providers import messages
-    from safestats.ui import dock
+    from safestats.ui.panels.datasets import dataset_html
 
     for cls in (LoadIncidents, CountInPolygons, ComparePeriods, HotspotsKernelDensity, HotspotsHexagons):
         alg = cls()
@@ -209,4 +209,4 @@ def test_translation_reaches_processing_messages_and_constants(translated: Path)
         assert QCoreApplication.translate("SafeStatsDock", label) == pseudo(label)
     assert atlas.tr(atlas.CONDITIONS) == pseudo(atlas.CONDITIONS)
     info = CollectionInfo.from_json({"id": "x", "title": "X", "safestats": {"limits": {}}})
-    assert pseudo("Full history") in dock.dataset_html(info) and pseudo("Your agreement:") in dock.dataset_html(info)
+    assert pseudo("Full history") in dataset_html(info) and pseudo("Your agreement:") in dataset_html(info)

@@ -81,64 +81,64 @@ def test_default_query_is_last_12_months(dock: Any) -> None:
 
 def test_quick_picks_and_custom_range(dock: Any) -> None:
     from safestats.providers import daterange
-    dock._set_quick_pick("last_month")
+    dock.whenPanel.set_quick_pick("last_month")
     assert (dock.build_query().start, dock.build_query().end) == daterange.last_month()
-    dock._set_quick_pick("last_financial_year")
+    dock.whenPanel.set_quick_pick("last_financial_year")
     start, end = dock.build_query().start, dock.build_query().end
     assert (start.month, start.day, end.month, end.day) == (4, 1, 3, 31)
-    dock._set_quick_pick("all")
+    dock.whenPanel.set_quick_pick("all")
     assert dock.build_query().start is None and dock.build_query().end is None
-    dock._set_quick_pick("last_month")
-    dock.fromEdit.setDateTime(QDateTime(2025, 6, 1, 0, 0, 0))  # editing switches to "Custom"
-    dock.toEdit.setDateTime(QDateTime(2025, 6, 30, 23, 59, 59))
-    assert dock.quickPickCombo.currentData() == "custom"
+    dock.whenPanel.set_quick_pick("last_month")
+    dock.whenPanel.fromEdit.setDateTime(QDateTime(2025, 6, 1, 0, 0, 0))  # editing switches to "Custom"
+    dock.whenPanel.toEdit.setDateTime(QDateTime(2025, 6, 30, 23, 59, 59))
+    assert dock.whenPanel.quickPickCombo.currentData() == "custom"
     query = dock.build_query()
     assert query.start == datetime(2025, 6, 1, tzinfo=daterange.LONDON)
     assert query.end == datetime(2025, 6, 30, 23, 59, 59, tzinfo=daterange.LONDON)
     assert query.to_params()["datetime"] == "2025-05-31T23:00:00Z/2025-06-30T22:59:59Z"
-    dock.fromEdit.setDateTime(QDateTime(2025, 7, 1, 0, 0, 0))
+    dock.whenPanel.fromEdit.setDateTime(QDateTime(2025, 7, 1, 0, 0, 0))
     with pytest.raises(ValueError):
         dock.build_query()
 
 
 def test_days_and_hours(dock: Any) -> None:
     for day in (2, 3, 4, 7):
-        getattr(dock, f"dow{day}Check").setChecked(False)
-    dock.anyHourCheck.setChecked(False)
-    dock.hourFromSpin.setValue(22)
-    dock.hourToSpin.setValue(2)
+        getattr(dock.whenPanel, f"dow{day}Check").setChecked(False)
+    dock.whenPanel.anyHourCheck.setChecked(False)
+    dock.whenPanel.hourFromSpin.setValue(22)
+    dock.whenPanel.hourToSpin.setValue(2)
     query = dock.build_query()
     assert query.dow == (1, 5, 6)
     assert query.hours == (0, 1, 2, 22, 23)
     params = query.to_params()
     assert params["dow"] == "1,5,6" and params["hour"] == "0,1,2,22,23"
     for day in (1, 5, 6):
-        getattr(dock, f"dow{day}Check").setChecked(False)
+        getattr(dock.whenPanel, f"dow{day}Check").setChecked(False)
     with pytest.raises(ValueError):
         dock.build_query()
 
 
 def test_hour_range_helper() -> None:
-    from safestats.ui.dock import hour_range
+    from safestats.ui.panels.when import hour_range
     assert hour_range(18, 23) == (18, 19, 20, 21, 22, 23)
     assert hour_range(23, 0) == (23, 0)
     assert hour_range(0, 23) == ()
 
 
 def test_categories_multi_select(dock: Any) -> None:
-    assert [dock.categoryFieldCombo.itemData(i) for i in range(dock.categoryFieldCombo.count())] == \
+    assert [dock.whatPanel.categoryFieldCombo.itemData(i) for i in range(dock.whatPanel.categoryFieldCombo.count())] == \
         ["crime_type", "outcome"]
-    assert [dock.categoryList.item(i).text() for i in range(dock.categoryList.count())] == \
+    assert [dock.whatPanel.categoryList.item(i).text() for i in range(dock.whatPanel.categoryList.count())] == \
         ["Burglary", "Drugs", "Robbery"]
-    dock.categoryList.item(0).setCheckState(Qt.Checked)
-    dock.categoryList.item(2).setCheckState(Qt.Checked)
+    dock.whatPanel.categoryList.item(0).setCheckState(Qt.Checked)
+    dock.whatPanel.categoryList.item(2).setCheckState(Qt.Checked)
     assert dock.build_query().categories == {"crime_type": ("Burglary", "Robbery")}
-    dock.categoryFieldCombo.setCurrentIndex(1)
-    dock.categoryList.item(0).setCheckState(Qt.Checked)
+    dock.whatPanel.categoryFieldCombo.setCurrentIndex(1)
+    dock.whatPanel.categoryList.item(0).setCheckState(Qt.Checked)
     query = dock.build_query()
     assert query.categories == {"crime_type": ("Burglary", "Robbery"), "outcome": ("Under investigation",)}
     assert "crime_type = 'Burglary' OR crime_type = 'Robbery'" in query.to_params()["filter"]
-    dock._check_all_categories(False)
+    dock.whatPanel.check_all(False)
     assert dock.build_query().categories == {"crime_type": ("Burglary", "Robbery")}
 
 
@@ -146,7 +146,7 @@ def test_area_canvas_extent(dock: Any) -> None:
     canvas = dock.canvas
     canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
     canvas.setExtent(QgsRectangle(525000, 175000, 535000, 185000))
-    dock.set_area_mode("extent")
+    dock.wherePanel.set_area_mode("extent")
     area = dock.build_query().area
     assert area.kind == "bbox"
     assert area.xmin <= 525000 and area.xmax >= 535000 and area.ymin <= 175000 + 1 and area.ymax >= 185000 - 1
@@ -158,13 +158,13 @@ def test_area_boroughs_and_wards(dock: Any) -> None:
     dock.set_boundaries({
         "boroughs": [Boundary("E09000033", "Westminster", "borough"), Boundary("E09000012", "Hackney", "borough")],
         "wards": [Boundary("E05000644", "St James's", "ward", "E09000033")]})
-    dock.set_area_mode("boundaries")
+    dock.wherePanel.set_area_mode("boundaries")
     with pytest.raises(ValueError):
         dock.build_query()  # nothing ticked yet
-    items = {dock.boundaryList.item(i).text(): dock.boundaryList.item(i) for i in range(dock.boundaryList.count())}
+    items = {dock.wherePanel.boundaryList.item(i).text(): dock.wherePanel.boundaryList.item(i) for i in range(dock.wherePanel.boundaryList.count())}
     items["Hackney"].setCheckState(Qt.Checked)
-    dock.boundaryKindCombo.setCurrentIndex(1)
-    dock.boundaryList.item(0).setCheckState(Qt.Checked)
+    dock.wherePanel.boundaryKindCombo.setCurrentIndex(1)
+    dock.wherePanel.boundaryList.item(0).setCheckState(Qt.Checked)
     query = dock.build_query()
     assert query.area.boroughs == ("E09000012",) and query.area.wards == ("E05000644",)
     assert query.to_params()["area"] == "borough:E09000012,ward:E05000644"
@@ -181,8 +181,8 @@ def test_area_selected_polygons_of_any_layer(dock: Any) -> None:
     layer.dataProvider().addFeatures(feats)
     QgsProject.instance().addMapLayer(layer)
     try:
-        dock.polygonLayerCombo.setLayer(layer)
-        dock.set_area_mode("layer")
+        dock.wherePanel.polygonLayerCombo.setLayer(layer)
+        dock.wherePanel.set_area_mode("layer")
         with pytest.raises(ValueError):
             dock.build_query()  # no selection yet
         layer.selectAll()
@@ -194,7 +194,7 @@ def test_area_selected_polygons_of_any_layer(dock: Any) -> None:
         assert 520000 < geom.centroid().asPoint().x() < 540000  # transformed to British National Grid
         assert "S_INTERSECTS(geometry, MULTIPOLYGON(" in query.to_params()["filter"] or \
             "S_INTERSECTS(geometry, POLYGON(" in query.to_params()["filter"]
-        assert dock.selectionLabel.text().startswith("2")
+        assert dock.wherePanel.selectionLabel.text().startswith("2")
     finally:
         QgsProject.instance().removeMapLayer(layer.id())
 
@@ -203,28 +203,28 @@ def test_area_drawn_polygon_with_map_tool(dock: Any) -> None:
     from safestats.ui.map_tools import PolygonDrawTool
     canvas = dock.canvas
     canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
-    dock.set_area_mode("draw")
+    dock.wherePanel.set_area_mode("draw")
     with pytest.raises(ValueError):
         dock.build_query()
-    dock.drawButton.setChecked(True)
+    dock.wherePanel.drawButton.setChecked(True)
     tool = canvas.mapTool()
     assert isinstance(tool, PolygonDrawTool)
     for x, y in ((530000, 180000), (531000, 180000), (531000, 181000), (530000, 181000)):
         tool.add_point(QgsPointXY(x, y))
     tool.finish()
-    assert canvas.mapTool() is not tool and not dock.drawButton.isChecked()
+    assert canvas.mapTool() is not tool and not dock.wherePanel.drawButton.isChecked()
     query = dock.build_query()
     assert query.area.kind == "polygon"
     assert QgsGeometry.fromWkt(query.area.wkt).area() == pytest.approx(1_000_000, rel=1e-6)
-    assert "1.00 km²" in dock.drawnLabel.text()
+    assert "1.00 km²" in dock.wherePanel.drawnLabel.text()
 
 
 def test_count_is_debounced_and_off_the_ui_thread(dock: Any) -> None:
     client = dock.session.client
     client.counted.clear()
     for day in (1, 2, 3):  # three quick changes -> one count
-        getattr(dock, f"dow{day}Check").setChecked(False)
-    wait_until(lambda: len(client.counted) >= 1 and not dock.counter.is_busy(), 10)
+        getattr(dock.whenPanel, f"dow{day}Check").setChecked(False)
+    wait_until(lambda: len(client.counted) >= 1 and not dock.counter.preview.is_busy(), 10)
     process_events(0.6)
     assert len(client.counted) == 1
     assert client.counted[0].dow == (4, 5, 6, 7)
@@ -238,11 +238,11 @@ def test_aggregate_only_dataset_offers_choropleth(dock: Any) -> None:
     from safestats.providers.models import DsaLimits
     agg = replace(info, access="aggregate", limits=DsaLimits(aggregate_only=True))
     dock.set_datasets([_info(), agg])
-    dock.select_dataset("ndtms_treatment")
-    assert [dock.presetCombo.itemData(i) for i in range(dock.presetCombo.count())
-            if not str(dock.presetCombo.itemData(i)).startswith("user:")] == ["choropleth"]
-    assert "counts only" in dock.datasetList.currentItem().text()
-    assert "Counts only" in dock.datasetDetails.toPlainText()
+    dock.datasetsPanel.select("ndtms_treatment")
+    assert [dock.stylePanel.presetCombo.itemData(i) for i in range(dock.stylePanel.presetCombo.count())
+            if not str(dock.stylePanel.presetCombo.itemData(i)).startswith("user:")] == ["choropleth"]
+    assert "counts only" in dock.datasetsPanel.datasetList.currentItem().text()
+    assert "Counts only" in dock.datasetsPanel.datasetDetails.toPlainText()
 
 
 def test_counts_only_dataset_takes_boroughs_or_wards_only(dock: Any) -> None:
@@ -253,18 +253,18 @@ def test_counts_only_dataset_takes_boroughs_or_wards_only(dock: Any) -> None:
                   limits=DsaLimits(aggregate_only=True))
     dock.set_datasets([_info(), agg])
     dock.splitter.setEnabled(True)  # as when signed in
-    dock.select_dataset("mps_crime")
-    dock.set_area_mode("extent")
-    dock.select_dataset("ndtms_treatment")
-    assert dock.area_mode() == "any"
-    for radio in (dock.areaExtentRadio, dock.areaLayerRadio, dock.areaDrawRadio):
+    dock.datasetsPanel.select("mps_crime")
+    dock.wherePanel.set_area_mode("extent")
+    dock.datasetsPanel.select("ndtms_treatment")
+    assert dock.wherePanel.area_mode() == "any"
+    for radio in (dock.wherePanel.areaExtentRadio, dock.wherePanel.areaLayerRadio, dock.wherePanel.areaDrawRadio):
         assert not radio.isEnabled() and "boroughs or wards" in radio.toolTip()
-    assert dock.areaBoundaryRadio.isEnabled() and dock.areaAnyRadio.isEnabled()
-    assert "too few to publish" in dock.count_text(MatchCount(None, suppressed=True, rounded_to=5))
-    text = dock.count_text(MatchCount(1235, rounded_to=5, period="2025-04-01/2026-03-31"))
+    assert dock.wherePanel.areaBoundaryRadio.isEnabled() and dock.wherePanel.areaAnyRadio.isEnabled()
+    assert "too few to publish" in dock.counter.count_text(MatchCount(None, suppressed=True, rounded_to=5))
+    text = dock.counter.count_text(MatchCount(1235, rounded_to=5, period="2025-04-01/2026-03-31"))
     assert "About <b>1,235</b>" in text and "nearest 5" in text and "2025-04-01/2026-03-31" in text
-    dock.select_dataset("mps_crime")  # record-level again: every area choice is back
-    assert all(r.isEnabled() for r in (dock.areaExtentRadio, dock.areaLayerRadio, dock.areaDrawRadio))
+    dock.datasetsPanel.select("mps_crime")  # record-level again: every area choice is back
+    assert all(r.isEnabled() for r in (dock.wherePanel.areaExtentRadio, dock.wherePanel.areaLayerRadio, dock.wherePanel.areaDrawRadio))
 
 
 def test_load_pressed_before_the_count_waits_for_it_and_still_asks(dock: Any, monkeypatch: Any) -> None:
@@ -272,7 +272,7 @@ def test_load_pressed_before_the_count_waits_for_it_and_still_asks(dock: Any, mo
     from qgis.PyQt.QtWidgets import QMessageBox
     QgsSettings().setValue("safestats/large_load_rows", 1000)  # the stub store counts 1,234
     try:
-        dock.counter.request(None)  # nothing counted yet
+        dock.counter.preview.request(None)  # nothing counted yet
         asked: list = []
         emitted: list = []
         dock.loadRequested.connect(lambda *args: emitted.append(args))
@@ -287,7 +287,7 @@ def test_load_pressed_before_the_count_waits_for_it_and_still_asks(dock: Any, mo
         def broken(query: Any, feedback: Any = None) -> Any:
             raise StoreUnreachable("Nothing answered.")
         monkeypatch.setattr(dock.session.client, "count", broken)
-        dock.counter.request(None)
+        dock.counter.preview.request(None)
         monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: pytest.fail("asked after a failed count"))
         dock.request_load()
         wait_until(lambda: "Nothing answered" in dock.countLabel.text(), 10)
@@ -300,12 +300,12 @@ def test_load_pressed_before_the_count_waits_for_it_and_still_asks(dock: Any, mo
 def test_very_large_load_asks_first(dock: Any, monkeypatch: Any) -> None:
     from qgis.PyQt.QtWidgets import QMessageBox
     from safestats.providers.models import MatchCount
-    from safestats.ui import dock as dock_module
+    from safestats.providers.load_task import large_load_rows
 
     from qgis.core import QgsSettings
     QgsSettings().setValue("safestats/large_load_rows", 250_000)
     query = dock.build_query()
-    dock.counter.last_query, dock.counter.last_count = query, MatchCount(dock_module.large_load_rows() + 1)
+    dock.counter.preview.last_query, dock.counter.preview.last_count = query, MatchCount(large_load_rows() + 1)
     asked: list = []
     emitted: list = []
     dock.loadRequested.connect(lambda *args: emitted.append(args))
@@ -317,7 +317,7 @@ def test_very_large_load_asks_first(dock: Any, monkeypatch: Any) -> None:
     dock.request_load()
     assert len(emitted) == 1 and emitted[0][0] == query
     # below the threshold: no question
-    dock.counter.last_count = MatchCount(10)
+    dock.counter.preview.last_count = MatchCount(10)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: pytest.fail("asked for a small load"))
     dock.request_load()
     assert len(emitted) == 2
@@ -329,10 +329,74 @@ def test_default_preset_follows_the_options_page(dock: Any) -> None:
     settings = QgsSettings()
     settings.setValue("safestats/default_preset/records", "heatmap")
     try:
-        dock._fill_presets(dock.current_dataset())
-        assert dock.selected_preset() == "heatmap"
+        dock.stylePanel.set_dataset(dock.current_dataset())
+        assert dock.stylePanel.selected() == "heatmap"
         settings.setValue("safestats/default_preset/records", "choropleth")  # does not suit records
-        dock._fill_presets(dock.current_dataset())
-        assert dock.selected_preset() == "categorised"
+        dock.stylePanel.set_dataset(dock.current_dataset())
+        assert dock.stylePanel.selected() == "categorised"
     finally:
         settings.remove("safestats/default_preset/records")
+
+
+# ---------------------------------------------------------------- issue 13 #9: a dock that reads well
+
+
+@pytest.mark.parametrize("width, height", [(1366, 768), (1600, 1000)])
+def test_dock_reads_well_at_laptop_sizes(dock: Any, width: int, height: int) -> None:
+    """Names elided at the end with the full text in a tooltip, every dataset row and the whole
+    details text visible, a ward list of 8 rows, and a dock that never makes QGIS taller than the screen."""
+    from dataclasses import replace
+
+    from safestats.providers.models import Boundary
+    long_title = "London Ambulance Service assault dispatches to licensed premises and the night-time economy"
+    infos = [_info()] + [replace(_info(), id=f"d{i}", title=f"{long_title} {i}") for i in range(6)]
+    dock.set_datasets(infos)
+    dock.set_boundaries({"boroughs": [Boundary("E09000033", "Westminster", "borough")],
+                         "wards": [Boundary(f"E0500{i:04d}", f"Ward {i}", "ward", "E09000033") for i in range(30)]})
+    window = dock.iface_double.main_window
+    window.addDockWidget(Qt.RightDockWidgetArea, dock)
+    window.resize(width, height)
+    window.show()
+    dock.splitter.setEnabled(True)  # as when signed in
+    assert dock.datasetsPanel.select("d3")
+    process_events(0.3)
+    # the dock scrolls rather than squashing its lists: it never forces the window past a laptop screen
+    assert dock.minimumSizeHint().height() < 768 - 200, dock.minimumSizeHint()
+    assert window.height() <= height
+    listed = dock.datasetsPanel.datasetList
+    assert listed.textElideMode() == Qt.ElideRight
+    for row in range(listed.count()):
+        item = listed.item(row)
+        assert item.toolTip().startswith(item.text())  # the full name, whatever the list shows
+    assert listed.viewport().height() >= listed.count() * listed.sizeHintForRow(0)  # every dataset row
+    details = dock.datasetsPanel.datasetDetails
+    assert details.verticalScrollBar().maximum() == 0, "the details box cuts its text"
+    assert "Full history" in details.toPlainText()
+    dock.filterTabs.setCurrentIndex(2)
+    dock.wherePanel.set_area_mode("boundaries")
+    dock.wherePanel.boundaryKindCombo.setCurrentIndex(1)
+    process_events(0.2)
+    wards = dock.wherePanel.boundaryList
+    assert wards.viewport().height() >= 8 * wards.sizeHintForRow(0)  # more than 4 rows of wards
+    window.hide()
+
+
+def test_all_available_dates_show_the_coverage(dock: Any) -> None:
+    """Greyed From/To under "All available dates" show what "all" means, not last year's dates."""
+    from dataclasses import replace
+
+    from safestats.providers.models import DsaLimits
+    dock.splitter.setEnabled(True)  # as when signed in
+    dock.whenPanel.set_quick_pick("all")
+    edits = (dock.whenPanel.fromEdit, dock.whenPanel.toEdit)
+    assert not any(e.isEnabled() for e in edits)
+    assert [e.date().toString("yyyy-MM-dd") for e in edits] == ["2023-01-01", "2026-10-31"]
+    assert dock.build_query().start is None and dock.build_query().end is None
+    # an agreement with a history limit: "all" starts there; another dataset updates the dates
+    limited = replace(_info(id="las", title="LAS"), limits=DsaLimits(history_from="2024-04-01"),
+                      temporal_end="2025-12-31T23:00:00Z")
+    dock.set_datasets([_info(), limited])
+    dock.datasetsPanel.select("las")
+    assert [e.date().toString("yyyy-MM-dd") for e in edits] == ["2024-04-01", "2025-12-31"]
+    dock.whenPanel.set_quick_pick("custom")  # the custom range starts from what was shown
+    assert all(e.isEnabled() for e in edits) and dock.build_query().start.year == 2024

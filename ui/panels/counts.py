@@ -11,45 +11,27 @@ from __future__ import annotations
 from typing import Any, List, Optional
 
 from qgis.PyQt.QtCore import pyqtSignal
-from qgis.PyQt.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
+from qgis.PyQt.QtWidgets import QWidget
 
-from ..providers.models import HEX_SIZES, CollectionInfo, CountsQuery, available_periods, period_label
-from ..providers.counts_loader import disclosure_note
+from ...providers.models import HEX_SIZES, CollectionInfo, CountsQuery, available_periods, period_label
+from ...providers.counts_loader import disclosure_note
+from . import form
 
 
-class CountsPanel(QWidget):
+class CountsPanel(QWidget, form("counts.ui")):
     """Period, area unit, "within borough" and category of a counts-only dataset."""
 
     changed = pyqtSignal()
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
-        self.setObjectName("countsPanel")
+        self.setupUi(self)
         self.info: Optional[CollectionInfo] = None
-        form = QFormLayout(self)
-        form.setContentsMargins(0, 0, 0, 0)
-        self.periodCombo = QComboBox(self)
-        self.periodCombo.setObjectName("countsPeriodCombo")
-        self.unitCombo = QComboBox(self)
-        self.unitCombo.setObjectName("countsUnitCombo")
         self.unitCombo.addItem(self.tr("Boroughs"), "borough")
         self.unitCombo.addItem(self.tr("Wards"), "ward")
         for size in HEX_SIZES:
             self.unitCombo.addItem(self.tr("Hexagons, {0:,} m").format(size), f"hex:{size}")
         self.unitCombo.setCurrentIndex(1)
-        self.withinCombo = QComboBox(self)
-        self.withinCombo.setObjectName("countsWithinCombo")
-        self.categoryCombo = QComboBox(self)
-        self.categoryCombo.setObjectName("countsCategoryCombo")
-        self.noteLabel = QLabel(self)
-        self.noteLabel.setObjectName("countsNoteLabel")
-        self.noteLabel.setWordWrap(True)
-        self.noteLabel.setStyleSheet("color:#555")
-        form.addRow(self.tr("Period"), self.periodCombo)
-        form.addRow(self.tr("Counts by"), self.unitCombo)
-        form.addRow(self.tr("Within"), self.withinCombo)
-        form.addRow(self.tr("Category"), self.categoryCombo)
-        form.addRow(self.noteLabel)
         for combo in (self.periodCombo, self.unitCombo, self.withinCombo, self.categoryCombo):
             combo.currentIndexChanged.connect(self._on_changed)
         self.set_dataset(None)
