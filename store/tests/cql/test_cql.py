@@ -1,4 +1,4 @@
-"""cql.py: CQL2 text/JSON -> SQLAlchemy, checked on real SQLite and real PostGIS against a
+"""cql/ (parse, limits, compile, like): CQL2 text/JSON -> SQLAlchemy, checked on real SQLite and real PostGIS against a
 pure-Python reference evaluation of the same CQL2-JSON.
 
 Every filter in FILTERS runs on both backends; each must return exactly the ids the reference
