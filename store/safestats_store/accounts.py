@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, inspect, select, update
 
 from . import audit, conditions, db, errors
 from .clock import utcnow
@@ -100,8 +100,7 @@ def set_password(conn: Connection, username: str, password: str) -> None:
         raise KeyError(username)
     ids = select(db.users.c.id).where(db.users.c.username == username)
     conn.execute(update(db.tokens).where(db.tokens.c.user_id.in_(ids)).values(revoked=True))
-    from . import tokens  # ... and every personal access token
-    tokens.revoke_user(conn, conn.execute(ids).scalar_one(), "password change")
+    revoke_personal_tokens(conn, conn.execute(ids).scalar_one(), "password change")  # ... and every PAT
 
 
 def _totp_step(secret: str, code: str, last_step: int | None) -> int | None:
@@ -299,9 +298,6 @@ def logout(engine: Engine, principal: Principal) -> None:
 
 def authenticate(engine: Engine, token: str, username: str | None = None) -> Principal:
     """Resolve an access token (Bearer, or Basic password with `username`) to a Principal."""
-    from . import tokens  # personal access tokens ("ssp_..."): their own checks
-    if tokens.is_pat(token):
-        return tokens.authenticate(engine, token, username)
     now = utcnow()
     with engine.connect() as conn:
         row = conn.execute(
@@ -321,7 +317,14 @@ def authenticate(engine: Engine, token: str, username: str | None = None) -> Pri
 def revoke_organisation_tokens(conn: Connection, org_id: str) -> None:
     ids = select(db.users.c.id).where(db.users.c.org_id == org_id)
     conn.execute(update(db.tokens).where(db.tokens.c.user_id.in_(ids)).values(revoked=True))
-    from . import tokens  # ... and the organisation's personal access tokens (a suspension ends them)
-    for (user_id,) in conn.execute(ids).all():
-        tokens.revoke_user(conn, user_id, "agreement suspended")
+    for (user_id,) in conn.execute(ids).all():  # ... and its personal access tokens (a suspension ends them)
+        revoke_personal_tokens(conn, user_id, "agreement suspended")
 
+
+def revoke_personal_tokens(conn: Connection, user_id: int, by: str) -> None:
+    """Every token of one user (password change, suspension): inside the caller's transaction."""
+    if not inspect(conn).has_table(db.personal_tokens.name):  # a database no store has opened since PATs came
+        return
+    conn.execute(update(db.personal_tokens).where(db.personal_tokens.c.user_id == user_id,
+                                               db.personal_tokens.c.revoked.is_(False))
+                 .values(revoked=True, revoked_at=utcnow(), revoked_by=by))

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from sqlalchemy import select
 
-from . import accounts, admin, audit, conditions, db, demo, ingest, plugin_repo
+from . import accounts, admin, audit, conditions, db, demo, ingest, plugin_repo, tokens
 from .catalogue import DATASETS
 
 DEFAULT_DB = os.environ.get("SAFESTATS_DB", "var/safestats.sqlite")
@@ -185,6 +185,26 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(json.dumps(e, ensure_ascii=False))
     return 0
 
+def cmd_tokens(args: argparse.Namespace) -> int:
+    """``tokens list [--org ORG]`` / ``tokens revoke ID``: personal access tokens (never the secret)."""
+    engine = _engine(args)
+    tokens.ensure_schema(engine)
+    if args.tokens_cmd == "list":
+        for t in tokens.list_all(engine, args.org):
+            print(json.dumps(t, ensure_ascii=False))
+        return 0
+    with engine.connect() as conn:
+        row = conn.execute(select(db.personal_tokens, db.users.c.username, db.users.c.org_id)
+                           .join(db.users, db.users.c.id == db.personal_tokens.c.user_id)
+                           .where(db.personal_tokens.c.id == args.id)).first()
+    if row is None:
+        print(f"error: there is no token {args.id}", file=sys.stderr)
+        return 2
+    t = tokens.revoke_row(engine, row, "cli", None)
+    print(f"token {t['id']} ({t['prefix']}…, {t['username']}) revoked")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="safestats-store", description="The SafeStats store")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -278,9 +298,18 @@ def parser() -> argparse.ArgumentParser:
     al.add_argument("--limit", type=bounded(int, 1, 100_000, "the number of entries"), default=50)
     au.set_defaults(func=cmd_audit)
     plugin_repo.add_cli(sub)
-    from . import tokens  # `tokens list|revoke` (personal access tokens)
-    tokens.add_cli(sub)
+    _add_tokens_cli(sub, dbp)
     return p
+
+def _add_tokens_cli(sub: Any, dbp: argparse.ArgumentParser) -> None:
+    t = sub.add_parser("tokens", help="personal access tokens (list, revoke)")
+    tsub = t.add_subparsers(dest="tokens_cmd", required=True)
+    tl = tsub.add_parser("list", parents=[dbp], help="every token (never the secret): id, prefix, owner, status")
+    tl.add_argument("--org", help="only this organisation's users' tokens")
+    tr = tsub.add_parser("revoke", parents=[dbp], help="revoke one token by id")
+    tr.add_argument("id", type=bounded(int, 1, 2**31 - 1, "the token id"))
+    t.set_defaults(func=cmd_tokens)
+
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)

@@ -99,6 +99,23 @@ tokens = Table(
     Column("revoked", Boolean, nullable=False, default=False),
 )
 
+personal_tokens = Table(  # personal access tokens (tokens.py): only the hash of the secret is kept
+    "personal_tokens", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),  # SHA-256 of the whole token
+    Column("prefix", String(12), nullable=False),  # "ssp_" + 8: what names a token in lists and the audit log
+    Column("name", String(100), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("purpose", String(60), nullable=False),
+    Column("conditions_version", String(40), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("last_used_at", DateTime),
+    Column("revoked", Boolean, nullable=False, default=False),
+    Column("revoked_at", DateTime),
+    Column("revoked_by", String(120)),
+)
+
 unknown_logins = Table(  # failed sign-ins for names that are no (active) account: locked like real ones
     "unknown_logins", metadata,
     Column("username_hash", String(64), primary_key=True),  # SHA-256 of the name tried, never the name

@@ -24,7 +24,6 @@ Rules (each is attacked in tests/security/test_tokens.py):
 """
 from __future__ import annotations
 
-import argparse
 import base64
 import hashlib
 import json
@@ -37,12 +36,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    Boolean, Column, DateTime, Engine, ForeignKey, Integer, String, Table, func, insert, inspect, select, update,
+    Engine, func, insert, select, update,
 )
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from . import accounts, audit, conditions, db, errors, rights
 from .clock import iso, utcnow
+from .db import personal_tokens
 
 PREFIX = "ssp_"
 BASIC_USERNAME = "token"  # the fixed Basic username, for connections shared in a project
@@ -50,22 +50,6 @@ SHOWN = 12  # characters of a token that identify it in lists and the audit log 
 USE_AUDIT_EVERY = timedelta(hours=1)
 NAME_MAX = 100
 
-personal_tokens = Table(
-    "personal_tokens", db.metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("token_hash", String(64), nullable=False, unique=True),  # SHA-256 of the whole token
-    Column("prefix", String(SHOWN), nullable=False),
-    Column("name", String(NAME_MAX), nullable=False),
-    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
-    Column("purpose", String(60), nullable=False),
-    Column("conditions_version", String(40), nullable=False),
-    Column("created_at", DateTime, nullable=False),
-    Column("expires_at", DateTime, nullable=False),
-    Column("last_used_at", DateTime),
-    Column("revoked", Boolean, nullable=False, default=False),
-    Column("revoked_at", DateTime),
-    Column("revoked_by", String(120)),
-)
 
 
 def _env_int(name: str, default: int) -> int:
@@ -222,15 +206,6 @@ def revoke_row(engine: Engine, row: Any, by: str, by_org: str | None) -> dict[st
     return _json_row(fresh, now, row.username)
 
 
-def revoke_user(conn: Any, user_id: int, by: str) -> None:
-    """Every token of one user (password change, suspension): inside the caller's transaction."""
-    if not inspect(conn).has_table(personal_tokens.name):  # a database no store has opened since PATs came
-        return
-    conn.execute(update(personal_tokens).where(personal_tokens.c.user_id == user_id,
-                                               personal_tokens.c.revoked.is_(False))
-                 .values(revoked=True, revoked_at=utcnow(), revoked_by=by))
-
-
 UNKNOWN = "Sign in to SafeStats first (your token is missing, wrong or revoked)."  # = accounts' answer
 
 
@@ -378,38 +353,3 @@ class PatGate:
         await self.app(scope, receive, watch)
         if unknown:
             self.limiter.failed(client)
-
-
-# ---------------------------------------------------------------------------- admin command line
-def add_cli(sub: "argparse._SubParsersAction") -> None:  # argparse's private type
-    """``safestats-store tokens list [--org ORG]`` / ``tokens revoke ID``."""
-    t = sub.add_parser("tokens", help="personal access tokens (list, revoke)")
-    tsub = t.add_subparsers(dest="tokens_cmd", required=True)
-    tl = tsub.add_parser("list", help="every token (never the secret): id, prefix, owner, status")
-    tl.add_argument("--org", help="only this organisation's users' tokens")
-    tr = tsub.add_parser("revoke", help="revoke one token by id")
-    from .cli import bounded  # the command line's one way of checking numbers
-    tr.add_argument("id", type=bounded(int, 1, 2**31 - 1, "the token id"))
-    for p in (tl, tr):
-        p.add_argument("--db", default=os.environ.get("SAFESTATS_DB", "var/safestats.sqlite"))
-    t.set_defaults(func=_cmd)
-
-
-def _cmd(args: argparse.Namespace) -> int:
-    import sys
-    engine = db.make_engine(args.db)
-    ensure_schema(engine)
-    if args.tokens_cmd == "list":
-        for t in list_all(engine, args.org):
-            print(json.dumps(t, ensure_ascii=False))
-        return 0
-    with engine.connect() as conn:
-        row = conn.execute(select(personal_tokens, db.users.c.username, db.users.c.org_id)
-                           .join(db.users, db.users.c.id == personal_tokens.c.user_id)
-                           .where(personal_tokens.c.id == args.id)).first()
-    if row is None:
-        print(f"error: there is no token {args.id}", file=sys.stderr)
-        return 2
-    t = revoke_row(engine, row, "cli", None)
-    print(f"token {t['id']} ({t['prefix']}…, {t['username']}) revoked")
-    return 0

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import Engine, select
 
-from .. import accounts, audit, closed_table, db, errors, extracts, openapi, query, rights
+from .. import accounts, audit, closed_table, db, errors, extracts, openapi, query, rights, tokens
 from ..catalogue import Dataset
 
 GEOJSON = "application/geo+json"
@@ -34,15 +34,21 @@ class Store:
         header = request.headers.get("authorization", "")
         scheme, _, value = header.partition(" ")
         if scheme.lower() == "bearer" and value:
-            return accounts.authenticate(self.engine, value.strip())
+            return self.authenticate(value.strip())
         if scheme.lower() == "basic" and value:
             try:
                 user, _, token = base64.b64decode(value.strip(), validate=True).decode().partition(":")
             except (ValueError, UnicodeDecodeError) as exc:
                 raise errors.NotAuthenticated("Malformed Basic authorization header.") from exc
-            return accounts.authenticate(self.engine, token, username=user)
+            return self.authenticate(token, username=user)
         raise errors.NotAuthenticated("Sign in to SafeStats first: send 'Authorization: Bearer <access token>'.",
                                       headers={"WWW-Authenticate": 'Bearer, Basic realm="SafeStats"'})
+
+    def authenticate(self, token: str, username: str | None = None) -> accounts.Principal:
+        """A session's access token (accounts) or a personal access token (tokens: their own checks)."""
+        if tokens.is_pat(token):
+            return tokens.authenticate(self.engine, token, username)
+        return accounts.authenticate(self.engine, token, username)
 
     def grants(self, p: accounts.Principal) -> dict[str, rights.Grant]:
         with self.engine.connect() as conn:
