@@ -81,11 +81,15 @@ class SafeStatsPlugin(QObject):
         self.dock.visibilityChanged.connect(self.dock_action.setChecked)
 
         self.print_action = self._action("print.svg", self.tr("Print ward maps…"), self.open_print_dialog)
+        self.boundaries_action = self._action("draw_polygon.svg", self.tr("Add borough and ward boundaries"),
+                                              self.add_boundaries)
 
         self.toolbar = self.iface.addToolBar(self.tr("SafeStats"))
         self.toolbar.setObjectName("SafeStatsToolbar")
         for action in (self.sign_in_action, self.sign_out_action, self.dock_action, self.print_action):
             self.toolbar.addAction(action)
+        for action in (self.sign_in_action, self.sign_out_action, self.dock_action, self.print_action,
+                       self.boundaries_action):
             self.iface.addPluginToWebMenu(MENU, action)
             self.menu_actions.append(action)
 
@@ -137,6 +141,11 @@ class SafeStatsPlugin(QObject):
             open_print_dialog(self.iface, self.session)
         except Exception as exc:  # noqa: BLE001 - shown through the one mapping place
             messages.show_error(self.iface.messageBar(), exc, "print ward maps")
+
+    def add_boundaries(self) -> None:
+        from .ui.print_dialog import add_boundaries
+
+        add_boundaries(self.iface, self.session)
 
     def _action(self, icon_name: str, text: str, slot: Any) -> QAction:
         action = QAction(_icon(icon_name), text, self.iface.mainWindow())
@@ -280,6 +289,7 @@ class SafeStatsPlugin(QObject):
         signed_in = bool(self.session and self.session.is_signed_in)
         self.sign_in_action.setEnabled(not signed_in)
         self.sign_out_action.setEnabled(signed_in)
+        self.boundaries_action.setEnabled(signed_in)
 
     # ================================================================ load / refresh
 

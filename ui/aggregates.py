@@ -20,7 +20,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 
 from ..governance.audit import AuditError
 from ..providers import errors, layers
-from ..providers.models import CollectionInfo, CountsQuery, Query, period_label
+from ..providers.models import CRS_27700, CollectionInfo, CountsQuery, Query, period_label
 from . import messages, presets
 from .background import FunctionTask, run_task
 
@@ -54,7 +54,7 @@ def disclosure_note(block: Optional[dict] = None) -> str:
 def _params(query: Any, by: str) -> dict:
     if isinstance(query, CountsQuery):
         return query.aggregate_params()
-    return dict(query.to_params(), by=by)  # a layer saved before counts-only became a closed table
+    return dict(query.to_params(), by=by, crs=CRS_27700)  # a layer saved before counts-only became a closed table
 
 
 def _fetch(session: Any, query: Any, by: str, path: Path, feedback: Any = None) -> dict:
