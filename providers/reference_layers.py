@@ -20,6 +20,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 
 from . import compat, errors
+from .client import GEOJSON_CRS_27700
 from .models import BOUNDARY_COLLECTIONS, CRS_27700
 
 KINDS = ("boroughs", "wards")
@@ -76,7 +77,7 @@ def fetch_boundaries(client: Any, cache: Any, kind: str, feedback: Any = None) -
     part = path.with_name(path.name + ".part")
     # a named CRS member so GDAL reads EPSG:27700 (RFC 7946 GeoJSON would be WGS 84)
     part.write_text(json.dumps({"type": "FeatureCollection",
-                                "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}},
+                                "crs": GEOJSON_CRS_27700,
                                 "features": features}), encoding="utf-8")
     part.replace(path)
     return path

@@ -58,9 +58,7 @@ def _params(query: Any, by: str) -> dict:
 
 
 def _fetch(session: Any, query: Any, by: str, path: Path, feedback: Any = None) -> dict:
-    data = session.client.get_json(f"/collections/{query.dataset_id}/aggregates", _params(query, by), feedback)
-    if not isinstance(data, dict) or "features" not in data:
-        raise errors.InvalidResponse(detail="aggregates answer is not a FeatureCollection")
+    data = session.client.aggregates(query.dataset_id, _params(query, by), feedback)
     path.write_text(json.dumps(data), encoding="utf-8")
     block = data.get("disclosure") if isinstance(data.get("disclosure"), dict) else {}
     return {"path": str(path), "areas": len(data["features"]), "disclosure": block,

@@ -166,7 +166,8 @@ class PrintWardMapsDialog(QDialog, FORM_CLASS):
         self.paths, self.error = [], ""
         self._set_running(True)
         self.task = atlas.start_print(job, self._on_done, self._on_failed)
-        self.task.progressChanged.connect(lambda p: self.progressBar.setValue(int(p)))
+        self.task.progressChanged.connect(lambda p: self.progressBar.setValue(int(p) // 2))  # counting
+        self.task.exportProgress.connect(lambda p: self.progressBar.setValue(50 + int(p) // 2))  # pages
 
     def _on_done(self, paths: list) -> None:
         self.paths = list(paths)
