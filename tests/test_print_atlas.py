@@ -127,8 +127,8 @@ def test_three_ward_atlas_to_pdf(loaded, store_http, signed_in, audit_log, tmp_p
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(out), str(tmp_path / "page")], check=True)
     pngs = sorted(tmp_path.glob("page-*.png"))
     assert len(pngs) == 3
-    keep = Path("/tmp/safestats-atlas-pages")
-    keep.mkdir(exist_ok=True)
+    keep = Path("/tmp/safestats-atlas-pages") / REPO.name  # one folder per checkout
+    keep.mkdir(parents=True, exist_ok=True)
     for p in pngs:
         (keep / p.name).write_bytes(p.read_bytes())
 
@@ -213,7 +213,7 @@ def test_legend_fits_with_a_symbol_for_every_entry(loaded, store_http, signed_in
     paths = atlas.export_job(job)
     subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", paths[0], str(tmp_path / "legend")],
                    check=True)
-    keep = Path("/tmp/safestats-atlas-pages") / Path(REPO).name  # one folder per checkout
+    keep = Path("/tmp/safestats-atlas-pages") / REPO.name  # one folder per checkout
     keep.mkdir(parents=True, exist_ok=True)
     for p in tmp_path.glob("legend*.png"):
         (keep / p.name).write_bytes(p.read_bytes())

@@ -396,24 +396,25 @@ def fit_legend(legend: QgsLayoutItemLegend) -> QSizeF:
             (compat.LEGEND_TITLE, compat.LEGEND_GROUP, compat.LEGEND_SUBGROUP, compat.LEGEND_SYMBOL_LABEL)}
     symbol = (legend.symbolWidth(), legend.symbolHeight())
     size = QSizeF()
-    for scale in (1.0, 0.9, 0.8, 0.7, 0.6, 0.5):
-        for columns in (1, 2, 3):
-            for style, points in base.items():
-                font = legend.rstyle(style).font()
-                font.setPointSizeF(points * scale)
-                legend.rstyle(style).setFont(font)
-            legend.setSymbolWidth(symbol[0] * max(scale, 0.7))
-            legend.setSymbolHeight(symbol[1] * max(scale, 0.7))
-            legend.setColumnCount(columns)
-            legend.setSplitLayer(columns > 1)
-            legend.setEqualColumnWidth(True)
-            column_mm = (width - 2 * legend.boxSpace()) / columns - (columns - 1) * legend.columnSpace() / columns
-            label_pt = base[compat.LEGEND_SYMBOL_LABEL] * scale
-            chars = max(12, int((column_mm - legend.symbolWidth() - 3) / (label_pt * 0.3528 * 0.56)))
-            wrap_legend(legend, chars)
-            size = legend_content_size(legend)
-            if size.width() <= width + 0.01 and size.height() <= height + 0.01:
-                return size
+    # more columns before smaller text: readable print first, then compact
+    attempts = [(1.0, 1), (0.9, 1), (1.0, 2), (0.9, 2), (0.8, 2), (0.8, 3), (0.7, 2), (0.7, 3), (0.6, 3), (0.5, 3)]
+    for scale, columns in attempts:
+        for style, points in base.items():
+            font = legend.rstyle(style).font()
+            font.setPointSizeF(points * scale)
+            legend.rstyle(style).setFont(font)
+        legend.setSymbolWidth(symbol[0] * max(scale, 0.7))
+        legend.setSymbolHeight(symbol[1] * max(scale, 0.7))
+        legend.setColumnCount(columns)
+        legend.setSplitLayer(columns > 1)
+        legend.setEqualColumnWidth(True)
+        column_mm = (width - 2 * legend.boxSpace()) / columns - (columns - 1) * legend.columnSpace() / columns
+        label_pt = base[compat.LEGEND_SYMBOL_LABEL] * scale
+        chars = max(12, int((column_mm - legend.symbolWidth() - 3) / (label_pt * 0.3528 * 0.56)))
+        wrap_legend(legend, chars)
+        size = legend_content_size(legend)
+        if size.width() <= width + 0.01 and size.height() <= height + 0.01:
+            return size
     log(f"the legend needs {size.width():.0f} x {size.height():.0f} mm in a {width:.0f} x {height:.0f} mm frame",
         Qgis.MessageLevel.Warning)
     return size
@@ -603,6 +604,7 @@ def build_layout(job: PrintJob, project: QgsProject, feedback: Optional[QgsFeedb
     layout.setName(job.title)
     project.layoutManager().addLayout(layout)
     set_variables(layout, job)
+    fit_title(layout.itemById("title"), job)
     m: QgsLayoutItemMap = layout.itemById("map")
     m.setCrs(BNG)
     m.zoomToExtent(coverage.extent())  # sets the extent's ratio to the item's (atlas keeps that ratio)
@@ -640,6 +642,19 @@ def build_layout(job: PrintJob, project: QgsProject, feedback: Optional[QgsFeedb
     atlas.setSortExpression(f'"{job.name_field}"')
     atlas.setFilenameExpression(ward_filename_expression(job))
     return layout, coverage, incidents, table
+
+
+def fit_title(title: QgsLayoutItemLabel, job: PrintJob) -> None:
+    """A smaller title font when the longest page's title would not fit on one line (a wrapped
+    title ran into the protective marking above it)."""
+    longest = max((len(str(f[job.name_field])) for f in job.boundary_features), default=0)
+    chars = len(job.title) + 2 + longest
+    font = title.font()
+    width_mm = title.sizeWithUnits().width()
+    fits = int(width_mm / (font.pointSizeF() * 0.3528 * 0.62))  # bold sans: ~0.62 em per character
+    if chars > fits:
+        font.setPointSizeF(max(9.0, font.pointSizeF() * fits / chars))
+        title.setFont(font)
 
 
 def ward_filename_expression(job: PrintJob) -> str:
