@@ -13,7 +13,7 @@ from qgis.PyQt.QtCore import QCoreApplication, QObject, Qt, QTimer
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QToolBar
 
-from .providers import errors
+from .providers import errors, reference_layers
 from .providers.layers import is_safestats_layer
 from .providers.load_task import LayerLoader
 from .governance import retention
@@ -383,6 +383,7 @@ class SafeStatsPlugin(QObject):
         messages.show_info(self.iface.messageBar(), self.tr("SafeStats"),
                            self.tr("Loaded {0:,} records into “{1}”.").format(rows, layer.name()), Qgis.MessageLevel.Success, 5)
         self.iface.setActiveLayer(layer)
+        reference_layers.context_on_first_load(self.iface.mapCanvas(), self.session, layer)
 
     def _on_failed(self, error: Any) -> None:
         QTimer.singleShot(0, self._sync_loading)
@@ -406,6 +407,7 @@ class SafeStatsPlugin(QObject):
             messages.show_error(self.iface.messageBar(), error, "counts")
             return
         self._on_layers_added([layer])
+        reference_layers.context_on_first_load(self.iface.mapCanvas(), self.session, layer)
         messages.show_info(self.iface.messageBar(), self.tr("SafeStats"),
                            self.tr("Loaded counts for {0:,} areas into “{1}”.").format(layer.featureCount(),
                                                                                         layer.name()),

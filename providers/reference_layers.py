@@ -177,3 +177,30 @@ def start_adding(session: Any, done: Callable[[list, Optional[BaseException]], N
 
     return run_task(tr("SafeStats: borough and ward boundaries"), lambda feedback: fetch_all(session, wanted, feedback),
                     finished)
+
+
+def context_on_first_load(canvas: Any, session: Any, layer: QgsVectorLayer,
+                          project: Optional[QgsProject] = None) -> Optional[Any]:
+    """The first SafeStats layer of a project: zoom the map to it and add the borough and ward
+    outlines beneath it (no white canvas with coloured dots). Later loads change neither."""
+    project = project or QgsProject.instance()
+    from .layers import safestats_layers
+    if [l for l in safestats_layers(project) if l.id() != layer.id()]:
+        return None
+    if canvas is not None and not layer.extent().isEmpty():
+        from qgis.core import QgsCoordinateTransform
+        extent = QgsCoordinateTransform(layer.crs(), canvas.mapSettings().destinationCrs(), project) \
+            .transformBoundingBox(layer.extent()) if canvas.mapSettings().destinationCrs() != layer.crs() \
+            else layer.extent()
+        extent.scale(1.05)
+        canvas.setExtent(extent)
+        canvas.refresh()
+    if reference_layers(project) or session is None or not getattr(session, "is_signed_in", False):
+        return None
+
+    def done(_added: list, error: Optional[BaseException]) -> None:
+        if error is not None:  # context is a nicety: the data is loaded; say why it is missing in the log
+            from .http import log
+            log(f"the borough and ward outlines were not added: {type(error).__name__}: {error}")
+
+    return start_adding(session, done, project)

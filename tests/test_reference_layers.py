@@ -83,3 +83,35 @@ def test_print_dialog_offers_the_stores_wards(qgis_iface, signed_in, clean_proje
     finally:
         dialog.close()
         dialog.deleteLater()
+
+
+def test_first_load_zooms_to_the_data_with_outlines_beneath(plugin, store, clean_project):
+    """The first layer of a project: the map zooms to it (in EPSG:27700) and the outlines are added
+    beneath it; a second load changes neither."""
+    from datetime import timedelta
+    from conftest import sign_in
+    from qgis.core import QgsCoordinateReferenceSystem
+    from safestats.providers import reference_layers
+    from safestats.providers.layers import safestats_layers
+    from safestats.providers.models import Query
+    sign_in(plugin.session, store, "westminster")
+    info = plugin.session.client.collection("mps_crime")
+    from datetime import datetime
+    end = datetime.fromisoformat(info.temporal_end.replace("Z", "+00:00"))
+    canvas = plugin.iface.mapCanvas()
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
+    plugin.load(Query("mps_crime", start=end - timedelta(days=60), end=end), info, "categorised")
+    wait_until(lambda: len(safestats_layers()) == 1 and not plugin._loads_running(), 120, "no layer loaded")
+    wait_until(lambda: len(reference_layers.reference_layers(clean_project)) == 2, 120, "no outlines added")
+    layer = safestats_layers()[0]
+    shown, data = canvas.extent(), layer.extent()
+    # the data fills the map in one direction (the other follows the canvas's shape)
+    assert shown.contains(data) and (shown.width() < data.width() * 1.2 or shown.height() < data.height() * 1.2)
+    tree = clean_project.layerTreeRoot()
+    order = [n.layer() for n in tree.findLayers()]
+    assert order.index(layer) < order.index(reference_layers.reference_layers(clean_project)["wards"])
+    canvas.setExtent(layer.extent().buffered(5000))
+    before = canvas.extent()
+    plugin.load(Query("mps_crime", start=end - timedelta(days=30), end=end), info, "categorised")
+    wait_until(lambda: len(safestats_layers()) == 2 and not plugin._loads_running(), 120, "no second layer")
+    assert canvas.extent() == before and len(reference_layers.reference_layers(clean_project)) == 2
