@@ -59,22 +59,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="144"/>
+        <location filename="../ui/atlas.py" line="146"/>
         <source>start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="145"/>
+        <location filename="../ui/atlas.py" line="147"/>
         <source>now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="165"/>
+        <location filename="../ui/atlas.py" line="167"/>
         <source>The boundary layer has no field “{0}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="171"/>
+        <location filename="../ui/atlas.py" line="173"/>
         <source>The boundary layer has no areas to print.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -84,77 +84,72 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="236"/>
+        <location filename="../ui/atlas.py" line="238"/>
         <source>The incident layer “{0}” could not be opened for printing.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="300"/>
+        <location filename="../ui/atlas.py" line="322"/>
         <source>This ward</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="301"/>
+        <location filename="../ui/atlas.py" line="323"/>
         <source>Neighbouring wards</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="329"/>
-        <source>In this ward</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/atlas.py" line="445"/>
+        <location filename="../ui/atlas.py" line="532"/>
         <source>The ward map template {0} cannot be read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="448"/>
+        <location filename="../ui/atlas.py" line="535"/>
         <source>The ward map template lacks items: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="482"/>
+        <location filename="../ui/atlas.py" line="569"/>
         <source>all dates loaded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="483"/>
+        <location filename="../ui/atlas.py" line="570"/>
         <source>Period</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="485"/>
+        <location filename="../ui/atlas.py" line="572"/>
         <source>Data extracted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="486"/>
+        <location filename="../ui/atlas.py" line="573"/>
         <source>Incidents in this ward</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="487"/>
+        <location filename="../ui/atlas.py" line="574"/>
         <source>Boundaries: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="539"/>
+        <location filename="../ui/atlas.py" line="634"/>
         <source>Legend</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="653"/>
+        <location filename="../ui/atlas.py" line="770"/>
         <source>Printing was cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="595"/>
+        <location filename="../ui/atlas.py" line="707"/>
         <source>The ward maps could not be written: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="627"/>
+        <location filename="../ui/atlas.py" line="743"/>
         <source>SafeStats: printing ward maps</source>
         <translation type="unfinished"></translation>
     </message>
@@ -224,7 +219,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/presets.py" line="513"/>
+        <location filename="../ui/presets.py" line="515"/>
         <source>Style preset {0} does not suit layer {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -239,47 +234,47 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="100"/>
+        <location filename="../ui/print_dialog.py" line="104"/>
         <source>Save ward maps as</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="93"/>
+        <location filename="../ui/print_dialog.py" line="97"/>
         <source>Keep the layer&apos;s style</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="100"/>
+        <location filename="../ui/print_dialog.py" line="104"/>
         <source>Folder for the ward PDFs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="106"/>
+        <location filename="../ui/print_dialog.py" line="127"/>
         <source>Choose a boundary layer (polygons, e.g. wards).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="108"/>
+        <location filename="../ui/print_dialog.py" line="129"/>
         <source>Choose the field holding the area names.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="110"/>
+        <location filename="../ui/print_dialog.py" line="131"/>
         <source>Choose the incidents layer (load a SafeStats dataset first).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="112"/>
+        <location filename="../ui/print_dialog.py" line="133"/>
         <source>Choose where to save the PDF.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="137"/>
+        <location filename="../ui/print_dialog.py" line="158"/>
         <source>Note: “{0}” is not a SafeStats layer; its own attribution is printed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="155"/>
+        <location filename="../ui/print_dialog.py" line="177"/>
         <source>Printed {0} file(s): {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -289,12 +284,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="173"/>
+        <location filename="../ui/print_dialog.py" line="195"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.py" line="173"/>
+        <location filename="../ui/print_dialog.py" line="195"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
@@ -379,32 +374,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/aggregates.py" line="72"/>
+        <location filename="../ui/aggregates.py" line="70"/>
         <source>{0} — {1} by {2} (perturbed, rounded)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/aggregates.py" line="74"/>
+        <location filename="../ui/aggregates.py" line="72"/>
         <source>{0} — counts by {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/aggregates.py" line="88"/>
+        <location filename="../ui/aggregates.py" line="86"/>
         <source>Suppressed (fewer than {0} after perturbation)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="269"/>
+        <location filename="../ui/atlas.py" line="291"/>
         <source>not shown (see the note)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="274"/>
+        <location filename="../ui/atlas.py" line="296"/>
         <source>Note: a ward with fewer than {0} incidents, or one withheld so that no count below {0} can be worked out from other wards and their total, shows no count and no incidents. Incidents at the same place are drawn as one circle with their number.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="489"/>
+        <location filename="../ui/atlas.py" line="576"/>
         <source>Counts below {0} are not shown.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -421,6 +416,46 @@
     <message>
         <location filename="../providers/processing/algorithms/base.py" line="254"/>
         <source>the output gave no reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/reference_layers.py" line="41"/>
+        <source>London boroughs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/reference_layers.py" line="41"/>
+        <source>London wards</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../providers/reference_layers.py" line="178"/>
+        <source>SafeStats: borough and ward boundaries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/presets.py" line="501"/>
+        <source>Fewer incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/presets.py" line="501"/>
+        <source>More incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.py" line="109"/>
+        <source>Adding the store's borough and ward boundaries…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.py" line="119"/>
+        <source>Added the store&apos;s boroughs and wards.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.py" line="233"/>
+        <source>Added {0}.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -951,63 +986,73 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.ui" line="22"/>
+        <location filename="../ui/print_dialog.ui" line="23"/>
         <source>Incidents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.ui" line="24"/>
+        <location filename="../ui/print_dialog.ui" line="25"/>
         <source>Layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.ui" line="25"/>
+        <location filename="../ui/print_dialog.ui" line="26"/>
         <source>A loaded SafeStats layer: its dataset, date range and filters are printed as loaded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.ui" line="26"/>
+        <location filename="../ui/print_dialog.ui" line="27"/>
         <source>Style</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.ui" line="28"/>
+        <location filename="../ui/print_dialog.ui" line="29"/>
         <source>Suppress counts below</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.ui" line="29"/>
+        <location filename="../ui/print_dialog.ui" line="30"/>
         <source>Ward counts below this print as &quot;&lt;5&quot; and those wards show no incidents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.ui" line="35"/>
+        <location filename="../ui/print_dialog.ui" line="36"/>
         <source>Pages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.ui" line="37"/>
+        <location filename="../ui/print_dialog.ui" line="38"/>
         <source>Title</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.ui" line="39"/>
+        <location filename="../ui/print_dialog.ui" line="40"/>
         <source>Paper</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.ui" line="42"/>
+        <location filename="../ui/print_dialog.ui" line="43"/>
         <source>Save to</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.ui" line="50"/>
+        <location filename="../ui/print_dialog.ui" line="51"/>
         <source>Printed maps carry the protective marking and the line &quot;for crime prevention and reduction only; not for enforcement&quot;. Keep printed copies as securely as the data.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/print_dialog.ui" line="41"/>
+        <location filename="../ui/print_dialog.ui" line="42"/>
         <source>Also one PDF per ward (all into a folder)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.ui" line="17"/>
+        <source>Add the store&apos;s ward boundaries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/print_dialog.ui" line="17"/>
+        <source>No ward file of your own? Adds London&apos;s boroughs and wards from the SafeStats store as reference layers and picks the wards here</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1089,7 +1134,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/atlas.py" line="48"/>
+        <location filename="../ui/atlas.py" line="50"/>
         <source>For crime prevention and reduction only; not for enforcement.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1889,42 +1934,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="399"/>
+        <location filename="../plugin.py" line="411"/>
         <source>SafeStats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="266"/>
+        <location filename="../plugin.py" line="275"/>
         <source>Signed in as {0} ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="275"/>
+        <location filename="../plugin.py" line="284"/>
         <source>Signed out. Downloaded SafeStats data was removed from this computer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="290"/>
+        <location filename="../plugin.py" line="300"/>
         <source>Loading counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="301"/>
+        <location filename="../plugin.py" line="311"/>
         <source>Loading</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="317"/>
+        <location filename="../plugin.py" line="327"/>
         <source>Refreshing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="373"/>
+        <location filename="../plugin.py" line="383"/>
         <source>Loaded {0:,} records into “{1}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="399"/>
+        <location filename="../plugin.py" line="411"/>
         <source>Loaded counts for {0:,} areas into “{1}”.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1934,13 +1979,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="254"/>
+        <location filename="../plugin.py" line="263"/>
         <source>SafeStats export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="258"/>
+        <location filename="../plugin.py" line="267"/>
         <source>This project has {0} SafeStats layer(s) without data: sign in to fetch them again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="84"/>
+        <source>Add borough and ward boundaries</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
