@@ -13,7 +13,7 @@ from qgis.PyQt.QtCore import QCoreApplication, QObject, Qt, QTimer
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QToolBar
 
-from .providers import errors
+from .providers import errors, reference_layers
 from .providers.layers import is_safestats_layer
 from .providers.load_task import LayerLoader
 from .governance import retention
@@ -84,11 +84,15 @@ class SafeStatsPlugin(QObject):
         self.dock.visibilityChanged.connect(self.dock_action.setChecked)
 
         self.print_action = self._action("print.svg", self.tr("Print ward maps…"), self.open_print_dialog)
+        self.boundaries_action = self._action("draw_polygon.svg", self.tr("Add borough and ward boundaries"),
+                                              self.add_boundaries)
 
         self.toolbar = self.iface.addToolBar(self.tr("SafeStats"))
         self.toolbar.setObjectName("SafeStatsToolbar")
         for action in (self.sign_in_action, self.sign_out_action, self.dock_action, self.print_action):
             self.toolbar.addAction(action)
+        for action in (self.sign_in_action, self.sign_out_action, self.dock_action, self.print_action,
+                       self.boundaries_action):
             self.iface.addPluginToWebMenu(MENU, action)
             self.menu_actions.append(action)
 
@@ -145,6 +149,11 @@ class SafeStatsPlugin(QObject):
             open_print_dialog(self.iface, self.session)
         except Exception as exc:  # noqa: BLE001 - shown through the one mapping place
             messages.show_error(self.iface.messageBar(), exc, "print ward maps")
+
+    def add_boundaries(self) -> None:
+        from .ui.print_dialog import add_boundaries
+
+        add_boundaries(self.iface, self.session)
 
     def _action(self, icon_name: str, text: str, slot: Any) -> QAction:
         action = QAction(_icon(icon_name), text, self.iface.mainWindow())
@@ -284,6 +293,7 @@ class SafeStatsPlugin(QObject):
         signed_in = bool(self.session and self.session.is_signed_in)
         self.sign_in_action.setEnabled(not signed_in)
         self.sign_out_action.setEnabled(signed_in)
+        self.boundaries_action.setEnabled(signed_in)
 
     # ================================================================ load / refresh
 
@@ -362,6 +372,7 @@ class SafeStatsPlugin(QObject):
         messages.show_info(self.iface.messageBar(), self.tr("SafeStats"),
                            self.tr("Loaded {0:,} records into “{1}”.").format(rows, layer.name()), Qgis.MessageLevel.Success, 5)
         self.iface.setActiveLayer(layer)
+        reference_layers.context_on_first_load(self.iface.mapCanvas(), self.session, layer)
 
     def _on_failed(self, error: Any) -> None:
         QTimer.singleShot(0, self._sync_loading)
@@ -385,6 +396,7 @@ class SafeStatsPlugin(QObject):
             messages.show_error(self.iface.messageBar(), error, "counts")
             return
         self._on_layers_added([layer])
+        reference_layers.context_on_first_load(self.iface.mapCanvas(), self.session, layer)
         messages.show_info(self.iface.messageBar(), self.tr("SafeStats"),
                            self.tr("Loaded counts for {0:,} areas into “{1}”.").format(layer.featureCount(),
                                                                                         layer.name()),

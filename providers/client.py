@@ -200,6 +200,17 @@ class StoreClient:
 
     # ------------------------------------------------------------------ data
 
+    def aggregates(self, dataset_id: str, params: dict[str, Any], feedback: Optional[QgsFeedback] = None) -> dict:
+        """Counts per area (``/aggregates``) as a GeoJSON FeatureCollection. Asked in EPSG:27700, it
+        carries a named ``crs`` member so GDAL opens the saved file in 27700 (the store says the CRS in
+        its Content-Crs header; a GeoJSON file without the member is read as WGS 84)."""
+        data = self.get_json(f"/collections/{dataset_id}/aggregates", params, feedback)
+        if not isinstance(data, dict) or not isinstance(data.get("features"), list):
+            raise errors.InvalidResponse(detail="aggregates answer is not a FeatureCollection")
+        if params.get("crs") == CRS_27700:
+            data["crs"] = GEOJSON_CRS_27700
+        return data
+
     def count(self, query: Query, feedback: Optional[QgsFeedback] = None) -> MatchCount:
         data = self.get_json(f"/collections/{query.dataset_id}/count", query.to_params(), feedback)
         try:
@@ -229,6 +240,10 @@ class StoreClient:
         rows_header = response.headers.get("x-safestats-count")
         rows = int(rows_header) if rows_header and rows_header.isdigit() else None
         return DownloadResult(path=str(target), bytes=target.stat().st_size, rows=rows)
+
+
+#: the (pre-RFC 7946) named CRS member GDAL reads from a GeoJSON file in EPSG:27700
+GEOJSON_CRS_27700 = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}}
 
 
 def _geojson_wkt(geometry: Any) -> Optional[str]:

@@ -117,3 +117,50 @@ NUMBER_INTEGER = _processing("ProcessingNumberParameterType", "Integer", "QgsPro
 FIELD_ANY = _processing("ProcessingFieldParameterDataType", "Any", "QgsProcessingParameterField", "Any")
 FIELD_NUMERIC = _processing("ProcessingFieldParameterDataType", "Numeric", "QgsProcessingParameterField", "Numeric")
 DATETIME_DATE = _processing("ProcessingDateTimeParameterDataType", "Date", "QgsProcessingParameterDateTime", "Date")
+
+
+# ---- heatmap legend: the renderer draws its colour ramp in the legend since QGIS 3.28
+#      (QgsHeatmapRenderer.setLegendSettings); on 3.22 the layer gets a legend object that does it
+def _heatmap_legend_class() -> Any:
+    from qgis.core import QgsColorRampLegendNode, QgsMapLayerLegend
+    from qgis.PyQt import sip
+
+    class HeatmapLegend(QgsMapLayerLegend):
+        """The layer's default legend, with the heatmap's colour ramp while a heatmap draws it."""
+
+        def __init__(self, low: str, high: str) -> None:
+            super().__init__()
+            self.low, self.high = low, high
+
+        def createLayerTreeModelLegendNodes(self, node: Any) -> list:  # noqa: N802 - Qt override
+            layer = node.layer()
+            renderer = layer.renderer() if layer is not None else None
+            if renderer is not None and renderer.type() == "heatmapRenderer" and renderer.colorRamp():
+                nodes = [QgsColorRampLegendNode(node, renderer.colorRamp().clone(),
+                                                heatmap_legend_settings(self.low, self.high), 0, 1)]
+            else:
+                self._default = QgsMapLayerLegend.defaultVectorLegend(layer)
+                nodes = self._default.createLayerTreeModelLegendNodes(node)
+            for item in nodes:  # the layer tree model owns the nodes, not Python
+                sip.transferto(item, None)
+            return nodes
+
+    return HeatmapLegend
+
+
+def heatmap_legend_settings(low: str, high: str) -> Any:
+    from qgis.core import QgsColorRampLegendNodeSettings
+    settings = QgsColorRampLegendNodeSettings()
+    settings.setMinimumLabel(low)
+    settings.setMaximumLabel(high)
+    return settings
+
+
+def set_heatmap_legend(layer: Any, low: str, high: str) -> None:
+    """A colour-ramp legend ("low" to "high") for a layer drawn by a heatmap renderer."""
+    renderer = layer.renderer()
+    if hasattr(renderer, "setLegendSettings"):  # QGIS >= 3.28: the renderer's own legend
+        renderer.setLegendSettings(heatmap_legend_settings(low, high))
+    else:
+        legend = _heatmap_legend_class()(low, high)
+        layer.setLegend(legend)  # the layer owns it (Transfer)

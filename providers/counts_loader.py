@@ -18,14 +18,13 @@ from typing import Any, Callable, Optional
 from qgis.core import QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QCoreApplication
 
+from ..governance import keys
 from ..governance.audit import AuditError, audit_context
 from ..governance.retention import remove_file
-from . import errors, layers
-from .models import CollectionInfo, CountsQuery, Query, period_label
-from . import messages
+from . import errors, layers, messages
 from . import styles as presets
+from .models import CRS_27700, CollectionInfo, CountsQuery, Query, period_label
 from .tasks import FunctionTask, run_task
-from ..governance import keys
 
 PROP_KIND = keys.PROP_KIND
 PROP_BY = keys.PROP_BY
@@ -58,13 +57,11 @@ def disclosure_note(block: Optional[dict] = None) -> str:
 def _params(query: Any, by: str) -> dict:
     if isinstance(query, CountsQuery):
         return query.aggregate_params()
-    return dict(query.to_params(), by=by)  # a layer saved before counts-only became a closed table
+    return dict(query.to_params(), by=by, crs=CRS_27700)  # a layer saved before counts-only became a closed table
 
 
 def _fetch(session: Any, query: Any, by: str, path: Path, feedback: Any = None) -> dict:
-    data = session.client.get_json(f"/collections/{query.dataset_id}/aggregates", _params(query, by), feedback)
-    if not isinstance(data, dict) or "features" not in data:
-        raise errors.InvalidResponse(detail="aggregates answer is not a FeatureCollection")
+    data = session.client.aggregates(query.dataset_id, _params(query, by), feedback)
     path.write_text(json.dumps(data), encoding="utf-8")
     block = data.get("disclosure") if isinstance(data.get("disclosure"), dict) else {}
     return {"path": str(path), "areas": len(data["features"]), "disclosure": block,

@@ -270,6 +270,10 @@ def add_to_project(layer: QgsVectorLayer, project: Optional[QgsProject] = None) 
     group = root.findGroup(GROUP_NAME)
     if group is None:
         group = root.insertGroup(0, GROUP_NAME)
+    if not project.crs().isValid() or not project.mapLayers():
+        # the first layer of a project puts it in the British National Grid (the CRS of every SafeStats
+        # layer); a project that already holds layers keeps the CRS the user gave it
+        project.setCrs(QgsCoordinateReferenceSystem(CRS))
     project.addMapLayer(layer, False)
     group.insertLayer(0, layer)
     gov_marking.update_project_marking(project)

@@ -579,8 +579,10 @@ class CountsQuery:
         return params
 
     def aggregate_params(self) -> dict[str, str]:
-        """Parameters of ``/aggregates``: period, category, by, size, within."""
-        params = {"period": self.period, "by": self.unit}
+        """Parameters of ``/aggregates``: period, category, by, size, within, and the output CRS
+        (EPSG:27700, the CRS of every SafeStats layer: a layer in EPSG:4326 would leave a new
+        project in 4326, London squashed, and ask QGIS for a datum transformation)."""
+        params = {"period": self.period, "by": self.unit, "crs": CRS_27700}
         if self.unit == "hex":
             params["size"] = str(self.hex_size)
         if self.within:

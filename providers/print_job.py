@@ -18,6 +18,7 @@ import math
 import os
 import shutil
 import tempfile
+import textwrap
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,21 +28,22 @@ from qgis.core import (QgsExpression, QgsCoordinateReferenceSystem, QgsCoordinat
                        QgsFeature, QgsFeatureRequest, QgsFeedback, QgsFields, QgsField, QgsFillSymbol,
                        QgsGeometry, QgsLayoutExporter, QgsLayoutItemLabel, QgsLayoutItemLegend,
                        QgsLayoutItemMap, QgsLayoutItemPage, QgsLayoutItemScaleBar,
+                       QgsLayoutUtils, QgsLegendRenderer, QgsMapLayerLegendUtils,
                        QgsLayoutObject, QgsLayoutPoint, QgsLayoutSize, QgsMapClippingRegion, QgsMapLayer, QgsMessageLog, QgsPalLayerSettings, QgsPointClusterRenderer,
                        QgsPrintLayout, QgsProperty,
                        QgsProject, QgsReadWriteContext, QgsRectangle, QgsRuleBasedRenderer, QgsTask,
                        QgsTextFormat, QgsVectorLayer, QgsVectorLayerSimpleLabeling, Qgis)
-from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QVariant, pyqtSignal
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSizeF, Qt, QVariant, pyqtSignal
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..governance import disclosure
 from ..governance.audit import AuditError, audit_context
 from ..governance import marking as gov_marking
-from . import counting, spatial
-from .tasks import REGISTRY
-from . import compat
 from ..governance import keys as K
+from . import compat, counting, spatial
+from .layers import NAME_SEPARATOR
+from .tasks import REGISTRY
 
 LOG_TAG = "SafeStats"
 TEMPLATE = Path(__file__).resolve().parent.parent / "ui" / "layouts" / "ward_map.qpt"
@@ -243,6 +245,22 @@ def incident_layer(src: IncidentSource) -> QgsVectorLayer:
 def count_wards(coverage: QgsVectorLayer, incidents: list[QgsVectorLayer], threshold: int,
                 project: QgsProject, feedback: Optional[QgsFeedback] = None) -> counting.CountTable:
     """Incidents per ward, suppressed; written into the coverage layer's ss_* fields."""
+    table = tally_wards(coverage, incidents, threshold, project, feedback)
+    write_counts(coverage, table, threshold)
+    return table
+
+
+def count_job(job: PrintJob, feedback: Optional[QgsFeedback] = None) -> counting.CountTable:
+    """The suppressed count table of a job, on layers of its own (any thread; the slow part of a
+    print, so ``PrintTask`` runs it in the background)."""
+    project = QgsProject()
+    coverage = coverage_layer(job, project)
+    incidents = [incident_layer(s) for s in job.incidents]
+    return tally_wards(coverage, incidents, job.threshold, project, feedback)
+
+
+def tally_wards(coverage: QgsVectorLayer, incidents: list[QgsVectorLayer], threshold: int,
+                project: QgsProject, feedback: Optional[QgsFeedback] = None) -> counting.CountTable:
     polys = spatial.Polygons([QgsFeature(f) for f in coverage.getFeatures()], coverage.crs())
     index = spatial.PolygonIndex(polys)
     assigned: dict[int, list[object]] = {}
@@ -252,15 +270,19 @@ def count_wards(coverage: QgsVectorLayer, incidents: list[QgsVectorLayer], thres
         for fid, keys in part.items():
             assigned.setdefault(fid, []).extend(keys)
     rows = [f.id() for f in polys.features]
-    table = counting.suppress(counting.tally(assigned), rows, [counting.ALL], threshold)
+    return counting.suppress(counting.tally(assigned), rows, [counting.ALL], threshold)
+
+
+def write_counts(coverage: QgsVectorLayer, table: counting.CountTable, threshold: int) -> None:
+    """Each ward's count, page text and suppression flag into the coverage layer's ss_* fields
+    (feature ids of memory layers built from the same job are the same in every thread)."""
     idx = [coverage.fields().indexOf(n) for n in (COUNT_FIELD, LABEL_FIELD, STATUS_FIELD)]
     changes = {}
-    for fid in rows:
+    for fid in (f.id() for f in coverage.getFeatures()):
         cell = table.cell(fid, counting.ALL)
         label = suppressed_page_text(threshold) if cell.suppressed else cell.label
         changes[fid] = {idx[0]: cell.count, idx[1]: label, idx[2]: cell.flag}
     coverage.dataProvider().changeAttributeValues(changes)
-    return table
 
 
 def suppressed_page_text(threshold: int) -> str:
@@ -322,15 +344,80 @@ def clip_to_atlas(layer: QgsVectorLayer) -> None:
     expr = "intersects($geometry, @atlas_geometry)"
     if layer.crs() != BNG:
         expr = f"intersects(transform($geometry, '{layer.crs().authid()}', 'EPSG:27700'), @atlas_geometry)"
-    root = QgsRuleBasedRenderer.Rule(None)
     inner = QgsRuleBasedRenderer.convertFromRenderer(renderer)
     if inner is None:
         return
-    clip = QgsRuleBasedRenderer.Rule(None, 0, 0, expr, tr("In this ward"))
-    for child in inner.rootRule().children():
-        clip.appendChild(child.clone())
-    root.appendChild(clip)
-    layer.setRenderer(QgsRuleBasedRenderer(root))
+    # the page's filter goes into each top-level rule (not a parent rule around them: a parent has no
+    # symbol, so the legend showed an "In this ward" entry without one); an ELSE rule becomes
+    # "in this ward and none of the others"
+    children = inner.rootRule().children()
+    others = [c.filterExpression() for c in children if not c.isElse() and c.filterExpression()]
+    for child in children:
+        own = child.filterExpression()
+        if child.isElse():
+            child.setIsElse(False)
+            own = f"NOT (({') OR ('.join(others)}))" if others else ""
+        child.setFilterExpression(f"({expr}) AND ({own})" if own else expr)
+    layer.setRenderer(inner)
+
+
+def _legend_nodes(legend: QgsLayoutItemLegend) -> list:
+    return legend.model().rootGroup().findLayers()
+
+
+def wrap_legend(legend: QgsLayoutItemLegend, chars: int) -> None:
+    """Long layer titles and class labels on several lines (the legend breaks at "\n")."""
+    legend.setWrapString("\n")
+    model = legend.model()
+    for node in _legend_nodes(legend):
+        title = node.customProperty("safestats/full-title") or node.name()
+        node.setCustomProperty("safestats/full-title", title)
+        node.setCustomProperty("legend/title-label", "\n".join(textwrap.wrap(str(title), chars)) or title)
+        for i, item in enumerate(model.layerLegendNodes(node, True)):
+            text = item.data(Qt.ItemDataRole.DisplayRole) or ""
+            full = QgsMapLayerLegendUtils.legendNodeUserLabel(node, i) or str(text)
+            full = full.replace("\n", " ")
+            QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, i, "\n".join(textwrap.wrap(full, chars)) or full)
+        model.refreshLayerLegend(node)
+
+
+def legend_content_size(legend: QgsLayoutItemLegend) -> QSizeF:
+    """The size (mm) the legend's content takes, every entry shown (the worst page)."""
+    context = QgsLayoutUtils.createRenderContextForLayout(legend.layout(), None)
+    return QgsLegendRenderer(legend.model(), legend.legendSettings()).minimumSize(context)
+
+
+def fit_legend(legend: QgsLayoutItemLegend) -> QSizeF:
+    """Make the legend's content fit its frame: wrap long labels, then more columns and smaller
+    text and symbols until it fits (a legend never runs off its frame or the page)."""
+    frame = legend.sizeWithUnits()
+    width, height = frame.width(), frame.height()
+    base = {style: legend.rstyle(style).font().pointSizeF() for style in
+            (compat.LEGEND_TITLE, compat.LEGEND_GROUP, compat.LEGEND_SUBGROUP, compat.LEGEND_SYMBOL_LABEL)}
+    symbol = (legend.symbolWidth(), legend.symbolHeight())
+    size = QSizeF()
+    # more columns before smaller text: readable print first, then compact
+    attempts = [(1.0, 1), (0.9, 1), (1.0, 2), (0.9, 2), (0.8, 2), (0.8, 3), (0.7, 2), (0.7, 3), (0.6, 3), (0.5, 3)]
+    for scale, columns in attempts:
+        for style, points in base.items():
+            font = legend.rstyle(style).font()
+            font.setPointSizeF(points * scale)
+            legend.rstyle(style).setFont(font)
+        legend.setSymbolWidth(symbol[0] * max(scale, 0.7))
+        legend.setSymbolHeight(symbol[1] * max(scale, 0.7))
+        legend.setColumnCount(columns)
+        legend.setSplitLayer(columns > 1)
+        legend.setEqualColumnWidth(True)
+        column_mm = (width - 2 * legend.boxSpace()) / columns - (columns - 1) * legend.columnSpace() / columns
+        label_pt = base[compat.LEGEND_SYMBOL_LABEL] * scale
+        chars = max(12, int((column_mm - legend.symbolWidth() - 3) / (label_pt * 0.3528 * 0.56)))
+        wrap_legend(legend, chars)
+        size = legend_content_size(legend)
+        if size.width() <= width + 0.01 and size.height() <= height + 0.01:
+            return size
+    log(f"the legend needs {size.width():.0f} x {size.height():.0f} mm in a {width:.0f} x {height:.0f} mm frame",
+        Qgis.MessageLevel.Warning)
+    return size
 
 
 # ================================================================== layout
@@ -394,13 +481,18 @@ def set_variables(layout: QgsPrintLayout, job: PrintJob) -> None:
         QgsExpressionContextUtils.setLayoutVariable(layout, name, value)
 
 
-def build_layout(job: PrintJob, project: QgsProject, feedback: Optional[QgsFeedback] = None
+def build_layout(job: PrintJob, project: QgsProject, feedback: Optional[QgsFeedback] = None,
+                 table: Optional[counting.CountTable] = None
                  ) -> tuple[QgsPrintLayout, QgsVectorLayer, list[QgsVectorLayer], counting.CountTable]:
-    """Layers in ``project`` (private), counts, and the atlas layout, ready to export."""
+    """Layers in ``project`` (private), counts (``table`` when ``count_job`` already made them),
+    and the atlas layout, ready to export."""
     project.setCrs(BNG)
     coverage = coverage_layer(job, project)
     incidents = [incident_layer(s) for s in job.incidents]
-    table = count_wards(coverage, incidents, job.threshold, project, feedback)
+    if table is None:
+        table = count_wards(coverage, incidents, job.threshold, project, feedback)
+    else:
+        write_counts(coverage, table, job.threshold)
     style_coverage(coverage, job.name_field)
     for layer in incidents:
         clip_to_atlas(layer)
@@ -413,6 +505,7 @@ def build_layout(job: PrintJob, project: QgsProject, feedback: Optional[QgsFeedb
     layout.setName(job.title)
     project.layoutManager().addLayout(layout)
     set_variables(layout, job)
+    fit_title(layout.itemById("title"), job)
     m: QgsLayoutItemMap = layout.itemById("map")
     m.setCrs(BNG)
     m.zoomToExtent(coverage.extent())  # sets the extent's ratio to the item's (atlas keeps that ratio)
@@ -434,10 +527,13 @@ def build_layout(job: PrintJob, project: QgsProject, feedback: Optional[QgsFeedb
     legend_root = legend.model().rootGroup()
     legend_root.removeAllChildren()
     for layer in incidents:
-        legend_root.addLayer(layer)
+        node = legend_root.addLayer(layer)
+        # the dataset's title: period and area are printed beside the legend already
+        node.setCustomProperty("safestats/full-title", layer.name().split(NAME_SEPARATOR)[0])
     legend_root.addLayer(coverage)
     legend.setLinkedMap(m)
     legend.setTitle(tr("Legend"))
+    fit_legend(legend)
     atlas = layout.atlas()
     atlas.setCoverageLayer(coverage)
     atlas.setEnabled(True)
@@ -449,6 +545,19 @@ def build_layout(job: PrintJob, project: QgsProject, feedback: Optional[QgsFeedb
     return layout, coverage, incidents, table
 
 
+def fit_title(title: QgsLayoutItemLabel, job: PrintJob) -> None:
+    """A smaller title font when the longest page's title would not fit on one line (a wrapped
+    title ran into the protective marking above it)."""
+    longest = max((len(str(f[job.name_field])) for f in job.boundary_features), default=0)
+    chars = len(job.title) + 2 + longest
+    font = title.font()
+    width_mm = title.sizeWithUnits().width()
+    fits = int(width_mm / (font.pointSizeF() * 0.3528 * 0.62))  # bold sans: ~0.62 em per character
+    if chars > fits:
+        font.setPointSizeF(max(9.0, font.pointSizeF() * fits / chars))
+        title.setFont(font)
+
+
 def ward_filename_expression(job: PrintJob) -> str:
     """``ward_<name>`` per page; with the page number as well when two wards share a name."""
     name = f"'ward_' || regexp_replace(\"{job.name_field}\", '[^A-Za-z0-9]+', '_')"
@@ -456,10 +565,13 @@ def ward_filename_expression(job: PrintJob) -> str:
     return name if len(set(names)) == len(names) else f"{name} || '_' || @atlas_featurenumber"
 
 
-def export_job(job: PrintJob, feedback: Optional[QgsFeedback] = None) -> list[str]:
-    """Build and export; returns the PDF paths. Runs in any thread (all objects are its own)."""
+def export_job(job: PrintJob, feedback: Optional[QgsFeedback] = None,
+               table: Optional[counting.CountTable] = None) -> list[str]:
+    """Build and export; returns the PDF paths. Call it on the main thread: a layout's text items
+    cannot be made in a background thread on QGIS 3.22 (each logs "Cannot load HTML based item label
+    in background threads"), which is why QGIS's own atlas export runs on the main thread too."""
     project = QgsProject()
-    layout, coverage, incidents, table = build_layout(job, project, feedback)
+    layout, coverage, incidents, table = build_layout(job, project, feedback, table)
     settings = QgsLayoutExporter.PdfExportSettings()
     settings.dpi = job.dpi
     settings.rasterizeWholeImage = False
@@ -519,10 +631,14 @@ def _audit(job: PrintJob, paths: list[str], table: counting.CountTable) -> None:
 
 
 class PrintTask(QgsTask):
-    """Export a ``PrintJob`` in the background. Signals ``done(paths)`` / ``failed(message)``."""
+    """Print a ``PrintJob``: the counts in the background (``run``), then the layout and its PDF
+    export on the main thread (``finished``), as QGIS's atlas export does, with the event loop kept
+    turning between pages so the dialog stays responsive and can cancel. Signals
+    ``done(paths)`` / ``failed(message)``; ``exportProgress(percent)`` while the pages are written."""
 
     done = pyqtSignal(list)
     failed = pyqtSignal(str)
+    exportProgress = pyqtSignal(float)
 
     def __init__(self, job: PrintJob) -> None:
         super().__init__(tr("SafeStats: printing ward maps"), QgsTask.Flag.CanCancel)
@@ -531,6 +647,7 @@ class PrintTask(QgsTask):
         self.feedback.progressChanged.connect(self.setProgress)
         self.paths: list[str] = []
         self.error = ""
+        self.table: Optional[counting.CountTable] = None
 
     def cancel(self) -> None:
         self.feedback.cancel()
@@ -538,10 +655,8 @@ class PrintTask(QgsTask):
 
     def run(self) -> bool:
         try:
-            self.paths = export_job(self.job, self.feedback)
-            return True
-        except InterruptedError as exc:
-            self.error = str(exc)
+            self.table = count_job(self.job, self.feedback)
+            return not self.feedback.isCanceled()
         except Exception as exc:  # noqa: BLE001 - reported on the main thread
             self.error = f"{exc}"
             log(f"printing ward maps failed: {type(exc).__name__}: {exc}", Qgis.MessageLevel.Warning)
@@ -549,9 +664,30 @@ class PrintTask(QgsTask):
 
     def finished(self, result: bool) -> None:
         if result:
+            result = self._export()
+        if result:
             self.done.emit(self.paths)
         else:
             self.failed.emit(self.error or tr("Printing was cancelled."))
+
+    def _export(self) -> bool:
+        export_feedback = QgsFeedback()
+        self.feedback.canceled.connect(export_feedback.cancel)
+
+        def on_progress(percent: float) -> None:
+            self.exportProgress.emit(percent)
+            QCoreApplication.processEvents()  # like the layout designer's export: redraw, allow Cancel
+
+        export_feedback.progressChanged.connect(on_progress)
+        try:
+            self.paths = export_job(self.job, export_feedback, self.table)
+            return True
+        except InterruptedError as exc:
+            self.error = str(exc)
+        except Exception as exc:  # noqa: BLE001 - reported through failed()
+            self.error = f"{exc}"
+            log(f"printing ward maps failed: {type(exc).__name__}: {exc}", Qgis.MessageLevel.Warning)
+        return False
 
 
 def start_print(job: PrintJob, on_done: Optional[Callable[[list], None]] = None,

@@ -497,6 +497,8 @@ def _apply_preset(layer: QgsVectorLayer, preset_id: str, *, category_field: Opti
             ok = True
     elif preset_id == HEATMAP and geometry == compat.POINT_GEOMETRY:
         ok = _load_builtin_qml(layer, "heatmap.qml") or _set(layer, build_heatmap_renderer())
+        if ok:
+            compat.set_heatmap_legend(layer, tr("Fewer incidents"), tr("More incidents"))
     elif preset_id == HEXAGONS and geometry == compat.POINT_GEOMETRY:
         ok = _load_builtin_qml(layer, "hexagons.qml") or _set(layer, build_hexagon_renderer())
     elif preset_id == CHOROPLETH and geometry == compat.POLYGON_GEOMETRY:

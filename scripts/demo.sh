@@ -4,6 +4,10 @@
 # map PDF from the store instead (var/safestats-ward-map.pdf).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# QGIS 3.22's authentication code writes plain qDebug lines ("salt hex: …", "cipheriv hex: …") when a
+# password is stored: harmless, but alarming in a demo. Qt's logging rules hide plain debug lines
+# (warnings and errors still show); a QT_LOGGING_RULES of your own wins.
+export QT_LOGGING_RULES="${QT_LOGGING_RULES:-default.debug=false}"
 bash scripts/setup.sh
 DB=${SAFESTATS_DB:-var/demo.sqlite}
 PORT=${SAFESTATS_PORT:-8765}

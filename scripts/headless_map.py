@@ -9,7 +9,6 @@ The conditions of use are printed and accepted for this session on behalf of the
 the demo, with the purpose "crime_prevention"."""
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -38,6 +37,7 @@ app.initQgis()
 
 from safestats.providers.load_task import LayerLoader  # noqa: E402
 from safestats.providers.models import BoundaryArea, Query  # noqa: E402
+from safestats.providers import reference_layers  # noqa: E402
 from safestats.providers.session import SessionManager  # noqa: E402
 from safestats.providers import print_job as atlas, styles as presets  # noqa: E402
 
@@ -64,14 +64,12 @@ def main() -> int:
     session.sign_in(url, user, password, conditions=conditions, accepted=True, purpose="crime_prevention")
     try:
         info = session.client.collection(dataset)
-        wards = session.client.get_json("/collections/wards/items", {
-            "limit": 1000, "parent_code": borough, "crs": "http://www.opengis.net/def/crs/EPSG/0/27700"})
-        wards_path = Path(tempfile.mkdtemp()) / "wards.geojson"
-        wards["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}}
-        wards_path.write_text(json.dumps(wards))
-        wards_layer = QgsVectorLayer(str(wards_path), "Wards", "ogr")
+        # the store's own wards, the way "Add the store's ward boundaries" adds them in the dialog
+        wards_layer = reference_layers.reference_layer(
+            reference_layers.fetch_boundaries(session.client, session.cache, "wards"), "wards")
+        in_borough = sorted(f.id() for f in wards_layer.getFeatures() if f["parent_code"] == borough)
         # three wards keep the demo quick; the dialog in QGIS prints any number
-        wards_layer.selectByIds(sorted(wards_layer.allFeatureIds())[:3])
+        wards_layer.selectByIds(in_borough[:3])
 
         end = datetime.fromisoformat(info.temporal_end.replace("Z", "+00:00")).astimezone(ZoneInfo("Europe/London"))
         query = Query(dataset, start=end - timedelta(days=365), end=end,

@@ -26,11 +26,12 @@ def test_counts_query_sends_only_the_closed_table():
     from safestats.providers.models import CountsQuery, query_from_json
     q = CountsQuery("mps_crime", "FY2024", unit="hex", hex_size=1000, within="E09000007", category="Burglary")
     assert q.to_params() == {"period": "FY2024", "category": "Burglary", "area": "borough:E09000007"}
+    crs = "http://www.opengis.net/def/crs/EPSG/0/27700"  # every SafeStats layer is in EPSG:27700
     assert q.aggregate_params() == {"period": "FY2024", "by": "hex", "size": "1000",
-                                    "within": "borough:E09000007", "category": "Burglary"}
+                                    "within": "borough:E09000007", "category": "Burglary", "crs": crs}
     assert query_from_json(q.to_json()) == q
     assert CountsQuery("mps_crime", "2025-03", unit="borough").aggregate_params() == {"period": "2025-03",
-                                                                                      "by": "borough"}
+                                                                                      "by": "borough", "crs": crs}
     for bad in ({"period": "2025-13"}, {"period": "2025-03-01"}, {"period": "FY25"},
                 {"period": "2025-03", "unit": "hex", "hex_size": 750}, {"period": "2025-03", "unit": "lsoa"},
                 {"period": "2025-03", "within": "E05000001"}, {"period": "2025-03", "unit": "borough",
@@ -143,7 +144,7 @@ def _counts_dock(plugin: Any, store: Any) -> Any:
     return dock
 
 
-def test_dock_offers_the_closed_table_and_loads_one_boroughs_wards(plugin, store, store_http, audit_log):
+def test_dock_offers_the_closed_table_and_loads_one_boroughs_wards(plugin, store, store_http, audit_log, qgis_messages):
     from safestats.providers.layers import safestats_layers
     from safestats.providers.models import CountsQuery, available_periods
     dock = _counts_dock(plugin, store)
@@ -173,6 +174,10 @@ def test_dock_offers_the_closed_table_and_loads_one_boroughs_wards(plugin, store
              if f["properties"].get("parent_code") == borough]
     assert sorted(f["code"] for f in layer.getFeatures()) == sorted(w["properties"]["code"] for w in wards)
     assert "perturbed" in layer.name() and "need not add up" in layer.metadata().abstract()
+    # the counts stay in the British National Grid, and so does the project (a 4326 layer first left
+    # the project in 4326, London squashed, with a datum-transform warning)
+    assert layer.crs().authid() == "EPSG:27700" and QgsProject.instance().crs().authid() == "EPSG:27700"
+    assert not [m for m in plugin.iface_double.messages + qgis_messages if "transform" in str(m).lower()]
     assert "perturbation" in layer.renderer().ranges()[0].label()
     for f in layer.getFeatures():
         value = None if f["count"] is None or (hasattr(f["count"], "isNull") and f["count"].isNull()) else f["count"]

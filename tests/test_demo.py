@@ -90,6 +90,7 @@ def test_demo_opens_qgis_with_safestats_active(machine: str, tmp_path: Path, dem
     # QGIS quit by itself and demo.sh ended cleanly, stopping its store
     assert rc == 0, detail
     assert "SafeStats store on http://127.0.0.1:" in output
+    assert "salt hex" not in output and "cipheriv hex" not in output, output[-4000:]  # QGIS debug noise
     ini = (profile / "QGIS" / "QGIS3.ini").read_text(encoding="utf-8")
     assert ini.count("safestats=") == 1, ini
     if machine == "used_before":

@@ -72,7 +72,8 @@ def test_load_and_unload_cleanly(iface: RecordingIface, log_errors: list) -> Non
     plugin = safestats.classFactory(iface)
     plugin.initGui()
     process_events()
-    assert len(iface.web_menu.get("&SafeStats", [])) == 5  # + "Personal access token…" (menu only)
+    assert len(iface.web_menu.get("&SafeStats", [])) == 6  # + "Personal access token…", "Add borough and ward boundaries" (menu only)
+    assert "Add borough and ward boundaries" in [a.text() for a in iface.web_menu["&SafeStats"]]
     assert len(iface.toolbars) == 1 and len(iface.toolbars[0].actions()) == 4
     assert len(iface.options_factories) == 1
     registry = QgsApplication.processingRegistry()

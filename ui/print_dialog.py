@@ -17,9 +17,9 @@ from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from ..governance import disclosure
 from ..providers.layers import is_safestats_layer, safestats_layers
-from ..providers import compat
-from ..providers import print_job as atlas, styles as presets
 from ..governance import keys
+from ..providers import compat, messages, reference_layers
+from ..providers import print_job as atlas, styles as presets
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).with_name("print_dialog.ui")))
 LAST_DIR_SETTING = keys.PRINT_DIR  # a folder path only
@@ -64,6 +64,8 @@ class PrintWardMapsDialog(QDialog, FORM_CLASS):
         last = QgsSettings().value(LAST_DIR_SETTING, "") or str(Path.home())
         self.outputWidget.setDefaultRoot(str(last))
         self.perWardCheck.toggled.connect(self._on_per_ward)
+        self.addWardsButton.clicked.connect(self.add_store_wards)
+        self.addWardsButton.setEnabled(bool(session is not None and getattr(session, "is_signed_in", False)))
         self._pick_defaults()
 
     # ---------------------------------------------------------------- defaults
@@ -78,6 +80,8 @@ class PrintWardMapsDialog(QDialog, FORM_CLASS):
                 self.incidentsLayerCombo.setLayer(loaded[0])
         if isinstance(active, QgsVectorLayer) and active.geometryType() == compat.POLYGON_GEOMETRY:
             self.boundaryLayerCombo.setLayer(active)
+        elif "wards" in reference_layers.reference_layers(self.project):
+            self.boundaryLayerCombo.setLayer(reference_layers.reference_layers(self.project)["wards"])
         self._on_boundary_changed(self.boundaryLayerCombo.currentLayer())
         self._fill_presets(self.incidentsLayerCombo.currentLayer())
 
@@ -99,6 +103,23 @@ class PrintWardMapsDialog(QDialog, FORM_CLASS):
     def _on_per_ward(self, on: bool) -> None:
         self.outputWidget.setStorageMode(QgsFileWidget.StorageMode.GetDirectory if on else QgsFileWidget.StorageMode.SaveFile)
         self.outputWidget.setDialogTitle(tr("Folder for the ward PDFs") if on else tr("Save ward maps as"))
+
+    def add_store_wards(self) -> None:
+        """Boroughs and wards from the store as reference layers; the wards become the boundary layer."""
+        self.addWardsButton.setEnabled(False)
+        self._status(tr("Adding the store's borough and ward boundaries…"))
+
+        def done(added: list, error: Optional[BaseException]) -> None:
+            self.addWardsButton.setEnabled(True)
+            if error is not None:
+                self._status(messages.message_for(error).text, error=True)
+                return
+            wards = reference_layers.reference_layers(self.project).get("wards")
+            if wards is not None:
+                self.boundaryLayerCombo.setLayer(wards)
+            self._status(tr("Added the store's boroughs and wards."))
+
+        self.boundaries_task = reference_layers.start_adding(self.session, done, self.project)
 
     # ---------------------------------------------------------------- printing
 
@@ -146,7 +167,8 @@ class PrintWardMapsDialog(QDialog, FORM_CLASS):
         self.paths, self.error = [], ""
         self._set_running(True)
         self.task = atlas.start_print(job, self._on_done, self._on_failed)
-        self.task.progressChanged.connect(lambda p: self.progressBar.setValue(int(p)))
+        self.task.progressChanged.connect(lambda p: self.progressBar.setValue(int(p) // 2))  # counting
+        self.task.exportProgress.connect(lambda p: self.progressBar.setValue(50 + int(p) // 2))  # pages
 
     def _on_done(self, paths: list) -> None:
         self.paths = list(paths)
@@ -197,3 +219,18 @@ def open_print_dialog(iface: Any, session: Any = None) -> PrintWardMapsDialog:
     dialog.finished.connect(lambda _r: _OPEN.remove(dialog) if dialog in _OPEN else None)
     dialog.show()
     return dialog
+
+
+def add_boundaries(iface: Any, session: Any) -> Any:
+    """"Add borough and ward boundaries" (SafeStats menu): the store's outlines as reference layers."""
+    bar = iface.messageBar() if iface is not None and hasattr(iface, "messageBar") else None
+
+    def done(added: list, error: Optional[BaseException]) -> None:
+        if error is not None:
+            if bar is not None:
+                messages.show_error(bar, error, "add borough and ward boundaries")
+            return
+        if bar is not None:
+            messages.show_info(bar, tr("SafeStats"), tr("Added {0}.").format(", ".join(l.name() for l in added)))
+
+    return reference_layers.start_adding(session, done)

@@ -105,9 +105,7 @@ class LoadCounts(SafeStatsAlgorithm):
             query = CountsQuery(ds, period, unit=unit, hex_size=int(size) if size else None, within=within,
                                 category=category)
             feedback.pushInfo(self.tr("Loading {0}: {1}").format(info.title, query.describe()))
-            data = session.client.get_json(f"/collections/{ds}/aggregates", query.aggregate_params(), feedback)
-            if not isinstance(data, dict) or "features" not in data:
-                raise errors.InvalidResponse(detail="aggregates answer is not a FeatureCollection")
+            data = session.client.aggregates(ds, query.aggregate_params(), feedback)
             path.write_text(json.dumps(data), encoding="utf-8")
         except errors.LoadCancelled:
             return {}

@@ -128,7 +128,7 @@ def run(engine: Engine, scale: float = 0.05, password: str | None = None, seed: 
         for org in organisations():
             admin.add_organisation(conn, org.id, org.name, org.kind, org.boroughs[0] if org.boroughs else None)
             specs, suspended, expires = _grants(org, geo)
-            admin.add_agreement(conn, org.id, f"SafeStats DSA - {org.name}", date(2024, 4, 1),
+            admin.add_agreement(conn, org.id, f"SafeStats DSA - {org.name}", date(today.year - 2, 4, 1),
                                 expires or date(today.year + 2, 3, 31), specs, suspended=suspended)
             accounts.create_user(conn, f"{org.id}.analyst", f"Analyst, {org.name}", org.id, "analyst", password)
             users.append((f"{org.id}.analyst", org.name, "analyst"))

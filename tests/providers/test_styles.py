@@ -102,6 +102,32 @@ def test_heatmap_and_hexagons(qgis_app: Any) -> None:
     assert layer.renderer().type() == "categorizedSymbol"
 
 
+def test_heatmap_has_a_colour_ramp_legend(qgis_app: Any) -> None:
+    """The Heatmap preset shows its colour ramp in the Layers panel and printed legends (QGIS 3.22
+    draws no legend for a heatmap by itself); after another preset the legend is that preset's."""
+    from qgis.core import QgsColorRampLegendNode, QgsLayerTree, QgsLayerTreeModel, QgsProject
+
+    from safestats.providers import styles as presets
+
+    layer = _points("crime_type", ["Drugs"] * 20 + ["Burglary"] * 5)
+    project = QgsProject()
+    project.addMapLayer(layer, False)
+    root = QgsLayerTree()
+    node = root.addLayer(layer)
+    model = QgsLayerTreeModel(root)
+    assert presets.apply_preset(layer, presets.HEATMAP)
+    model.refreshLayerLegend(node)
+    nodes = model.layerLegendNodes(node, True)
+    assert len(nodes) == 1 and isinstance(nodes[0], QgsColorRampLegendNode)
+    assert nodes[0].ramp().color1() == presets.heatmap_ramp().color1()
+    assert presets.apply_preset(layer, presets.CATEGORISED, category_field="crime_type",
+                                categories=["Burglary", "Drugs"])
+    model.refreshLayerLegend(node)
+    nodes = model.layerLegendNodes(node, True)
+    assert not [n for n in nodes if isinstance(n, QgsColorRampLegendNode)]
+    assert {"Burglary", "Drugs"} <= {n.data(0) for n in nodes}
+
+
 def test_hexagon_expression_bins_points_into_one_cell(qgis_app: Any) -> None:
     from qgis.core import QgsExpression, QgsExpressionContext, QgsExpressionContextScope
 
