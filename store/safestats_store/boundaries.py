@@ -9,7 +9,11 @@ from . import db
 from .synthetic import Area, Geography
 
 
-def save_geography(conn: Connection, geography: Geography) -> None:
+def save_geography(conn: Connection, geography: Geography, vintage: str = "synthetic") -> None:
+    """Replace every boundary with ``geography`` (the demo's synthetic London), recorded as ``vintage``.
+    Official files go through boundary_import.py instead (validation, one level at a time)."""
+    from .boundary_import import record_vintage
+
     conn.execute(delete(db.boundaries))
     rows = []
     for a in [*geography.boroughs, *geography.wards]:
@@ -17,6 +21,15 @@ def save_geography(conn: Connection, geography: Geography) -> None:
         rows.append(dict(code=a.code, name=a.name, level=a.level, parent_code=a.parent_code,
                          wkt=a.geometry.wkt, minx=minx, miny=miny, maxx=maxx, maxy=maxy))
     conn.execute(insert(db.boundaries), rows)
+    for level, areas in (("borough", geography.boroughs), ("ward", geography.wards)):
+        record_vintage(conn, level, vintage, "synthetic boundaries of the demo store", "", len(areas))
+
+
+def vintage_label(info: dict | None) -> str:
+    """'2022 boundaries', 'synthetic boundaries' or 'boundaries of unrecorded vintage'."""
+    if not info:
+        return "boundaries of unrecorded vintage"
+    return f"{info['vintage']} boundaries"
 
 
 _cache: dict[int, tuple[tuple, Geography]] = {}

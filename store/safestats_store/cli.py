@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from sqlalchemy import select
 
-from . import accounts, admin, audit, conditions, db, demo, ingest, plugin_repo
+from . import accounts, admin, audit, boundary_import, conditions, db, demo, ingest, plugin_repo
 from .catalogue import DATASETS
 
 DEFAULT_DB = os.environ.get("SAFESTATS_DB", "var/safestats.sqlite")
@@ -278,6 +278,7 @@ def parser() -> argparse.ArgumentParser:
     al.add_argument("--limit", type=bounded(int, 1, 100_000, "the number of entries"), default=50)
     au.set_defaults(func=cmd_audit)
     plugin_repo.add_cli(sub)
+    boundary_import.add_cli(sub, dbp)
     return p
 
 def main(argv: list[str] | None = None) -> int:

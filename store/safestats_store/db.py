@@ -136,6 +136,18 @@ boundaries = Table(
     Column("maxy", Float, nullable=False),
 )
 
+boundary_vintages = Table(  # which boundaries are in use per level (boundary_import.py); one row per import
+    "boundary_vintages", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("level", String(10), nullable=False),  # borough | ward
+    Column("vintage", String(20), nullable=False),  # e.g. "2022"; "synthetic" for the demo's own
+    Column("source", String(300), nullable=False),  # file name and the code/name columns used
+    Column("file_sha256", String(64), nullable=False),
+    Column("features", Integer, nullable=False),
+    Column("imported_at", DateTime, nullable=False),
+    Column("in_use", Boolean, nullable=False, default=False),
+)
+
 dataset_state = Table(
     "dataset_state", metadata,
     Column("dataset_id", String(40), primary_key=True),
@@ -171,8 +183,12 @@ def _incident_table(ds: Dataset) -> Table:
         Column("borough_name", String(60)),
         Column("ward_code", String(9)),
         Column("ward_name", String(80)),
-        Column("dow", Integer, nullable=False),
-        Column("hour", Integer, nullable=False),
+        # NULL when the provider gives no time of day (time_precision 'month'): never invented
+        Column("dow", Integer),
+        Column("hour", Integer),
+        # 'month' for month-only dates (police.uk): occurred_at is the 1st of that month, 00:00 London
+        # time; NULL = exact date and time (every layout but police.uk's)
+        Column("time_precision", String(8)),
         # cell-key perturbation (disclosure.py): random, set once at ingest, never output or queryable
         Column("rkey", Integer),
     ]
@@ -273,6 +289,15 @@ def migrate(engine: Engine) -> int:
                     conn.execute(text(f"ALTER TABLE {t} ADD COLUMN rkey INTEGER"))
             except (OperationalError, ProgrammingError):  # added meanwhile by another worker
                 pass
+        if "time_precision" not in {c["name"] for c in insp.get_columns(t)}:
+            try:
+                with engine.begin() as conn:
+                    conn.execute(text(f"ALTER TABLE {t} ADD COLUMN time_precision VARCHAR(8)"))
+            except (OperationalError, ProgrammingError):  # added meanwhile by another worker
+                pass
+            if is_postgres(engine):  # dow/hour may be NULL (month-only dates); SQLite: see docs/admin.md
+                with engine.begin() as conn:
+                    conn.execute(text(f"ALTER TABLE {t} ALTER COLUMN dow DROP NOT NULL, ALTER COLUMN hour DROP NOT NULL"))
         draw = (f"CAST(floor(random() * {KEY_RANGE}) AS INTEGER)" if is_postgres(engine)
                 else f"(abs(random()) % {KEY_RANGE})")
         # the table name comes from the catalogue and the draw is a constant expression
