@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from sqlalchemy import select
 
-from . import accounts, admin, audit, boundary_import, conditions, db, demo, ingest, plugin_repo
+from . import accounts, admin, audit, boundary_import, conditions, db, demo, formats, ingest, plugin_repo
 from .catalogue import DATASETS
 
 DEFAULT_DB = os.environ.get("SAFESTATS_DB", "var/safestats.sqlite")
@@ -89,7 +89,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"unknown dataset '{args.dataset}'; choose from: {', '.join(DATASETS)}", file=sys.stderr)
         return 2
     try:
-        report = ingest.ingest_file(_engine(args), DATASETS[args.dataset], args.file, actor=args.actor)
+        report = ingest.ingest_file(_engine(args), DATASETS[args.dataset], args.file, actor=args.actor,
+                                    fmt=args.format)
     except ingest.IngestRejected as exc:
         print(exc.report.text(), file=sys.stderr)
         return 1
@@ -212,6 +213,8 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("dataset")
     i.add_argument("file")
     i.add_argument("--actor", default=os.environ.get("USER", "cli"))
+    i.add_argument("--format", default=formats.DEFAULT, choices=list(formats.FORMATS),
+                   help="the file's layout: the store's own (default) or a provider's (see docs/admin.md)")
     i.set_defaults(func=cmd_ingest)
 
     u = sub.add_parser("user", help="manage users")

@@ -155,6 +155,9 @@ dataset_state = Table(
     Column("first_at", DateTime),
     Column("last_at", DateTime),
     Column("last_refresh", DateTime),
+    # JSON {"time": {"month": n, "day": n}, "location": {"borough": n}}: records stored with less than
+    # exact precision (formats/), counted at each ingest; NULL or {} = every record exact
+    Column("precision_counts", Text),
 )
 
 ingests = Table(
@@ -189,6 +192,9 @@ def _incident_table(ds: Dataset) -> Table:
         # 'month' for month-only dates (police.uk): occurred_at is the 1st of that month, 00:00 London
         # time; NULL = exact date and time (every layout but police.uk's)
         Column("time_precision", String(8)),
+        # 'borough' when the provider gives only a borough (TfL bus): the borough's representative
+        # point, no ward; NULL = a real point
+        Column("location_precision", String(8)),
         # cell-key perturbation (disclosure.py): random, set once at ingest, never output or queryable
         Column("rkey", Integer),
     ]
@@ -279,6 +285,13 @@ def migrate(engine: Engine) -> int:
 
     filled = 0
     insp = inspect(engine)
+    if insp.has_table("dataset_state") and "precision_counts" not in {
+            c["name"] for c in insp.get_columns("dataset_state")}:
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("ALTER TABLE dataset_state ADD COLUMN precision_counts TEXT"))
+        except (OperationalError, ProgrammingError):  # added meanwhile by another worker
+            pass
     for ds in DATASETS.values():
         t = ds.table_name  # from the catalogue, never from input
         if not insp.has_table(t):
@@ -290,11 +303,12 @@ def migrate(engine: Engine) -> int:
             except (OperationalError, ProgrammingError):  # added meanwhile by another worker
                 pass
         if "time_precision" not in {c["name"] for c in insp.get_columns(t)}:
-            try:
-                with engine.begin() as conn:
-                    conn.execute(text(f"ALTER TABLE {t} ADD COLUMN time_precision VARCHAR(8)"))
-            except (OperationalError, ProgrammingError):  # added meanwhile by another worker
-                pass
+            for col in ("time_precision", "location_precision"):
+                try:
+                    with engine.begin() as conn:
+                        conn.execute(text(f"ALTER TABLE {t} ADD COLUMN {col} VARCHAR(8)"))
+                except (OperationalError, ProgrammingError):  # added meanwhile by another worker
+                    pass
             if is_postgres(engine):  # dow/hour may be NULL (month-only dates); SQLite: see docs/admin.md
                 with engine.begin() as conn:
                     conn.execute(text(f"ALTER TABLE {t} ALTER COLUMN dow DROP NOT NULL, ALTER COLUMN hour DROP NOT NULL"))
