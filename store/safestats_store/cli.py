@@ -60,8 +60,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if conn.execute(select(db.organisations.c.id).limit(1)).first():
             print("this database already holds organisations; use a new --db for the demo", file=sys.stderr)
             return 2
-    result = demo.run(engine, scale=args.scale, password=args.password, seed=args.seed,
-                      progress=lambda m: print(m, flush=True))
+    if bool(args.boundaries_borough) != bool(args.boundaries_ward):
+        print("give both --boundaries-borough and --boundaries-ward, or neither", file=sys.stderr)
+        return 2
+    files = (args.boundaries_borough, args.boundaries_ward, args.boundaries_vintage) if args.boundaries_ward else None
+    try:
+        result = demo.run(engine, scale=args.scale, password=args.password, seed=args.seed,
+                          progress=lambda m: print(m, flush=True), boundary_files=files)
+    except (boundary_import.BoundaryImportRejected, ValueError) as exc:
+        print(f"demo not built: {exc}", file=sys.stderr)
+        return 1
     print("\nDemo users (all share the demo password):")
     for username, org, role in result.users:
         if role != "analyst" or username.split(".")[0] in ("mopac", "westminster", "tfl", "hackney", "homeoffice",
@@ -199,6 +207,10 @@ def parser() -> argparse.ArgumentParser:
                    help=f"fraction of real annual volumes (1.0 = ~0.9M MPS/yr; more than 0, at most {MAX_DEMO_SCALE:g})")
     d.add_argument("--password", help="password for every demo user (default: random, printed)")
     d.add_argument("--seed", type=bounded(int, 0, 2**32 - 1, "the seed"), default=7)
+    d.add_argument("--boundaries-borough", metavar="FILE", help="official borough file (ONS LAD…CD/NM) instead of "
+                   "the synthetic boroughs; needs --boundaries-ward")
+    d.add_argument("--boundaries-ward", metavar="FILE", help="official ward file (ONS WD…CD/NM)")
+    d.add_argument("--boundaries-vintage", default="2022", help="the vintage of those files (default 2022)")
     d.set_defaults(func=cmd_demo)
     s = sub.add_parser("serve", parents=[dbp], help="serve the API")
     s.add_argument("--host", default="127.0.0.1")
