@@ -258,6 +258,7 @@ class Store:
 
 def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
     engine = db.make_engine(db_url)
+    query.AREA_CODES = lambda: boundaries.codes_in_use(engine)  # saved areas naming codes no longer in use
     filled = db.migrate(engine)  # record keys for rows stored before cell-key perturbation
     if filled:
         log.warning("gave %d stored incidents their record keys", filled)

@@ -74,3 +74,19 @@ def collection_meta(conn: Connection, level: str, title: str) -> dict[str, str |
         attribution = ONS_ATTRIBUTION.format(year=vintage)
     return {"title": f"{title} ({label})", "description": description, "vintage": vintage,
             "attribution": attribution}
+
+
+def codes_in_use(engine) -> dict[str, tuple[str | None, set[str]]]:  # noqa: ANN001
+    """level -> (vintage, codes) of the boundaries in use (for checking saved area filters)."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(db.boundaries.c.level, db.boundaries.c.code)).all()
+        out: dict[str, tuple[str | None, set[str]]] = {lv: (vintage_of(conn, lv), set()) for lv in ("borough", "ward")}
+    for level, code in rows:
+        out.setdefault(level, (None, set()))[1].add(code)
+    return out
+
+
+def unknown_area_message(level: str, code: str, vintage: str | None) -> str:
+    """An area code the store's boundaries do not have: most likely saved before a boundary change."""
+    return (f"there is no {level} {code} in the store's {vintage_label({'vintage': vintage} if vintage else None)} "
+            f"(was the area saved before the {level} boundaries changed? choose it again in the area list)")

@@ -74,3 +74,17 @@ def test_month_only_records_match_no_hour_or_weekday_filter(imported_server: Ser
     assert after[1:] == before[1:]                # but in no hour and no day of week: not recorded
     coll = api.json("/collections/mps_crime")
     assert f"{added} records have a month only (police.uk)" in coll["safestats"]["precision"]["note"]
+
+
+def test_an_area_saved_with_codes_no_longer_in_use_gets_a_clear_message(imported_server: Server) -> None:
+    api = imported_server.session("mopac.analyst")
+    old = build_geography().wards[0].code  # a synthetic-London ward code: not in the imported wards
+    r = api.get("/collections/mps_crime/count", area=f"ward:{old}")
+    assert r.status_code == 400
+    assert (f"there is no ward {old} in the store's 2022 boundaries (was the area saved before the ward "
+            "boundaries changed? choose it again in the area list)") in r.text
+    new = api.json("/collections/wards/items", limit=1)["features"][0]["id"]
+    assert api.get("/collections/mps_crime/count", area=f"ward:{new}").status_code == 200
+    tfl = imported_server.session("tfl.analyst")  # counts only for mps_crime: the closed table says the same
+    r = tfl.get("/collections/mps_crime/count", period="2025-01", area=f"ward:{old}")
+    assert r.status_code == 400 and f"there is no ward {old} in the store's 2022 boundaries" in r.text
