@@ -224,6 +224,14 @@ class Boundary:
     parent_code: Optional[str] = None
     #: outline as WKT in EPSG:27700 (boroughs only; to find an agreement's boroughs)
     wkt: Optional[str] = field(default=None, repr=False, compare=False)
+    #: the store's boundary vintage ("2022", "synthetic"); None from stores that do not say
+    vintage: Optional[str] = field(default=None, compare=False)
+
+
+def vintage_suffix(boundaries: "list[Boundary]") -> str:
+    """' (2022 boundaries)' for the area list's Boroughs/Wards labels ('' when the store does not say)."""
+    vintages = sorted({b.vintage for b in boundaries if b.vintage})
+    return f" ({', '.join(vintages)} boundaries)" if vintages else ""
 
 
 # ------------------------------------------------------------------ query

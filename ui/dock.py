@@ -23,7 +23,7 @@ from ..providers.models import CountsQuery, period_label
 from ..providers import daterange
 from ..providers.errors import DatasetNotAvailable, InvalidFilter, NotSignedIn, TokenExpired
 from ..providers.load_task import large_load_rows
-from ..providers.models import BoundaryArea, CollectionInfo, MatchCount, Query
+from ..providers.models import BoundaryArea, CollectionInfo, MatchCount, Query, vintage_suffix
 from ..providers import compat
 from . import messages, presets
 from .background import FunctionTask, run_task
@@ -532,6 +532,9 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
 
     def set_boundaries(self, boundaries: Dict[str, List[Any]]) -> None:
         self.boundaries = boundaries
+        for i, kind in enumerate(("boroughs", "wards")):  # "Wards (2022 boundaries)": the vintage in use
+            self.boundaryKindCombo.setItemText(i, (self.tr("Boroughs"), self.tr("Wards"))[i]
+                                               + vintage_suffix(boundaries.get(kind, [])))
         self._fill_boundary_list()
         self._fill_counts_boroughs()
 
