@@ -158,6 +158,8 @@ class CollectionInfo:
     record_count: Optional[int] = None
     bbox_crs84: Optional[tuple[float, float, float, float]] = None
     has_details: bool = False
+    #: the store's note on records with a month or date only (no hour: "not recorded") or a borough only
+    precision_note: str = ""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "CollectionInfo":
@@ -185,7 +187,8 @@ class CollectionInfo:
             last_refresh=ss.get("last_refresh"), licence=str(ss.get("licence", "")),
             attribution=str(ss.get("attribution", "")),
             protective_marking=str(ss.get("protective_marking", "")),
-            record_count=ss.get("record_count"), bbox_crs84=bbox, has_details=details)
+            record_count=ss.get("record_count"), bbox_crs84=bbox, has_details=details,
+            precision_note=str((ss.get("precision") or {}).get("note") or ""))
 
     @property
     def aggregate_only(self) -> bool:

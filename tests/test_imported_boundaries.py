@@ -25,6 +25,13 @@ boroughs, wards = from_geography(build_geography())
 write_ons(out / "LAD_DEC_2022_UK_BFC.gpkg", "borough", boroughs)
 write_ons(out / "WD_DEC_2022_UK_BFC.shp", "ward", wards)
 """
+WRITE_POLICE_UK = """
+import sys
+from pathlib import Path
+from provider_files import police_uk
+from safestats_store.synthetic import build_geography
+police_uk(Path(sys.argv[1]), build_geography(), rows=60)
+"""
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +42,11 @@ def imported_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StorePr
     sp = _start_store(tmp, "Tst-" + secrets.token_urlsafe(12), scale="0.002", demo_args=(
         "--boundaries-borough", str(tmp / "LAD_DEC_2022_UK_BFC.gpkg"),
         "--boundaries-ward", str(tmp / "WD_DEC_2022_UK_BFC.shp"), "--boundaries-vintage", "2022"))
+    street = tmp / "2025-01-metropolitan-street.csv"
+    subprocess.run([str(STORE_PY), "-c", WRITE_POLICE_UK, str(street)], cwd=REPO / "store" / "tests", check=True,
+                   timeout=300)
+    subprocess.run([str(REPO / "store" / ".venv" / "bin" / "safestats-store"), "ingest", "mps_crime", str(street),
+                    "--format", "police-uk", "--db", sp.db_url], check=True, timeout=300, capture_output=True)
     yield sp
     if sp.process is not None:
         sp.process.terminate()
@@ -87,3 +99,13 @@ def test_ward_map_dialog_names_the_vintage_of_the_wards_layer(qgis_app: Any, imp
     finally:
         QgsProject.instance().removeMapLayer(layer.id())
         flush_deletes()
+
+
+def test_dataset_details_say_month_only_records_have_no_hour(qgis_app: Any, session: Any,
+                                                            imported_store: StoreProcess) -> None:
+    from safestats.ui.dock import dataset_html
+    sign_in(session, imported_store, "mopac")
+    info = session.client.collection("mps_crime")
+    assert "records have a month only (police.uk): their day of week and hour are not recorded" in info.precision_note
+    text = dataset_html(info)
+    assert "Not recorded" in text and "have a month only (police.uk)" in text
