@@ -109,3 +109,64 @@ def test_dataset_details_say_month_only_records_have_no_hour(qgis_app: Any, sess
     assert "records have a month only (police.uk): their day of week and hour are not recorded" in info.precision_note
     text = dataset_html(info)
     assert "Not recorded" in text and "have a month only (police.uk)" in text
+
+
+def test_printed_ward_pages_carry_the_imported_names(qgis_app: Any, session: Any, qgis_new_project: Any,
+                                                      imported_store: StoreProcess, tmp_path: Path) -> None:
+    """One A4 page per ward, on the imported wards; SAFESTATS_SHOTS=DIR also keeps a PNG of the first
+    page and of the dock's ward list there (to look at)."""
+    import os
+    from datetime import timedelta
+
+    from qgis.core import QgsProject
+    from safestats.providers.load_task import LayerLoader
+    from safestats.providers.models import Query
+    from safestats.ui import atlas
+    from safestats.ui.dock import SafeStatsDock
+    from processing_support import boundary_layer, wards_of
+    from conftest import wait_for_task
+    sign_in(session, imported_store, "mopac")
+    info = session.client.collection("mps_crime")
+    from datetime import datetime
+    end = datetime.fromisoformat(info.temporal_end.replace("Z", "+00:00"))
+    q = Query("mps_crime", start=end - timedelta(days=365), end=end)
+    loader = LayerLoader(session, QgsProject.instance())
+    got: list[Any] = []
+    task = loader.load(q, info)
+    task.loaded.connect(got.append)
+    wait_for_task(task)
+    wards = wards_of(StoreHttp(imported_store), "E09000033", "EPSG:27700", limit=3)  # Westminster
+    assert len(wards) == 3 and all(w["properties"]["name"].endswith("(ONS)") for w in wards)
+    job = atlas.prepare_job(boundary_layer(wards, "EPSG:27700", name="Wards (2022 boundaries)"), "name", [got[0]],
+                            str(tmp_path / "wards.pdf"), dpi=72, session=session)
+    paths = atlas.export_job(job)
+    text = subprocess.run(["pdftotext", "-layout", paths[0], "-"], capture_output=True, text=True, check=True).stdout
+    for w in wards:
+        assert w["properties"]["name"] in text
+    shots = os.environ.get("SAFESTATS_SHOTS")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", paths[0], str(Path(shots) / "ward_page")],
+                       check=True)
+        iface = RecordingIface()
+        dock = SafeStatsDock(iface, session)
+        dock.set_datasets(session.client.datasets())
+        dock.splitter.setEnabled(True)
+        dock.filterTabs.setCurrentIndex(dock.filterTabs.count() - 1)  # "Where"
+        for row in range(dock.datasetList.count()):
+            if "Metropolitan" in dock.datasetList.item(row).text():
+                dock.datasetList.setCurrentRow(row)
+        dock.set_boundaries({"boroughs": session.client.boundaries("boroughs"),
+                             "wards": session.client.boundaries("wards")})
+        dock.set_area_mode("boundaries")
+        dock.boundaryKindCombo.setCurrentIndex(1)
+        dock.resize(420, 900)
+        dock.show()
+        from test_ui_support import process_events
+        process_events(0.5)
+        dock.grab().save(str(Path(shots) / "dock_ward_list.png"))
+        dock.release()
+        dock.deleteLater()
+        iface.main_window.deleteLater()
+    loader.unload()
+    flush_deletes()
