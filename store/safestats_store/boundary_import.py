@@ -286,13 +286,14 @@ def relocate_incidents(conn: Connection, geography: Geography, chunk: int = 50_0
                         ward_code=bindparam("_w"), ward_name=bindparam("_wn")))
         last = 0
         while True:
-            rows = conn.execute(select(table.c.id, table.c.x, table.c.y).where(table.c.id > last)
-                                .order_by(table.c.id).limit(chunk)).all()
+            rows = conn.execute(select(table.c.id, table.c.x, table.c.y, table.c.location_precision)
+                                .where(table.c.id > last).order_by(table.c.id).limit(chunk)).all()
             if not rows:
                 break
             ids = np.array([r.id for r in rows])
             w, b = geography.locate(np.array([r.x for r in rows], dtype=float),
                                     np.array([r.y for r in rows], dtype=float))
+            w[np.array([r.location_precision == "borough" for r in rows])] = None  # a borough only: no ward
             conn.execute(stmt, [{"_id": int(i), "_b": bc, "_bn": lookup.get(bc), "_w": wc, "_wn": lookup.get(wc)}
                                 for i, bc, wc in zip(ids, b, w)])
             total += len(rows)

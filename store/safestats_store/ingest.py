@@ -242,6 +242,11 @@ def precision_summary(counts_json: str | None) -> dict[str, Any] | None:
     return {**counts, "note": "; ".join(notes)}
 
 
+def _nullable_hour(engine: Engine, table_name: str) -> bool:
+    from sqlalchemy import inspect
+    return next(c["nullable"] for c in inspect(engine).get_columns(table_name) if c["name"] == "hour")
+
+
 def _precision_counts(conn: Any, table: Any) -> str:
     out: dict[str, dict[str, int]] = {}
     for col, key in ((table.c.time_precision, "time"), (table.c.location_precision, "location")):
@@ -272,6 +277,11 @@ def ingest_frame(engine: Engine, ds: Dataset, df: pd.DataFrame, *, file_sha256: 
     if rows is None:
         raise IngestRejected(report)
     _apply_precision(rows, adapted)
+    if rows["hour"].isna().any() and not _nullable_hour(engine, db.incident_tables[ds.id].name):
+        report.file_problems.append(
+            "this database was made before records without a time of day could be stored (its hour column "
+            "is NOT NULL): build a new database for month- or date-only extracts (docs/admin.md)")
+        raise IngestRejected(report)
     rows["rkey"] = disclosure.new_keys(len(rows), rng)
     table = db.incident_tables[ds.id]
     ins = (pg_insert if db.is_postgres(engine) else sqlite_insert)(table).on_conflict_do_nothing(

@@ -164,3 +164,30 @@ def test_tfl_bus_bad_rows(store: str, tmp_path: Path) -> None:
 def test_unknown_format_is_refused_by_the_cli(store: str, tmp_path: Path) -> None:
     r = run_cli("ingest", "mps_crime", str(tmp_path / "x.csv"), "--format", "excel", "--db", store, check=False)
     assert r.returncode == 2 and "invalid choice: 'excel'" in r.stderr
+
+
+def test_new_wards_relocate_stored_records_but_borough_only_records_get_no_ward(store: str, tmp_path: Path) -> None:
+    from ons_files import from_geography, write_ons
+    geo = build_geography()
+    _good_then_again(store, "tfl_bus_incidents", pf.tfl_bus(tmp_path / "bus.csv", geo, rows=60), "tfl-bus")
+    n = _good_then_again(store, "lfb_incidents", pf.lfb(tmp_path / "lfb.csv", geo, rows=60), "lfb")
+    before = dict(_rows(store, "SELECT source_id, ward_name FROM ds_lfb_incidents"))
+    _, wards = from_geography(geo)
+    shp = write_ons(tmp_path / "WD_DEC_2023_UK_BFC.shp", "ward", wards)
+    out = run_cli("boundaries", "import", "--level", "ward", "--vintage", "2023", str(shp), "--db", store).stdout
+    assert "stored incidents given their ward anew" in out
+    after = dict(_rows(store, "SELECT source_id, ward_name FROM ds_lfb_incidents"))
+    assert len(after) == n and all(after[k] == f"{before[k]} (ONS)" for k in before)  # same places, new wards
+    assert _rows(store, "SELECT count(*) FROM ds_tfl_bus_incidents WHERE ward_code IS NOT NULL") == [(0,)]
+
+
+def test_a_database_made_before_month_only_records_refuses_them_clearly(store: str, tmp_path: Path) -> None:
+    with sqlite3.connect(store) as conn:  # the incident table as databases made before this change had it
+        sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'ds_mps_crime'").fetchone()[0]
+        conn.execute("DROP TABLE ds_mps_crime")
+        conn.execute(sql.replace("hour INTEGER,", "hour INTEGER NOT NULL,"))
+    csv = pf.police_uk(tmp_path / "street.csv", build_geography(), rows=40)
+    r = _ingest(store, "mps_crime", csv, "police-uk", check=False)
+    assert r.returncode == 1
+    assert "this database was made before records without a time of day could be stored" in r.stderr
+    assert _rows(store, "SELECT count(*) FROM ds_mps_crime") == [(0,)]
