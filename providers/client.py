@@ -191,7 +191,8 @@ class StoreClient:
                 name = p.get("name") or p.get(kind[:-1] + "_name") or code
                 parent = (p.get("parent_code") or p.get("borough_code")) if kind == "wards" else None
                 wkt = _geojson_wkt(f.get("geometry")) if kind == "boroughs" else None
-                out.append(Boundary(code=str(code), name=str(name), kind=kind[:-1], parent_code=parent, wkt=wkt))
+                out.append(Boundary(code=str(code), name=str(name), kind=kind[:-1], parent_code=parent, wkt=wkt,
+                                    vintage=str(p["vintage"]) if p.get("vintage") else None))
             offset += len(feats)
             if not feats or not any(link.get("rel") == "next" for link in page.get("links", [])):
                 break

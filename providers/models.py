@@ -169,6 +169,8 @@ class CollectionInfo:
     record_count: Optional[int] = None
     bbox_crs84: Optional[tuple[float, float, float, float]] = None
     has_details: bool = False
+    #: the store's note on records with a month or date only (no hour: "not recorded") or a borough only
+    precision_note: str = ""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "CollectionInfo":
@@ -196,7 +198,8 @@ class CollectionInfo:
             last_refresh=ss.get("last_refresh"), licence=str(ss.get("licence", "")),
             attribution=str(ss.get("attribution", "")),
             protective_marking=str(ss.get("protective_marking", "")),
-            record_count=ss.get("record_count"), bbox_crs84=bbox, has_details=details)
+            record_count=ss.get("record_count"), bbox_crs84=bbox, has_details=details,
+            precision_note=str((ss.get("precision") or {}).get("note") or ""))
 
     @property
     def aggregate_only(self) -> bool:
@@ -235,6 +238,14 @@ class Boundary:
     parent_code: Optional[str] = None
     #: outline as WKT in EPSG:27700 (boroughs only; to find an agreement's boroughs)
     wkt: Optional[str] = field(default=None, repr=False, compare=False)
+    #: the store's boundary vintage ("2022", "synthetic"); None from stores that do not say
+    vintage: Optional[str] = field(default=None, compare=False)
+
+
+def vintage_suffix(boundaries: "list[Boundary]") -> str:
+    """' (2022 boundaries)' for the area list's Boroughs/Wards labels ('' when the store does not say)."""
+    vintages = sorted({b.vintage for b in boundaries if b.vintage})
+    return f" ({', '.join(vintages)} boundaries)" if vintages else ""
 
 
 # ------------------------------------------------------------------ query

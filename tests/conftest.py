@@ -91,13 +91,13 @@ def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 90.0) -> None:
     raise RuntimeError("store did not answer GET / in time")
 
 
-def _start_store(tmp: Path, password: str, scale: str = "0.02") -> StoreProcess:
+def _start_store(tmp: Path, password: str, scale: str = "0.02", demo_args: tuple[str, ...] = ()) -> StoreProcess:
     if not STORE_BIN.exists():
         pytest.skip(f"store not installed ({STORE_BIN}); run store setup first")
     db_url = f"sqlite:///{tmp / 's.sqlite'}"
     env = dict(os.environ)
     log = open(tmp / "store.log", "wb")
-    subprocess.run([str(STORE_BIN), "demo", "--db", db_url, "--scale", scale, "--password", password],
+    subprocess.run([str(STORE_BIN), "demo", "--db", db_url, "--scale", scale, "--password", password, *demo_args],
                    check=True, stdout=log, stderr=subprocess.STDOUT, env=env, timeout=600, cwd=tmp,
                    preexec_fn=_die_with_parent)
     port = free_port()

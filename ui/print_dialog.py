@@ -27,6 +27,15 @@ KEEP_STYLE = ""
 NAME_FIELDS = ("name", "ward_name", "wd22nm", "WD22NM", "lsoa_name", "LSOA21NM", "NAME")
 
 
+def boundary_vintage_suffix(layer: Any) -> str:
+    """' (2022 boundaries)' for a layer of the store's boroughs/wards (their ``vintage`` field)."""
+    if not isinstance(layer, QgsVectorLayer) or layer.fields().indexOf("vintage") < 0:
+        return ""
+    values = {str(v) for v in layer.uniqueValues(layer.fields().indexOf("vintage")) if v not in (None, "")}
+    values = {v for v in values if v != "NULL"}
+    return f" ({', '.join(sorted(values))} boundaries)" if values else ""
+
+
 def tr(text: str) -> str:
     return QCoreApplication.translate("SafeStats", text)
 
@@ -87,6 +96,7 @@ class PrintWardMapsDialog(QDialog, FORM_CLASS):
 
     def _on_boundary_changed(self, layer: Any) -> None:
         self.nameFieldCombo.setLayer(layer)
+        self.areasGroup.setTitle(tr("Areas (one page each)") + boundary_vintage_suffix(layer))
         if isinstance(layer, QgsVectorLayer):
             for name in NAME_FIELDS:
                 if layer.fields().indexOf(name) >= 0:

@@ -24,7 +24,7 @@ from sqlalchemy import exc as sqlalchemy_exc
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import db, errors
+from . import boundaries, db, errors, query
 from .routes import admin, audit, auth, features, plugin_repo
 from .routes import tokens as routes_tokens
 from .routes.deps import Store
@@ -79,6 +79,7 @@ class TransportMiddleware:
 
 def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
     engine = db.make_engine(db_url)
+    query.AREA_CODES = lambda: boundaries.codes_in_use(engine)  # saved areas naming codes no longer in use
     filled = db.migrate(engine)  # record keys for rows stored before cell-key perturbation
     if filled:
         log.warning("gave %d stored incidents their record keys", filled)

@@ -47,6 +47,16 @@ POLICE_OUTCOMES = [
     "Formal action is not in the public interest", "Local resolution",
 ]
 
+# Every "Last outcome category" data.police.uk publishes (the synthetic data use POLICE_OUTCOMES).
+POLICE_UK_OUTCOMES = POLICE_OUTCOMES + [
+    "Action to be taken by another organisation", "Court case unable to proceed", "Court result unavailable",
+    "Defendant found not guilty", "Defendant sent to Crown Court", "Further action is not in the public interest",
+    "Further investigation is not in the public interest", "Offender deprived of property", "Offender fined",
+    "Offender given a caution", "Offender given a drugs possession warning", "Offender given absolute discharge",
+    "Offender given community sentence", "Offender given conditional discharge", "Offender given penalty notice",
+    "Offender given suspended prison sentence", "Offender ordered to pay compensation",
+    "Offender otherwise dealt with", "Offender sent to prison", "Suspect charged as part of another case"]
+
 LAS_INCIDENT_TYPES = ["Assault", "Assault - knife injury", "Assault - gun injury", "Alcohol related", "Self harm"]
 AGE_BANDS_LAS = ["0-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+", "Unknown"]
 GENDERS = ["Female", "Male", "Unknown"]
@@ -170,10 +180,11 @@ DATASETS: dict[str, Dataset] = {d.id: d for d in [
         "Notifiable offences and anti-social behaviour recorded by the MPS, located to an anonymised map point.",
         (
             Field("crime_type", "string", "Crime type (police.uk)", _c(POLICE_UK_CRIME_TYPES)),
-            Field("major_category", "string", "Major category (MPS)", _c(list(MPS_MAJOR_MINOR))),
-            Field("minor_category", "string", "Minor category (MPS)", _c(MPS_MINOR_CATEGORIES)),
+            # not in police.uk files (formats/police_uk.py): empty for records ingested from them
+            Field("major_category", "string", "Major category (MPS)", _c(list(MPS_MAJOR_MINOR)), required=False),
+            Field("minor_category", "string", "Minor category (MPS)", _c(MPS_MINOR_CATEGORIES), required=False),
             Field("location_desc", "string", "Location (on or near)"),
-            Field("outcome", "string", "Last outcome category", _c(POLICE_OUTCOMES), required=False),
+            Field("outcome", "string", "Last outcome category", _c(POLICE_UK_OUTCOMES), required=False),
         ),
         category_field="crime_type", coordinates="wgs84", annual_volume=900_000),
     Dataset(
@@ -182,7 +193,7 @@ DATASETS: dict[str, Dataset] = {d.id: d for d in [
         (
             Field("crime_type", "string", "Crime type (police.uk)", _c(POLICE_UK_CRIME_TYPES)),
             Field("location_desc", "string", "Location (on or near)"),
-            Field("outcome", "string", "Last outcome category", _c(POLICE_OUTCOMES), required=False),
+            Field("outcome", "string", "Last outcome category", _c(POLICE_UK_OUTCOMES), required=False),
         ),
         category_field="crime_type", coordinates="wgs84", annual_volume=8_000),
     Dataset(
@@ -191,7 +202,7 @@ DATASETS: dict[str, Dataset] = {d.id: d for d in [
         (
             Field("crime_type", "string", "Crime type (police.uk)", _c(POLICE_UK_CRIME_TYPES)),
             Field("station", "string", "Station or line location"),
-            Field("outcome", "string", "Last outcome category", _c(POLICE_OUTCOMES), required=False),
+            Field("outcome", "string", "Last outcome category", _c(POLICE_UK_OUTCOMES), required=False),
         ),
         category_field="crime_type", coordinates="wgs84", annual_volume=25_000),
     Dataset(

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from sqlalchemy import select
 
-from . import accounts, admin, audit, conditions, db, demo, ingest, plugin_repo, tokens
+from . import accounts, admin, audit, boundary_import, conditions, db, demo, formats, ingest, plugin_repo, tokens
 from .catalogue import DATASETS
 
 DEFAULT_DB = os.environ.get("SAFESTATS_DB", "var/safestats.sqlite")
@@ -60,8 +60,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if conn.execute(select(db.organisations.c.id).limit(1)).first():
             print("this database already holds organisations; use a new --db for the demo", file=sys.stderr)
             return 2
-    result = demo.run(engine, scale=args.scale, password=args.password, seed=args.seed,
-                      progress=lambda m: print(m, flush=True))
+    if bool(args.boundaries_borough) != bool(args.boundaries_ward):
+        print("give both --boundaries-borough and --boundaries-ward, or neither", file=sys.stderr)
+        return 2
+    files = (args.boundaries_borough, args.boundaries_ward, args.boundaries_vintage) if args.boundaries_ward else None
+    try:
+        result = demo.run(engine, scale=args.scale, password=args.password, seed=args.seed,
+                          progress=lambda m: print(m, flush=True), boundary_files=files)
+    except (boundary_import.BoundaryImportRejected, ValueError) as exc:
+        print(f"demo not built: {exc}", file=sys.stderr)
+        return 1
     print("\nDemo users (all share the demo password):")
     for username, org, role in result.users:
         if role != "analyst" or username.split(".")[0] in ("mopac", "westminster", "tfl", "hackney", "homeoffice",
@@ -89,7 +97,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"unknown dataset '{args.dataset}'; choose from: {', '.join(DATASETS)}", file=sys.stderr)
         return 2
     try:
-        report = ingest.ingest_file(_engine(args), DATASETS[args.dataset], args.file, actor=args.actor)
+        report = ingest.ingest_file(_engine(args), DATASETS[args.dataset], args.file, actor=args.actor,
+                                    fmt=args.format)
     except ingest.IngestRejected as exc:
         print(exc.report.text(), file=sys.stderr)
         return 1
@@ -218,6 +227,10 @@ def parser() -> argparse.ArgumentParser:
                    help=f"fraction of real annual volumes (1.0 = ~0.9M MPS/yr; more than 0, at most {MAX_DEMO_SCALE:g})")
     d.add_argument("--password", help="password for every demo user (default: random, printed)")
     d.add_argument("--seed", type=bounded(int, 0, 2**32 - 1, "the seed"), default=7)
+    d.add_argument("--boundaries-borough", metavar="FILE", help="official borough file (ONS LAD…CD/NM) instead of "
+                   "the synthetic boroughs; needs --boundaries-ward")
+    d.add_argument("--boundaries-ward", metavar="FILE", help="official ward file (ONS WD…CD/NM)")
+    d.add_argument("--boundaries-vintage", default="2022", help="the vintage of those files (default 2022)")
     d.set_defaults(func=cmd_demo)
     s = sub.add_parser("serve", parents=[dbp], help="serve the API")
     s.add_argument("--host", default="127.0.0.1")
@@ -232,6 +245,8 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("dataset")
     i.add_argument("file")
     i.add_argument("--actor", default=os.environ.get("USER", "cli"))
+    i.add_argument("--format", default=formats.DEFAULT, choices=list(formats.FORMATS),
+                   help="the file's layout: the store's own (default) or a provider's (see docs/admin.md)")
     i.set_defaults(func=cmd_ingest)
 
     u = sub.add_parser("user", help="manage users")
@@ -299,6 +314,7 @@ def parser() -> argparse.ArgumentParser:
     au.set_defaults(func=cmd_audit)
     plugin_repo.add_cli(sub)
     _add_tokens_cli(sub, dbp)
+    boundary_import.add_cli(sub, dbp)
     return p
 
 def _add_tokens_cli(sub: Any, dbp: argparse.ArgumentParser) -> None:

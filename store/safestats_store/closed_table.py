@@ -177,7 +177,8 @@ def _boundary(conn: Connection, value: str, level: str | None = None) -> tuple[s
     row = conn.execute(select(db.boundaries).where(db.boundaries.c.code == m.group(2),
                                                    db.boundaries.c.level == m.group(1))).first()
     if row is None:
-        raise errors.BadRequest(f"there is no {m.group(1)} {m.group(2)}")
+        from .boundaries import unknown_area_message, vintage_of
+        raise errors.BadRequest(unknown_area_message(m.group(1), m.group(2), vintage_of(conn, m.group(1))))
     return m.group(1), m.group(2), row
 
 

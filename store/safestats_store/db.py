@@ -153,6 +153,18 @@ boundaries = Table(
     Column("maxy", Float, nullable=False),
 )
 
+boundary_vintages = Table(  # which boundaries are in use per level (boundary_import.py); one row per import
+    "boundary_vintages", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("level", String(10), nullable=False),  # borough | ward
+    Column("vintage", String(20), nullable=False),  # e.g. "2022"; "synthetic" for the demo's own
+    Column("source", String(300), nullable=False),  # file name and the code/name columns used
+    Column("file_sha256", String(64), nullable=False),
+    Column("features", Integer, nullable=False),
+    Column("imported_at", DateTime, nullable=False),
+    Column("in_use", Boolean, nullable=False, default=False),
+)
+
 dataset_state = Table(
     "dataset_state", metadata,
     Column("dataset_id", String(40), primary_key=True),
@@ -160,6 +172,9 @@ dataset_state = Table(
     Column("first_at", DateTime),
     Column("last_at", DateTime),
     Column("last_refresh", DateTime),
+    # JSON {"time": {"month": n, "day": n}, "location": {"borough": n}}: records stored with less than
+    # exact precision (formats/), counted at each ingest; NULL or {} = every record exact
+    Column("precision_counts", Text),
 )
 
 ingests = Table(
@@ -188,8 +203,15 @@ def _incident_table(ds: Dataset) -> Table:
         Column("borough_name", String(60)),
         Column("ward_code", String(9)),
         Column("ward_name", String(80)),
-        Column("dow", Integer, nullable=False),
-        Column("hour", Integer, nullable=False),
+        # NULL when the provider gives no time of day (time_precision 'month'): never invented
+        Column("dow", Integer),
+        Column("hour", Integer),
+        # 'month' for month-only dates (police.uk): occurred_at is the 1st of that month, 00:00 London
+        # time; NULL = exact date and time (every layout but police.uk's)
+        Column("time_precision", String(8)),
+        # 'borough' when the provider gives only a borough (TfL bus): the borough's representative
+        # point, no ward; NULL = a real point
+        Column("location_precision", String(8)),
         # cell-key perturbation (disclosure.py): random, set once at ingest, never output or queryable
         Column("rkey", Integer),
     ]
@@ -280,6 +302,13 @@ def migrate(engine: Engine) -> int:
 
     filled = 0
     insp = inspect(engine)
+    if insp.has_table("dataset_state") and "precision_counts" not in {
+            c["name"] for c in insp.get_columns("dataset_state")}:
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("ALTER TABLE dataset_state ADD COLUMN precision_counts TEXT"))
+        except (OperationalError, ProgrammingError):  # added meanwhile by another worker
+            pass
     for ds in DATASETS.values():
         t = ds.table_name  # from the catalogue, never from input
         if not insp.has_table(t):
@@ -290,6 +319,16 @@ def migrate(engine: Engine) -> int:
                     conn.execute(text(f"ALTER TABLE {t} ADD COLUMN rkey INTEGER"))
             except (OperationalError, ProgrammingError):  # added meanwhile by another worker
                 pass
+        if "time_precision" not in {c["name"] for c in insp.get_columns(t)}:
+            for col in ("time_precision", "location_precision"):
+                try:
+                    with engine.begin() as conn:
+                        conn.execute(text(f"ALTER TABLE {t} ADD COLUMN {col} VARCHAR(8)"))
+                except (OperationalError, ProgrammingError):  # added meanwhile by another worker
+                    pass
+            if is_postgres(engine):  # dow/hour may be NULL (month-only dates); SQLite: see docs/admin.md
+                with engine.begin() as conn:
+                    conn.execute(text(f"ALTER TABLE {t} ALTER COLUMN dow DROP NOT NULL, ALTER COLUMN hour DROP NOT NULL"))
         draw = (f"CAST(floor(random() * {KEY_RANGE}) AS INTEGER)" if is_postgres(engine)
                 else f"(abs(random()) % {KEY_RANGE})")
         # the table name comes from the catalogue and the draw is a constant expression

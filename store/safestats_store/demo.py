@@ -10,12 +10,12 @@ from typing import Callable
 import numpy as np
 from sqlalchemy import Engine
 
-from . import accounts, admin, conditions, db, ingest
+from . import accounts, admin, boundary_import, conditions, db, ingest
 from .admin import GrantSpec
-from .boundaries import save_geography
+from .boundaries import load_geography, save_geography
 from .catalogue import DATASETS
 from .clock import utcnow
-from .synthetic import build_geography, generate_extract
+from .synthetic import Geography, build_geography, generate_extract
 
 BOROUGHS = {
     "E09000001": "City of London", "E09000002": "Barking and Dagenham", "E09000003": "Barnet",
@@ -114,17 +114,36 @@ class DemoResult:
     records: dict[str, int]
 
 
+def import_boundaries(engine: Engine, borough_file: str, ward_file: str, vintage: str,
+                      progress: Callable[[str], None] = lambda _m: None) -> Geography:
+    """Official (ONS-schema) boundary files in place of the synthetic London: imported and
+    validated as by `safestats-store boundaries import`; every London borough must be there."""
+    for level, path in (("borough", borough_file), ("ward", ward_file)):
+        progress(boundary_import.import_file(engine, level, vintage, path, actor="demo").text())
+    with engine.connect() as conn:
+        geo = load_geography(conn)
+    missing = sorted(set(BOROUGHS) - {b.code for b in geo.boroughs})
+    if missing:
+        raise ValueError(f"the borough file lacks London borough(s) {', '.join(missing)}: the demo's "
+                         "organisations and agreements need all 33")
+    return geo
+
+
 def run(engine: Engine, scale: float = 0.05, password: str | None = None, seed: int = 7,
-        progress: Callable[[str], None] = lambda _m: None) -> DemoResult:
+        progress: Callable[[str], None] = lambda _m: None,
+        boundary_files: tuple[str, str, str] | None = None) -> DemoResult:
+    """``boundary_files``: (borough file, ward file, vintage) to build the demo on imported official
+    boundaries instead of the synthetic ones; the synthetic incidents are then placed in them."""
     password = password or secrets.token_urlsafe(12)
     db.create_schema(engine)
-    geo = build_geography()
+    geo = build_geography() if boundary_files is None else import_boundaries(engine, *boundary_files, progress)
     today = utcnow().date()
     users: list[tuple[str, str, str]] = []
     with engine.begin() as conn:
         if conditions.current(conn) is None:
             conditions.publish(conn, conditions.DEFAULT_VERSION, conditions.DEFAULT_TITLE, conditions.DEFAULT_TEXT)
-        save_geography(conn, geo)
+        if boundary_files is None:
+            save_geography(conn, geo)
         for org in organisations():
             admin.add_organisation(conn, org.id, org.name, org.kind, org.boroughs[0] if org.boroughs else None)
             specs, suspended, expires = _grants(org, geo)

@@ -13,6 +13,7 @@ YYYY-MM-DDTHH:MM:SS), coordinates by dataset (`easting,northing` in EPSG:27700,
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from . import audit, db, disclosure
+from . import audit, db, disclosure, formats
 from .boundaries import load_geography
 from .catalogue import Dataset
 from .clock import utcnow
@@ -195,14 +196,91 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return recs
 
 
+def _in_provider_terms(report: IngestReport, adapted: formats.Adapted) -> IngestReport:
+    """The report in the provider's column names, with the adapter's own problems; a problem the
+    adapter already named on a line is not repeated by the store's check of the derived value."""
+    own = [RowProblem(i + 2, col, text) for i, col, text in adapted.problems]
+    named = {(p.line, p.column) for p in own}
+    for p in report.problems:
+        p.column = adapted.columns.get(p.column, p.column)
+    report.problems = sorted([*own, *(p for p in report.problems if (p.line, p.column) not in named)],
+                             key=lambda p: (p.line, p.column))
+    return report
+
+
+def _apply_precision(rows: pd.DataFrame, adapted: formats.Adapted) -> None:
+    """Month/day-only dates: no hour (and for month, no day of week); borough-only places: no ward."""
+    tp, lp = adapted.time_precision, adapted.location_precision
+    if tp is not None:
+        rows["time_precision"] = tp
+        rows["hour"] = pd.array(np.where(np.isin(tp, [formats.base.MONTH, formats.base.DAY]), None, rows["hour"]),
+                                dtype="Int64")
+        rows["dow"] = pd.array(np.where(tp == formats.base.MONTH, None, rows["dow"]), dtype="Int64")
+    if lp is not None:
+        rows["location_precision"] = lp
+        borough_only = lp == formats.base.BOROUGH
+        rows["ward_code"] = np.where(borough_only, None, rows["ward_code"])
+        rows["ward_name"] = np.where(borough_only, None, rows["ward_name"])
+
+
+def precision_summary(counts_json: str | None) -> dict[str, Any] | None:
+    """For the catalogue: how many records have no time of day / no point, and what that means."""
+    counts = json.loads(counts_json) if counts_json else {}
+    if not counts:
+        return None
+    notes = []
+    t = counts.get("time", {})
+    if t.get("month"):
+        notes.append(f"{t['month']} records have a month only (police.uk): their day of week and hour are "
+                     "not recorded and match no day-of-week or hour filter")
+    if t.get("day"):
+        notes.append(f"{t['day']} records have a date but no time: their hour is not recorded and matches no "
+                     "hour filter")
+    if counts.get("location", {}).get("borough"):
+        notes.append(f"{counts['location']['borough']} records have a borough only (no coordinates): they are "
+                     "placed at the borough's representative point and have no ward")
+    return {**counts, "note": "; ".join(notes)}
+
+
+def _nullable_hour(engine: Engine, table_name: str) -> bool:
+    from sqlalchemy import inspect
+    return next(c["nullable"] for c in inspect(engine).get_columns(table_name) if c["name"] == "hour")
+
+
+def _precision_counts(conn: Any, table: Any) -> str:
+    out: dict[str, dict[str, int]] = {}
+    for col, key in ((table.c.time_precision, "time"), (table.c.location_precision, "location")):
+        for value, n in conn.execute(select(col, func.count()).where(col.is_not(None)).group_by(col)):
+            out.setdefault(key, {})[value] = int(n)
+    return json.dumps(out, sort_keys=True)
+
+
 def ingest_frame(engine: Engine, ds: Dataset, df: pd.DataFrame, *, file_sha256: str = "",
-                 actor: str | None = None, rng: np.random.Generator | None = None) -> IngestReport:
+                 actor: str | None = None, rng: np.random.Generator | None = None,
+                 fmt: str = formats.DEFAULT) -> IngestReport:
     """``rng``: where record keys come from (default: the operating system's entropy; the demo
-    passes one seeded from its --seed). A row already present keeps the key it was given first."""
+    passes one seeded from its --seed). A row already present keeps the key it was given first.
+    ``fmt``: the file's layout (formats.FORMATS), turned into the store's before validation."""
     with engine.connect() as conn:
         geography = load_geography(conn)
-    report, rows = validate(ds, df, geography)
+    try:
+        adapted = formats.adapt(fmt, ds, df, geography)
+    except ValueError as exc:
+        raise IngestRejected(IngestReport(ds.id, len(df), file_problems=[str(exc)])) from exc
+    if adapted.frame is None:
+        raise IngestRejected(IngestReport(ds.id, len(df), file_problems=adapted.file_problems))
+    report, rows = validate(ds, adapted.frame, geography)
+    if fmt != formats.DEFAULT:
+        report = _in_provider_terms(report, adapted)
+        if not report.ok:
+            rows = None
     if rows is None:
+        raise IngestRejected(report)
+    _apply_precision(rows, adapted)
+    if rows["hour"].isna().any() and not _nullable_hour(engine, db.incident_tables[ds.id].name):
+        report.file_problems.append(
+            "this database was made before records without a time of day could be stored (its hour column "
+            "is NOT NULL): build a new database for month- or date-only extracts (docs/admin.md)")
         raise IngestRejected(report)
     rows["rkey"] = disclosure.new_keys(len(rows), rng)
     table = db.incident_tables[ds.id]
@@ -217,7 +295,8 @@ def ingest_frame(engine: Engine, ds: Dataset, df: pd.DataFrame, *, file_sha256: 
         first, last = conn.execute(select(func.min(table.c.occurred_at), func.max(table.c.occurred_at))).one()
         report.rows_added = after - before
         report.rows_already_present = len(records) - report.rows_added
-        state = {"record_count": after, "first_at": first, "last_at": last, "last_refresh": utcnow()}
+        state = {"record_count": after, "first_at": first, "last_at": last, "last_refresh": utcnow(),
+                 "precision_counts": _precision_counts(conn, table)}
         if conn.execute(select(db.dataset_state.c.dataset_id).where(db.dataset_state.c.dataset_id == ds.id)).first():
             conn.execute(db.dataset_state.update().where(db.dataset_state.c.dataset_id == ds.id).values(**state))
         else:
@@ -226,7 +305,7 @@ def ingest_frame(engine: Engine, ds: Dataset, df: pd.DataFrame, *, file_sha256: 
                                                rows_added=report.rows_added, at=utcnow()))
     _refresh_statistics(engine, table.name)
     audit.append(engine, "ingest", username=actor, dataset_id=ds.id, rows=report.rows_added,
-                 detail={"rows_in_file": len(df), "sha256": file_sha256})
+                 detail={"rows_in_file": len(df), "sha256": file_sha256, "format": fmt})
     return report
 
 
@@ -238,7 +317,8 @@ def _refresh_statistics(engine: Engine, table_name: str) -> None:
         conn.exec_driver_sql(sql)  # nosec B608
 
 
-def ingest_file(engine: Engine, ds: Dataset, path: str | Path, actor: str | None = None) -> IngestReport:
+def ingest_file(engine: Engine, ds: Dataset, path: str | Path, actor: str | None = None,
+                fmt: str = formats.DEFAULT) -> IngestReport:
     path = Path(path)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     try:
@@ -246,4 +326,4 @@ def ingest_file(engine: Engine, ds: Dataset, path: str | Path, actor: str | None
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         report = IngestReport(ds.id, 0, file_problems=[f"not a readable CSV file: {str(exc).splitlines()[0]}"])
         raise IngestRejected(report) from exc
-    return ingest_frame(engine, ds, df, file_sha256=sha, actor=actor)
+    return ingest_frame(engine, ds, df, file_sha256=sha, actor=actor, fmt=fmt)

@@ -11,7 +11,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Mapping
+from typing import Callable, Mapping
 
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import ColumnElement, Table, and_, or_, true
@@ -205,12 +205,20 @@ def build(ds: Dataset, grant: Grant, params: Mapping[str, str], dialect: str) ->
     return ParsedQuery(and_(*clauses), crs, props, desc)
 
 
+#: level -> (vintage, codes) of the boundaries in use; set by app.create_app (None: codes unchecked)
+AREA_CODES: Callable[[], dict[str, tuple[str | None, set[str]]]] | None = None
+
+
 def _area_clause(table: Table, value: str) -> ColumnElement[bool]:
     boroughs, wards = [], []
+    known = AREA_CODES() if AREA_CODES is not None else None
     for item in value.split(","):
         level, _, code = item.strip().partition(":")
         if level not in ("borough", "ward") or not _CODE.match(code):
             raise errors.BadRequest("area must be a list like borough:E09000033,ward:E05000001")
+        if known is not None and code not in known.get(level, (None, set()))[1]:
+            from .boundaries import unknown_area_message
+            raise errors.BadRequest(unknown_area_message(level, code, known.get(level, (None, set()))[0]))
         (boroughs if level == "borough" else wards).append(code)
     ors = []
     if boroughs:

@@ -109,6 +109,7 @@ def dataset_html(info: CollectionInfo) -> str:
             (tr("Last refresh"), e(_fmt_date(info.last_refresh)))]
     if info.record_count is not None:
         rows.append((tr("Records"), f"{int(info.record_count):,}"))
+    rows += [(tr("Not recorded"), e(info.precision_note))] if info.precision_note else []  # month-only dates…
     limit_items = [tr("<b>Counts only</b> — no individual records") if limits.aggregate_only
                    else tr("Individual records")]
     limit_items.append(tr("Area: {0}").format(e(limits.area_name)) if limits.area_name else

@@ -17,7 +17,7 @@ from qgis.PyQt.QtWidgets import QListWidgetItem, QWidget
 from ...providers import area as area_helpers
 from ...providers import compat
 from ...providers.errors import InvalidFilter
-from ...providers.models import BoundaryArea, CollectionInfo
+from ...providers.models import BoundaryArea, CollectionInfo, vintage_suffix
 from ..map_tools import BNG, PolygonDrawTool, area_rubber_band
 from . import fit_rows, form, icon
 
@@ -134,6 +134,9 @@ class WherePanel(QWidget, form("where.ui")):
 
     def set_boundaries(self, boundaries: Dict[str, List[Any]]) -> None:
         self.boundaries = boundaries
+        for i, kind in enumerate(("boroughs", "wards")):  # "Wards (2022 boundaries)": the vintage in use
+            self.boundaryKindCombo.setItemText(i, (self.tr("Boroughs"), self.tr("Wards"))[i]
+                                               + vintage_suffix(boundaries.get(kind, [])))
         self._offer_boundaries()
 
     def agreement_boroughs(self) -> List[Any]:

@@ -17,7 +17,7 @@ from shapely import wkt as shapely_wkt
 from shapely.geometry import mapping
 from sqlalchemy import func, select
 
-from .. import accounts, aggregates, closed_table, db, disclosure, errors, extracts, openapi, output, query, rights, spatial
+from .. import accounts, aggregates, boundaries, closed_table, db, disclosure, errors, extracts, openapi, output, query, rights, spatial
 from ..catalogue import DATASETS
 from ..clock import iso, utcnow
 from . import describe
@@ -54,7 +54,7 @@ def collections(request: Request) -> Response:
     grants = s.grants(s.principal(request))
     b = base(request)
     cols = [describe.collection_json(s, b, grants[k]) for k in DATASETS if k in grants]
-    cols += [describe.boundary_collection_json(b, cid) for cid in BOUNDARY_COLLECTIONS]
+    cols += [describe.boundary_collection_json(s, b, cid) for cid in BOUNDARY_COLLECTIONS]
     return json_response({"links": [{"rel": "self", "type": "application/json", "href": f"{b}/collections"}],
                           "collections": cols})
 
@@ -65,7 +65,7 @@ def collection(cid: str, request: Request) -> Response:
     p = s.principal(request)
     if cid in BOUNDARY_COLLECTIONS:
         s.grants(p)
-        return json_response(describe.boundary_collection_json(base(request), cid))
+        return json_response(describe.boundary_collection_json(s, base(request), cid))
     return json_response(describe.collection_json(s, base(request), s.grant(p, cid)))
 
 
@@ -163,27 +163,31 @@ def _page(request: Request, feats: list[dict], matched: int, limit: int, offset:
             "links": links}
 
 
-def _boundary_feature(r: Any, crs: str) -> dict[str, Any]:
+def _boundary_feature(r: Any, crs: str, vintage: str | None = None) -> dict[str, Any]:
     return {"type": "Feature", "id": r.code,
             "geometry": mapping(spatial.from_27700(shapely_wkt.loads(r.wkt), crs)),
-            "properties": {"code": r.code, "name": r.name, "level": r.level, "parent_code": r.parent_code}}
+            "properties": {"code": r.code, "name": r.name, "level": r.level, "parent_code": r.parent_code,
+                           "vintage": vintage}}
 
 
-def _boundary_rows(s: Store, cid: str, prm: dict[str, str]) -> tuple[Any, list[Any]]:
-    """Boroughs or wards matching the query: filtered (query.build_boundary), exact bbox intersection."""
-    bq = query.build_boundary(BOUNDARY_COLLECTIONS[cid][0], prm, s.dialect)
+def _boundary_rows(s: Store, cid: str, prm: dict[str, str]) -> tuple[Any, list[Any], str | None]:
+    """Boroughs or wards matching the query (filtered by query.build_boundary, exact bbox intersection)
+    and the boundary vintage in use."""
+    level = BOUNDARY_COLLECTIONS[cid][0]
+    bq = query.build_boundary(level, prm, s.dialect)
     with s.engine.connect() as conn:
         rows = conn.execute(select(db.boundaries).where(bq.where).order_by(db.boundaries.c.code)).all()
+        vintage = boundaries.vintage_of(conn, level)
     if bq.bbox is not None:
         rows = [r for r in rows if shapely_wkt.loads(r.wkt).intersects(bq.bbox)]
-    return bq, rows
+    return bq, rows, vintage
 
 
 def _boundary_items(s: Store, request: Request, cid: str, prm: dict[str, str]) -> Response:
     """Boroughs or wards: matching rows (_boundary_rows), then paged."""
     limit, offset = limit_offset(prm)
-    bq, rows = _boundary_rows(s, cid, prm)
-    feats = [_boundary_feature(r, bq.output_crs) for r in rows[offset:offset + limit]]
+    bq, rows, vintage = _boundary_rows(s, cid, prm)
+    feats = [_boundary_feature(r, bq.output_crs, vintage) for r in rows[offset:offset + limit]]
     return json_response(_page(request, feats, len(rows), limit, offset), media_type=GEOJSON,
                          headers={"Content-Crs": f"<{bq.output_crs}>"})
 
@@ -195,10 +199,11 @@ def _boundary_item(s: Store, request: Request, cid: str, code: str) -> Response:
     bq = query.build_boundary(BOUNDARY_COLLECTIONS[cid][0], prm, s.dialect)
     with s.engine.connect() as conn:
         row = conn.execute(select(db.boundaries).where(bq.where, db.boundaries.c.code == code[:12])).first()
+        vintage = boundaries.vintage_of(conn, BOUNDARY_COLLECTIONS[cid][0])
     if row is None:
         raise errors.NotFound(f"There is no {BOUNDARY_COLLECTIONS[cid][0]} '{code[:20]}'.")
     b = base(request)
-    feat = {**_boundary_feature(row, bq.output_crs), "links": [
+    feat = {**_boundary_feature(row, bq.output_crs, vintage), "links": [
         {"rel": "self", "type": GEOJSON, "href": str(request.url)},
         {"rel": "collection", "type": "application/json", "href": f"{b}/collections/{cid}"}]}
     return json_response(feat, media_type=GEOJSON, headers={"Content-Crs": f"<{bq.output_crs}>"})
@@ -284,7 +289,9 @@ def aggregate(cid: str, request: Request) -> Response:
     with s.engine.connect() as conn:
         cells = aggregates.by_hex(conn, ds, table, pq.where, size) if by == "hex" else \
             aggregates.by_boundary(conn, ds, table, pq.where, by)
+        vintage = boundaries.vintage_of(conn, by) if by != "hex" else None
     if g.area is not None and by != "hex":
         cells = [c for c in cells if c.geometry.intersects(g.area)]
     s.audit(p, "aggregates", ds, pq, None, by=by)
-    return json_response(aggregates.feature_collection(cells, pq.output_crs), media_type=GEOJSON)
+    return json_response({**aggregates.feature_collection(cells, pq.output_crs), "boundaryVintage": vintage},
+                         media_type=GEOJSON)
