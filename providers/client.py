@@ -19,7 +19,8 @@ from qgis.core import QgsFeedback
 from . import errors
 from .http import HttpTransport, ProgressCallback, log
 from .models import (BOUNDARY_COLLECTIONS, CRS_27700, Boundary, CollectionInfo, Conditions,
-                     DownloadResult, LoginResult, MatchCount, Query, UserInfo)
+                     LoginResult, Query, UserInfo)
+from .results import DownloadResult, MatchCount
 
 REFRESH_MARGIN_S = 30  # refresh this long before the access token's stated expiry
 LOGOUT_TIMEOUT_MS = 5000  # sign-out must not hold QGIS up (e.g. at exit) when the store is unreachable

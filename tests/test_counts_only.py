@@ -52,7 +52,7 @@ def test_available_periods_follow_coverage_and_agreement():
 
 
 def test_match_count_reads_the_disclosure_block():
-    from safestats.providers.models import MatchCount
+    from safestats.providers.results import MatchCount
     c = MatchCount.from_json({"numberMatched": 35, "suppressed": False, "period": "2025-03", "area": None,
                               "disclosure": {"threshold": 5, "rounded_to": 5, "method": "cell-key perturbation",
                                              "additive": False}})

@@ -19,7 +19,7 @@ class StubClient:
         self.threads: List[str] = []
 
     def count(self, query: Any, feedback: Any = None) -> Any:
-        from safestats.providers.models import MatchCount
+        from safestats.providers.results import MatchCount
         self.counted.append(query)
         self.threads.append(threading.current_thread().name)
         return MatchCount(1234)
@@ -248,7 +248,8 @@ def test_aggregate_only_dataset_offers_choropleth(dock: Any) -> None:
 def test_counts_only_dataset_takes_boroughs_or_wards_only(dock: Any) -> None:
     """The store refuses map extents and polygons for counts-only agreements: the dock never offers them."""
     from dataclasses import replace
-    from safestats.providers.models import DsaLimits, MatchCount
+    from safestats.providers.models import DsaLimits
+    from safestats.providers.results import MatchCount
     agg = replace(_info(id="ndtms_treatment", title="NDTMS"), access="aggregate",
                   limits=DsaLimits(aggregate_only=True))
     dock.set_datasets([_info(), agg])
@@ -299,7 +300,7 @@ def test_load_pressed_before_the_count_waits_for_it_and_still_asks(dock: Any, mo
 
 def test_very_large_load_asks_first(dock: Any, monkeypatch: Any) -> None:
     from qgis.PyQt.QtWidgets import QMessageBox
-    from safestats.providers.models import MatchCount
+    from safestats.providers.results import MatchCount
     from safestats.providers.load_task import large_load_rows
 
     from qgis.core import QgsSettings

@@ -220,7 +220,14 @@ def parser() -> argparse.ArgumentParser:
 
     dbp = argparse.ArgumentParser(add_help=False)
     dbp.add_argument("--db", default=DEFAULT_DB, help="SQLite file path / sqlite:///path or postgresql://...")
+    for add in (_add_data_cli, _add_accounts_cli, _add_governance_cli, _add_tokens_cli, boundary_import.add_cli):
+        add(sub, dbp)
+    plugin_repo.add_cli(sub)
+    return p
 
+
+def _add_data_cli(sub: Any, dbp: argparse.ArgumentParser) -> None:
+    """init, demo, serve, ingest."""
     sub.add_parser("init", help="create the schema", parents=[dbp]).set_defaults(func=cmd_init)
     d = sub.add_parser("demo", parents=[dbp], help="create demo organisations, agreements, users and synthetic data")
     d.add_argument("--scale", type=bounded(float, 0, MAX_DEMO_SCALE, "the scale", lo_open=True), default=0.05,
@@ -249,6 +256,9 @@ def parser() -> argparse.ArgumentParser:
                    help="the file's layout: the store's own (default) or a provider's (see docs/admin.md)")
     i.set_defaults(func=cmd_ingest)
 
+
+def _add_accounts_cli(sub: Any, dbp: argparse.ArgumentParser) -> None:
+    """user, org, dsa."""
     u = sub.add_parser("user", help="manage users")
     usub = u.add_subparsers(dest="user_cmd", required=True)
     ua = usub.add_parser("add", parents=[dbp])
@@ -294,6 +304,9 @@ def parser() -> argparse.ArgumentParser:
     asub.add_parser("list", parents=[dbp])
     a.set_defaults(func=cmd_dsa)
 
+
+def _add_governance_cli(sub: Any, dbp: argparse.ArgumentParser) -> None:
+    """conditions, audit."""
     c = sub.add_parser("conditions", help="conditions of use")
     csub = c.add_subparsers(dest="cond_cmd", required=True)
     cp = csub.add_parser("publish", parents=[dbp])
@@ -312,10 +325,7 @@ def parser() -> argparse.ArgumentParser:
     al.add_argument("--org")
     al.add_argument("--limit", type=bounded(int, 1, 100_000, "the number of entries"), default=50)
     au.set_defaults(func=cmd_audit)
-    plugin_repo.add_cli(sub)
-    _add_tokens_cli(sub, dbp)
-    boundary_import.add_cli(sub, dbp)
-    return p
+
 
 def _add_tokens_cli(sub: Any, dbp: argparse.ArgumentParser) -> None:
     t = sub.add_parser("tokens", help="personal access tokens (list, revoke)")

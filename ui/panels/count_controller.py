@@ -18,7 +18,8 @@ from qgis.PyQt.QtWidgets import QMessageBox
 
 from ...providers.errors import DatasetNotAvailable, NotSignedIn, TokenExpired
 from ...providers.load_task import large_load_rows
-from ...providers.models import MatchCount, Query, period_label
+from ...providers.models import Query, period_label
+from ...providers.results import MatchCount
 from ...providers import messages
 from ..count_preview import CountPreview
 
