@@ -1,13 +1,16 @@
 """Rows to GeoJSON features and to FlatGeobuf files."""
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
+import uuid
 from datetime import date, datetime
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
-import pyogrio.raw
+import pyarrow as pa
+import pyogrio
 from sqlalchemy import Connection, Table, select
 
 from .catalogue import DERIVED_FIELDS, Dataset, Field
@@ -41,73 +44,96 @@ def _fields_by_name(ds: Dataset) -> dict[str, Field]:
     return {f.name: f for f in (*DERIVED_FIELDS, *ds.fields)}
 
 
-def _point_wkb(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def _point_wkb(x: np.ndarray, y: np.ndarray) -> pa.Array:
+    """ISO WKB points as one Arrow binary array built from two buffers (no Python object per row)."""
     n = len(x)
     buf = np.zeros((n, 21), dtype=np.uint8)
     buf[:, 0] = 1  # little endian
     buf[:, 1] = 1  # wkbPoint
-    buf[:, 5:13] = x.astype("<f8").view(np.uint8).reshape(n, 8)
-    buf[:, 13:21] = y.astype("<f8").view(np.uint8).reshape(n, 8)
-    out = np.empty(n, dtype=object)
-    out[:] = [r.tobytes() for r in buf]
-    return out
+    buf[:, 5:13] = np.ascontiguousarray(x, dtype="<f8").view(np.uint8).reshape(n, 8)
+    buf[:, 13:21] = np.ascontiguousarray(y, dtype="<f8").view(np.uint8).reshape(n, 8)
+    offsets = np.arange(0, 21 * (n + 1), 21, dtype=np.int32)
+    return pa.Array.from_buffers(pa.binary(), n, [None, pa.py_buffer(offsets), pa.py_buffer(buf)])
 
 
-def _column_array(values: list[Any], ftype: str) -> np.ndarray:
+def _arrow_column(values: Sequence[Any], ftype: str) -> pa.Array:
+    """One column of a batch of raw database values as Arrow. Datetimes are milliseconds (SQLite hands
+    back its stored text, PostgreSQL datetimes), integers 64-bit (ingest never stores an empty one)."""
     if ftype == "datetime":
-        return np.array(values, dtype="datetime64[ms]")  # None becomes NaT
+        if values and any(isinstance(v, str) for v in values):
+            return pa.array(values, pa.string()).cast(pa.timestamp("us")).cast(pa.timestamp("ms"), safe=False)
+        return pa.array(values, pa.timestamp("us")).cast(pa.timestamp("ms"), safe=False)
     if ftype == "integer":
-        if any(v is None for v in values):
-            return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
-        return np.array(values, dtype=np.int64)
+        return pa.array(values, pa.int64())
     if ftype == "number":
-        return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
-    arr = np.empty(len(values), dtype=object)
-    arr[:] = values
-    return arr
+        return pa.array(values, pa.float64())
+    if ftype == "date":
+        return pa.array(values, pa.date32())
+    return pa.array(values, pa.string())
+
+
+def _raw_cursor(conn: Connection, stmt: Any) -> Any:
+    """A DBAPI cursor running ``stmt`` that reads rows only as they are fetched.
+
+    SQLite: sqlite3 steps the statement as rows are fetched (the connection's Python functions for
+    polygon and text filters are there). PostgreSQL: a named (server-side) psycopg cursor, the
+    statement compiled by SQLAlchemy with its parameters bound by psycopg; SQLAlchemy's own streaming
+    result would read a row ahead into its buffer."""
+    if conn.dialect.name == "sqlite":
+        return conn.execute(stmt).cursor
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    cursor = conn.connection.driver_connection.cursor(name=f"ss_fgb_{uuid.uuid4().hex}")
+    cursor.execute(str(compiled), compiled.params)
+    return cursor
 
 
 def write_fgb(conn: Connection, ds: Dataset, table: Table, where: Any, props: Sequence[str], crs: str,
               directory: str | None = None) -> tuple[str, int]:
     """Write every matching row to a FlatGeobuf file (with spatial index); returns (path, rows).
 
-    Rows are read FGB_BATCH at a time (a server-side cursor on PostgreSQL) and turned into column
-    arrays batch by batch, with one shared string object per distinct text value (categories repeat
-    on most rows): a 1M-row extract never holds a million row objects at once.
+    Columnar: the database cursor's raw values (no SQLAlchemy rows, no per-value conversion in
+    Python) are fetched FGB_BATCH rows at a time (a server-side cursor on PostgreSQL), turned into
+    Arrow columns and streamed into GDAL's FlatGeobuf writer (``pyogrio.write_arrow``): memory holds
+    one batch, never the selection.
     """
     cx, cy = coord_columns(table, crs)
+    if crs == EPSG4326:  # latitude, longitude
+        cx, cy = cy, cx
     fields = _fields_by_name(ds)
-    stmt = select(table.c.id, cx.label("_cx"), cy.label("_cy"), *[table.c[p] for p in props]).where(where) \
-        .order_by(table.c.id)
-    parts: list[list[np.ndarray]] = []
-    shared: list[dict[Any, Any]] = [{} for _ in props]
-    for batch in conn.execution_options(yield_per=FGB_BATCH).execute(stmt).partitions():
-        cols = [np.array([r[0] for r in batch], dtype=np.int64), np.array([r[1] for r in batch], dtype=np.float64),
-                np.array([r[2] for r in batch], dtype=np.float64)]
-        for i, p in enumerate(props):
-            values = [r[3 + i] for r in batch]
-            if fields[p].type not in ("datetime", "integer", "number"):
-                values = [shared[i].setdefault(v, v) for v in values]
-            cols.append(_column_array(values, fields[p].type))
-        parts.append(cols)
-        del batch
-    n = sum(len(c[0]) for c in parts)
-    width = 3 + len(props)
-    merged = [np.concatenate([c[k] for c in parts]) if parts else np.empty(0) for k in range(width)]
-    parts.clear()
-    ids, xs, ys = merged[0].astype(np.int64), merged[1].astype(np.float64), merged[2].astype(np.float64)
-    if crs == EPSG4326:
-        xs, ys = ys, xs
-    columns = [ids]
-    for i, p in enumerate(props):
-        columns.append(merged[3 + i] if len(merged[3 + i]) else _column_array([], fields[p].type))
+    stmt = select(table.c.id, cx, cy, *[table.c[p] for p in props]).where(where).order_by(table.c.id)
+    schema = pa.schema([("safestats_id", pa.int64()),
+                        *[(p, _arrow_column([], fields[p].type).type) for p in props],
+                        ("geometry", pa.binary())])
+    cursor = _raw_cursor(conn, stmt)  # plain tuples, none of SQLAlchemy's result processing
+    counted = [0]
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        while rows := cursor.fetchmany(FGB_BATCH):
+            cols = list(zip(*rows))
+            del rows
+            counted[0] += len(cols[0])
+            xs = np.fromiter(cols[1], np.float64, len(cols[1]))
+            ys = np.fromiter(cols[2], np.float64, len(cols[2]))
+            yield pa.record_batch([pa.array(cols[0], pa.int64()),
+                                   *[_arrow_column(cols[3 + i], fields[p].type)
+                                     for i, p in enumerate(props)],
+                                   _point_wkb(xs, ys)], schema=schema)
+
+    stream = batches()
+    first = next(stream, None)
     fd, path = tempfile.mkstemp(suffix=".fgb", dir=directory)
     os.close(fd)
     try:
-        pyogrio.raw.write(
-            path, _point_wkb(xs, ys), columns, ["safestats_id", *props], driver="FlatGeobuf", geometry_type="Point",
-            crs=CRS_TO_EPSG[crs], layer=ds.id, layer_options={"SPATIAL_INDEX": "YES"} if n else None)
+        if first is None:
+            reader = pa.RecordBatchReader.from_batches(schema, [])
+        else:
+            reader = pa.RecordBatchReader.from_batches(schema, itertools.chain([first], stream))
+        pyogrio.write_arrow(reader, path, layer=ds.id, driver="FlatGeobuf", geometry_name="geometry",
+                            geometry_type="Point", crs=CRS_TO_EPSG[crs],
+                            layer_options={"SPATIAL_INDEX": "YES"} if first is not None else None)
     except BaseException:
         os.unlink(path)  # a failed extract leaves no file behind on the store
         raise
-    return path, n
+    finally:
+        cursor.close()
+    return path, counted[0]
