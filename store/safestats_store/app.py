@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.datastructures import MutableHeaders
 
 from . import (
-    accounts, aggregates, audit, closed_table, conditions, db, disclosure, errors, extracts, openapi, output, query, rights,
+    accounts, aggregates, audit, cache, closed_table, conditions, db, disclosure, errors, extracts, openapi, output, query, rights,
     spatial, user_admin,
 )
 from .catalogue import AGENCY_ATTRIBUTION, DATASETS, PROTECTIVE_MARKING, Dataset
@@ -575,9 +575,10 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
             return _json({"numberMatched": value, "suppressed": suppressed, "period": cq.period.label,
                           "area": cq.area, "category": cq.category, "disclosure": disclosure.block(t),
                           "rounded_to": t})
-        pq = query.build(ds, g, params(request), store.dialect)
-        with engine.connect() as conn:
-            n = aggregates.count(conn, ds, table, pq.where)
+        prm = params(request)
+        pq = query.build(ds, g, prm, store.dialect)
+        with engine.connect() as conn:  # cached until the dataset's next ingest (cache.py)
+            n = cache.count(conn, p.org_id, g, prm, lambda: aggregates.count(conn, ds, table, pq.where))
         store.audit(p, "count", ds, pq, None)
         return _json({"numberMatched": n})
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 import itertools
 import os
 import tempfile
-import uuid
 from datetime import date, datetime
 from typing import Any, Iterator, Sequence
 
 import numpy as np
 import pyarrow as pa
 import pyogrio
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table, literal, literal_column, select, union_all
 
+from . import spatial
 from .catalogue import DERIVED_FIELDS, Dataset, Field
 from .clock import iso
 from .query import CRS84, EPSG4326, EPSG27700
@@ -56,35 +56,85 @@ def _point_wkb(x: np.ndarray, y: np.ndarray) -> pa.Array:
     return pa.Array.from_buffers(pa.binary(), n, [None, pa.py_buffer(offsets), pa.py_buffer(buf)])
 
 
-def _arrow_column(values: Sequence[Any], ftype: str) -> pa.Array:
-    """One column of a batch of raw database values as Arrow. Datetimes are milliseconds (SQLite hands
-    back its stored text, PostgreSQL datetimes), integers 64-bit (ingest never stores an empty one)."""
+def _typed(col: pa.Array, ftype: str) -> pa.Array:
+    """One fetched column as the extract's Arrow type. Datetimes are milliseconds (SQLite hands back
+    its stored text, PostgreSQL timestamps); integers are 64-bit (ingest never stores an empty one)."""
     if ftype == "datetime":
-        if values and any(isinstance(v, str) for v in values):
-            return pa.array(values, pa.string()).cast(pa.timestamp("us")).cast(pa.timestamp("ms"), safe=False)
-        return pa.array(values, pa.timestamp("us")).cast(pa.timestamp("ms"), safe=False)
-    if ftype == "integer":
-        return pa.array(values, pa.int64())
-    if ftype == "number":
-        return pa.array(values, pa.float64())
-    if ftype == "date":
-        return pa.array(values, pa.date32())
-    return pa.array(values, pa.string())
+        if not pa.types.is_timestamp(col.type):
+            col = col.cast(pa.string()).cast(pa.timestamp("us"))
+        return col.cast(pa.timestamp("ms"), safe=False)
+    target = {"integer": pa.int64(), "number": pa.float64(), "date": pa.date32()}.get(ftype, pa.string())
+    return col if col.type == target else col.cast(target)
 
 
-def _raw_cursor(conn: Connection, stmt: Any) -> Any:
-    """A DBAPI cursor running ``stmt`` that reads rows only as they are fetched.
+_SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores DateTime in SQLite (and binds it)
 
-    SQLite: sqlite3 steps the statement as rows are fetched (the connection's Python functions for
-    polygon and text filters are there). PostgreSQL: a named (server-side) psycopg cursor, the
-    statement compiled by SQLAlchemy with its parameters bound by psycopg; SQLAlchemy's own streaming
-    result would read a row ahead into its buffer."""
-    if conn.dialect.name == "sqlite":
-        return conn.execute(stmt).cursor
+
+def _sqlite_param(v: Any) -> Any:
+    if isinstance(v, datetime):
+        return v.strftime(_SQLITE_DATETIME)
+    if isinstance(v, date):
+        return v.isoformat()
+    return int(v) if isinstance(v, bool) else v
+
+
+def _placeholder_row(stmt: Any, fields: dict[str, Field]) -> Any:
+    """A first row of non-empty values of each column's type (dropped again): the ADBC SQLite driver
+    infers a column's type from the values of the first batch, and a batch whose text column is
+    empty throughout would otherwise make it integers and fail on the first text."""
+    defaults = {"string": "", "datetime": "", "date": "", "integer": 0, "number": 0.0}
+    cols = [literal_column("-1"), literal_column("0.0"), literal_column("0.0")]
+    cols += [literal(defaults[fields[c.name].type]) for c in list(stmt.selected_columns)[3:]]
+    return select(*cols)
+
+
+def _sqlite_batches(conn: Connection, stmt: Any, fields: dict[str, Field]) -> Iterator[list[pa.Array]]:
+    sql_functions = spatial.sqlite_functions()
     compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    cursor = conn.connection.driver_connection.cursor(name=f"ss_fgb_{uuid.uuid4().hex}")
-    cursor.execute(str(compiled), compiled.params)
-    return cursor
+    if any(f"{name}(" in str(compiled) for name in sql_functions):
+        # polygon and text filters call the store's Python functions, registered on its own sqlite3
+        # connections only: read through that connection (values still go to Arrow column-wise)
+        cursor = conn.execute(stmt).cursor  # sqlite3 steps the statement as rows are fetched
+        try:
+            while rows := cursor.fetchmany(FGB_BATCH):
+                cols = list(zip(*rows))
+                del rows
+                yield [pa.array(c) if any(v is not None for v in c) else pa.nulls(len(c)) for c in cols]
+        finally:
+            cursor.close()
+        return
+    union = union_all(_placeholder_row(stmt, fields), stmt.order_by(None)).order_by(literal_column("1"))
+    compiled = union.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    values = tuple(_sqlite_param(params[k]) for k in compiled.positiontup or ())
+    import adbc_driver_sqlite.dbapi as adbc_sqlite
+
+    with adbc_sqlite.connect(conn.engine.url.database) as adbc, adbc.cursor() as cur:
+        cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(FGB_BATCH)})
+        cur.execute(str(compiled), values)
+        first = True
+        for batch in cur.fetch_record_batch():
+            if first:
+                batch, first = batch.slice(1), False
+            if batch.num_rows:
+                yield list(batch.columns)
+
+
+def _postgres_batches(conn: Connection, stmt: Any) -> Iterator[list[pa.Array]]:
+    import adbc_driver_postgresql.dbapi as adbc_pg
+    import psycopg
+
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    # psycopg binds the parameters into the statement text client-side (its own quoting): a statement
+    # without parameters is read by the ADBC driver as a binary COPY, streamed batch by batch
+    sql = psycopg.ClientCursor(conn.connection.driver_connection).mogrify(str(compiled), compiled.params)
+    url = conn.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with adbc_pg.connect(url) as adbc, adbc.cursor() as cur:
+        cur.adbc_statement.set_options(**{"adbc.postgresql.batch_size_hint_bytes": str(16 << 20)})
+        cur.execute(sql)
+        for batch in cur.fetch_record_batch():
+            if batch.num_rows:
+                yield list(batch.columns)
 
 
 def write_fgb(conn: Connection, ds: Dataset, table: Table, where: Any, props: Sequence[str], crs: str,
@@ -102,21 +152,18 @@ def write_fgb(conn: Connection, ds: Dataset, table: Table, where: Any, props: Se
     fields = _fields_by_name(ds)
     stmt = select(table.c.id, cx, cy, *[table.c[p] for p in props]).where(where).order_by(table.c.id)
     schema = pa.schema([("safestats_id", pa.int64()),
-                        *[(p, _arrow_column([], fields[p].type).type) for p in props],
+                        *[(p, _typed(pa.array([], pa.null()), fields[p].type).type) for p in props],
                         ("geometry", pa.binary())])
-    cursor = _raw_cursor(conn, stmt)  # plain tuples, none of SQLAlchemy's result processing
+    raw = _sqlite_batches(conn, stmt, fields) if conn.dialect.name == "sqlite" else _postgres_batches(conn, stmt)
     counted = [0]
 
     def batches() -> Iterator[pa.RecordBatch]:
-        while rows := cursor.fetchmany(FGB_BATCH):
-            cols = list(zip(*rows))
-            del rows
+        for cols in raw:
             counted[0] += len(cols[0])
-            xs = np.fromiter(cols[1], np.float64, len(cols[1]))
-            ys = np.fromiter(cols[2], np.float64, len(cols[2]))
-            yield pa.record_batch([pa.array(cols[0], pa.int64()),
-                                   *[_arrow_column(cols[3 + i], fields[p].type)
-                                     for i, p in enumerate(props)],
+            xs = cols[1].to_numpy(zero_copy_only=False)
+            ys = cols[2].to_numpy(zero_copy_only=False)
+            yield pa.record_batch([cols[0].cast(pa.int64()),
+                                   *[_typed(cols[3 + i], fields[p].type) for i, p in enumerate(props)],
                                    _point_wkb(xs, ys)], schema=schema)
 
     stream = batches()
@@ -130,10 +177,13 @@ def write_fgb(conn: Connection, ds: Dataset, table: Table, where: Any, props: Se
             reader = pa.RecordBatchReader.from_batches(schema, itertools.chain([first], stream))
         pyogrio.write_arrow(reader, path, layer=ds.id, driver="FlatGeobuf", geometry_name="geometry",
                             geometry_type="Point", crs=CRS_TO_EPSG[crs],
-                            layer_options={"SPATIAL_INDEX": "YES"} if first is not None else None)
+                            layer_options=None if first is None else
+                            # features go to a temporary file beside the extract (not memory) until
+                            # the index is built
+                            {"SPATIAL_INDEX": "YES", "TEMPORARY_DIR": os.path.dirname(path)})
     except BaseException:
         os.unlink(path)  # a failed extract leaves no file behind on the store
         raise
     finally:
-        cursor.close()
+        raw.close()
     return path, counted[0]
