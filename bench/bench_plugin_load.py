@@ -6,6 +6,9 @@ provider paging GeoJSON from the same store, (c) building a memory layer from Ge
     store/.venv/bin/python bench/bench_store.py --records 1000000 --load-only var/bench-1M.sqlite
     # then (QGIS's Python, offscreen)
     QT_QPA_PLATFORM=offscreen /usr/bin/python3 bench/bench_plugin_load.py --db var/bench-1M.sqlite [--skip-slow]
+    # PostgreSQL + PostGIS: --db postgresql://... of a database loaded by bench_store.load
+
+It prints the plugin/floor ratio: the plugin's Load → ready against (a), the floor.
 
 "Ready" means: the layer is valid, in the project, its features are all readable (feature count
 known) and one 1200x800 render of the full extent has completed. The UI stall is the longest gap
@@ -227,6 +230,10 @@ def main() -> None:
     for name, r in results.items():
         print(f"| {name} | {r['features']:,} | {r['load_s']:.1f} | {r['render_s']:.1f} | {r['seconds']:.1f} | "
               f"{r['worst_stall_ms']:.0f} |")
+    plugin, floor = results["plugin f=fgb LoadTask"], results["(a) local FlatGeobuf"]
+    print(f"\nplugin/floor ({'PostgreSQL' if args.db.startswith('postgres') else 'SQLite'}): "
+          f"{plugin['seconds'] / floor['seconds']:.1f}x ({plugin['seconds']:.1f} s against {floor['seconds']:.1f} s "
+          f"for the same file opened from local disk; target <= 2x); worst UI stall {plugin['worst_stall_ms']:.0f} ms")
     print(json.dumps(results, indent=1, default=str), file=sys.stderr)
 
 
