@@ -45,6 +45,10 @@ from qgis.PyQt.QtCore import QEventLoop, QSize, QTimer  # noqa: E402
 
 app = QgsApplication([], False)
 app.initQgis()
+# a loaded shared machine can take longer than QGIS's default 60 s to build a 1M-point extract
+from qgis.core import QgsNetworkAccessManager  # noqa: E402
+
+QgsNetworkAccessManager.setTimeout(600_000)
 
 from safestats.providers.load_task import LayerLoader  # noqa: E402
 from safestats.providers.models import Query  # noqa: E402
