@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "store" / "tests"))
 
 from sqlalchemy import true  # noqa: E402
 
-from safestats_store import db, output  # noqa: E402
+from safestats_store import db, output, query  # noqa: E402
 from safestats_store.catalogue import DATASETS  # noqa: E402
 from safestats_store.query import EPSG27700  # noqa: E402
 from safestats_store.rights import Grant  # noqa: E402
@@ -39,23 +39,31 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", required=True, help="SQLite path or postgresql:// URL with mps_crime loaded")
     ap.add_argument("--writer", choices=["columnar", "rows"], default="columnar")
+    ap.add_argument("--datetime", help="only this interval, e.g. 2025-06-01T00:00:00Z/2025-06-30T23:59:59Z")
+    ap.add_argument("--area", help="only this area, e.g. borough:E09000033")
+    ap.add_argument("--repeat", type=int, default=1, help="build it this many times (figures per build)")
     args = ap.parse_args()
     if args.writer == "rows":
         from fgb_reference import write_fgb_rows as write
     else:
         write = output.write_fgb
     engine = db.make_engine(args.db)
-    props = [f.name for f in Grant("mps_crime", "records", None, None, None, None, None).visible_fields()]
+    grant = Grant("mps_crime", "records", None, None, None, None, None)
+    props = [f.name for f in grant.visible_fields()]
+    where = true()
+    if args.datetime or args.area:
+        prm = {k: v for k, v in (("datetime", args.datetime), ("area", args.area)) if v}
+        where = query.build(DATASETS["mps_crime"], grant, prm, engine.dialect.name).where
     started, cpu0 = time.perf_counter(), _cpu()
-    with engine.connect() as conn:
-        path, rows = write(conn, DATASETS["mps_crime"], db.incident_tables["mps_crime"], true(), props,
-                                      EPSG27700)
-    seconds, cpu = time.perf_counter() - started, _cpu() - cpu0
-    size = os.path.getsize(path)
-    os.unlink(path)
+    for _ in range(args.repeat):
+        with engine.connect() as conn:
+            path, rows = write(conn, DATASETS["mps_crime"], db.incident_tables["mps_crime"], where, props, EPSG27700)
+        size = os.path.getsize(path)
+        os.unlink(path)
+    seconds, cpu = (time.perf_counter() - started) / args.repeat, (_cpu() - cpu0) / args.repeat
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print("| writer | backend | features | seconds | features/s | CPU s | features/CPU-s | peak RSS (MiB) | MB |")
-    print(f"| {args.writer} | {engine.dialect.name} | {rows:,} | {seconds:.1f} | {rows / seconds:,.0f} | {cpu:.1f} "
+    print(f"| {args.writer} | {engine.dialect.name} | {rows:,} | {seconds:.3f} | {rows / seconds:,.0f} | {cpu:.3f} "
           f"| {rows / cpu:,.0f} | {peak:.0f} | {size / 1e6:.0f} |")
 
 
