@@ -10,15 +10,14 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 import pyarrow as pa
 import pyogrio
-from sqlalchemy import Connection, Table, literal, literal_column, select, union_all
+from sqlalchemy import Connection, Table, select
 
-from . import spatial
 from .catalogue import DERIVED_FIELDS, Dataset, Field
 from .clock import iso
 from .query import CRS84, EPSG4326, EPSG27700
 
 CRS_TO_EPSG = {CRS84: "OGC:CRS84", EPSG4326: "EPSG:4326", EPSG27700: "EPSG:27700"}
-FGB_BATCH = 100_000
+FGB_BATCH = 25_000
 
 
 def coord_columns(table: Table, crs: str) -> tuple[Any, Any]:
@@ -67,57 +66,19 @@ def _typed(col: pa.Array, ftype: str) -> pa.Array:
     return col if col.type == target else col.cast(target)
 
 
-_SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores DateTime in SQLite (and binds it)
-
-
-def _sqlite_param(v: Any) -> Any:
-    if isinstance(v, datetime):
-        return v.strftime(_SQLITE_DATETIME)
-    if isinstance(v, date):
-        return v.isoformat()
-    return int(v) if isinstance(v, bool) else v
-
-
-def _placeholder_row(stmt: Any, fields: dict[str, Field]) -> Any:
-    """A first row of non-empty values of each column's type (dropped again): the ADBC SQLite driver
-    infers a column's type from the values of the first batch, and a batch whose text column is
-    empty throughout would otherwise make it integers and fail on the first text."""
-    defaults = {"string": "", "datetime": "", "date": "", "integer": 0, "number": 0.0}
-    cols = [literal_column("-1"), literal_column("0.0"), literal_column("0.0")]
-    cols += [literal(defaults[fields[c.name].type]) for c in list(stmt.selected_columns)[3:]]
-    return select(*cols)
-
-
-def _sqlite_batches(conn: Connection, stmt: Any, fields: dict[str, Field]) -> Iterator[list[pa.Array]]:
-    sql_functions = spatial.sqlite_functions()
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    if any(f"{name}(" in str(compiled) for name in sql_functions):
-        # polygon and text filters call the store's Python functions, registered on its own sqlite3
-        # connections only: read through that connection (values still go to Arrow column-wise)
-        cursor = conn.execute(stmt).cursor  # sqlite3 steps the statement as rows are fetched
-        try:
-            while rows := cursor.fetchmany(FGB_BATCH):
-                cols = list(zip(*rows))
-                del rows
-                yield [pa.array(c) if any(v is not None for v in c) else pa.nulls(len(c)) for c in cols]
-        finally:
-            cursor.close()
-        return
-    union = union_all(_placeholder_row(stmt, fields), stmt.order_by(None)).order_by(literal_column("1"))
-    compiled = union.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    values = tuple(_sqlite_param(params[k]) for k in compiled.positiontup or ())
-    import adbc_driver_sqlite.dbapi as adbc_sqlite
-
-    with adbc_sqlite.connect(conn.engine.url.database) as adbc, adbc.cursor() as cur:
-        cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(FGB_BATCH)})
-        cur.execute(str(compiled), values)
-        first = True
-        for batch in cur.fetch_record_batch():
-            if first:
-                batch, first = batch.slice(1), False
-            if batch.num_rows:
-                yield list(batch.columns)
+def _sqlite_batches(conn: Connection, stmt: Any) -> Iterator[list[pa.Array]]:
+    """SQLite: the store's own sqlite3 connection (it has the Python functions polygon and text
+    filters call), its rows turned into Arrow one column at a time. Never a second SQLite library
+    (such as the ADBC SQLite driver's) on the same file in this process: POSIX locks are per process,
+    and one library closing the file drops the other's locks (sqlite.org/howtocorrupt.html, 2.2)."""
+    cursor = conn.execute(stmt).cursor  # sqlite3 steps the statement as rows are fetched
+    try:
+        while rows := cursor.fetchmany(FGB_BATCH):
+            cols = list(zip(*rows))
+            del rows
+            yield [pa.array(c) if any(v is not None for v in c) else pa.nulls(len(c)) for c in cols]
+    finally:
+        cursor.close()
 
 
 def _postgres_batches(conn: Connection, stmt: Any) -> Iterator[list[pa.Array]]:
@@ -141,10 +102,10 @@ def write_fgb(conn: Connection, ds: Dataset, table: Table, where: Any, props: Se
               directory: str | None = None) -> tuple[str, int]:
     """Write every matching row to a FlatGeobuf file (with spatial index); returns (path, rows).
 
-    Columnar: the database cursor's raw values (no SQLAlchemy rows, no per-value conversion in
-    Python) are fetched FGB_BATCH rows at a time (a server-side cursor on PostgreSQL), turned into
-    Arrow columns and streamed into GDAL's FlatGeobuf writer (``pyogrio.write_arrow``): memory holds
-    one batch, never the selection.
+    Column-wise, FGB_BATCH rows at a time: PostgreSQL's rows arrive as Arrow batches from the ADBC
+    driver's binary COPY (no Python object per row); SQLite's raw sqlite3 tuples (no SQLAlchemy rows,
+    no per-value conversion in Python) become Arrow columns. The batches stream into GDAL's FlatGeobuf
+    writer (``pyogrio.write_arrow``): memory holds one batch, never the selection.
     """
     cx, cy = coord_columns(table, crs)
     if crs == EPSG4326:  # latitude, longitude
@@ -154,7 +115,7 @@ def write_fgb(conn: Connection, ds: Dataset, table: Table, where: Any, props: Se
     schema = pa.schema([("safestats_id", pa.int64()),
                         *[(p, _typed(pa.array([], pa.null()), fields[p].type).type) for p in props],
                         ("geometry", pa.binary())])
-    raw = _sqlite_batches(conn, stmt, fields) if conn.dialect.name == "sqlite" else _postgres_batches(conn, stmt)
+    raw = _sqlite_batches(conn, stmt) if conn.dialect.name == "sqlite" else _postgres_batches(conn, stmt)
     counted = [0]
 
     def batches() -> Iterator[pa.RecordBatch]:

@@ -12,8 +12,10 @@ import pyogrio.raw
 from sqlalchemy import Connection, Table, select
 
 from safestats_store.catalogue import Dataset
-from safestats_store.output import CRS_TO_EPSG, FGB_BATCH, _fields_by_name, coord_columns
+from safestats_store.output import CRS_TO_EPSG, _fields_by_name, coord_columns
 from safestats_store.query import EPSG4326
+
+FGB_BATCH = 100_000
 
 
 def _point_wkb(x: np.ndarray, y: np.ndarray) -> np.ndarray:
