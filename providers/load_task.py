@@ -91,6 +91,8 @@ class LoadTask(QgsTask):
             self.rows, self.bytes = result.rows, result.bytes
             if self.isCanceled():
                 raise errors.LoadCancelled()
+            if self.target_layer_id is None:
+                self.layer = self._prepare_layer()
             return True
         except errors.SafeStatsError as exc:
             self.error = exc
@@ -121,6 +123,7 @@ class LoadTask(QgsTask):
             except Exception as exc:  # noqa: BLE001
                 self.error, result = errors.SafeStatsError(detail=f"{type(exc).__name__}: {exc}"), False
         if not result:
+            self.layer = None  # one prepared in run() is never added: let go of the file first
             self._remove_file()
             error = self.error or errors.LoadCancelled()
             if isinstance(error, errors.LoadCancelled):
@@ -134,16 +137,37 @@ class LoadTask(QgsTask):
                     layer=self.layer.name() if self.layer else None)
         self.loaded.emit(self.layer)
 
-    def _make_layer(self) -> QgsVectorLayer:
+    def _open_checked(self) -> QgsVectorLayer:
         assert self.path is not None and self.info is not None
-        name = self.layer_name or layers.layer_title(self.info, self.query)
-        target = self.project.mapLayer(self.target_layer_id) if self.target_layer_id else None
-        if self.target_layer_id and target is None:
-            raise errors.LoadCancelled("The layer was removed before its data arrived; nothing was loaded.")
-        fresh = layers.open_fgb(str(self.path), name)
+        fresh = layers.open_fgb(str(self.path), self.layer_name or layers.layer_title(self.info, self.query))
         if self.rows is not None and fresh.featureCount() != self.rows:
             raise errors.DownloadIncomplete(
                 detail=f"file has {fresh.featureCount()} features, store said {self.rows}")
+        return fresh
+
+    def _prepare_layer(self) -> QgsVectorLayer:
+        """Worker thread, for a new layer: open and check the file, set metadata, properties and
+        temporal settings on a layer no project holds yet, then hand it to the main thread, where
+        ``finished()`` only styles it and adds it to the project (issue 16: the UI never waits on it)."""
+        layer = self._open_checked()
+        assert self.info is not None
+        layers.describe_layer(layer, self.info, self.query, store_url=self.store_url, purpose=self.purpose,
+                              user=self.user, extracted_at=layers.now_utc(), rows=self.rows,
+                              purpose_label=self.purpose_label)
+        layer.moveToThread(QgsApplication.instance().thread())
+        return layer
+
+    def _make_layer(self) -> QgsVectorLayer:
+        assert self.path is not None and self.info is not None
+        target = self.project.mapLayer(self.target_layer_id) if self.target_layer_id else None
+        if self.target_layer_id and target is None:
+            raise errors.LoadCancelled("The layer was removed before its data arrived; nothing was loaded.")
+        if target is None and self.layer is not None:  # prepared in run()
+            if self.style_callback is not None:
+                self.style_callback(self.layer, self.info)
+            layers.add_to_project(self.layer, self.project)
+            return self.layer
+        fresh = self._open_checked()
         if target is not None:
             del fresh
             old_source = target.source() if target.providerType() == "ogr" else None
