@@ -31,7 +31,7 @@ if [ ! -x store/.venv/bin/python ]; then
   echo "== store venv"
   "$PY" -m venv store/.venv
 fi
-if ! store/.venv/bin/python -c "import safestats_store, fastapi, pyogrio, cql2, pytest, hypothesis, requests, schemathesis, psutil, ruff, bandit, detect_secrets, openapi_spec_validator, owslib" 2>/dev/null; then
+if ! store/.venv/bin/python -c "import safestats_store, fastapi, pyogrio, cql2, pytest, hypothesis, requests, schemathesis, psutil, ruff, bandit, detect_secrets, openapi_spec_validator, owslib, pyarrow, adbc_driver_postgresql" 2>/dev/null; then
   store/.venv/bin/pip install -q --upgrade pip
   store/.venv/bin/pip install -q -e "store[test]"
 fi
