@@ -10,7 +10,7 @@ from typing import Any, List, Optional, Tuple
 from qgis.core import Qgis, QgsProject
 from qgis.PyQt.QtCore import QObject, Qt
 
-from .governance import retention
+from .governance import i18n, retention
 from .governance.audit import audit_context
 from .governance.export_guard import ExportGuard
 from .governance.i18n import tr
@@ -37,8 +37,6 @@ class SafeStatsPlugin(QObject):
     # ================================================================ init
 
     def initGui(self) -> None:  # noqa: N802 - QGIS API
-        from .ui import i18n
-
         i18n.install_translator()  # before any text is created
         from .ui.actions import PluginActions
         from .ui.dock import SafeStatsDock
@@ -177,8 +175,6 @@ class SafeStatsPlugin(QObject):
             self.menus.unload()  # menu entries, toolbar, actions
             self.menus = None
         self.session = None
-        from .ui import i18n
-
         i18n.remove_translator()
 
     # ================================================================ sign in / out

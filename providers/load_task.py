@@ -22,6 +22,7 @@ from .models import CollectionInfo, Query
 from .session import SessionManager
 from .tasks import REGISTRY
 from ..governance import keys
+from ..governance.i18n import tr
 
 #: ask the user before loading more rows than this
 LARGE_LOAD_ROWS = 200_000
@@ -112,7 +113,7 @@ class LoadTask(QgsTask):
         if result and self.session._client is not self.client:
             # signed out (or in again) while downloading: the data belongs to an ended session
             result = False
-            self.error = errors.NotSignedIn("You signed out before the data arrived, so nothing was loaded.")
+            self.error = errors.NotSignedIn(tr("You signed out before the data arrived, so nothing was loaded."))
         if result:
             try:
                 self.layer = self._make_layer()
@@ -139,7 +140,7 @@ class LoadTask(QgsTask):
         name = self.layer_name or layers.layer_title(self.info, self.query)
         target = self.project.mapLayer(self.target_layer_id) if self.target_layer_id else None
         if self.target_layer_id and target is None:
-            raise errors.LoadCancelled("The layer was removed before its data arrived; nothing was loaded.")
+            raise errors.LoadCancelled(tr("The layer was removed before its data arrived; nothing was loaded."))
         fresh = layers.open_fgb(str(self.path), name)
         if self.rows is not None and fresh.featureCount() != self.rows:
             raise errors.DownloadIncomplete(
@@ -263,8 +264,8 @@ class LayerLoader(QObject):
         current = (self.session.store_url or "").rstrip("/")
         if origin and current and origin != current:
             raise errors.SafeStatsError(
-                f"“{layer.name()}” came from the SafeStats store at {origin}, but you are signed in to "
-                f"{current}. Sign in to {origin} to refresh it.")
+                tr("“{0}” came from the SafeStats store at {1}, but you are signed in to {2}. Sign in to {1} "
+                   "to refresh it.").format(layer.name(), origin, current))
 
     def _on_signed_in(self, _user: object) -> None:
         self.guard.fetch_pending()

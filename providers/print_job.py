@@ -43,6 +43,7 @@ from . import compat, counting, spatial
 from .layers import NAME_SEPARATOR
 from .print_legend import fit_legend
 from .tasks import REGISTRY
+from ..governance.i18n import tr
 
 LOG_TAG = "SafeStats"
 TEMPLATE = Path(__file__).resolve().parent.parent / "ui" / "layouts" / "ward_map.qpt"
@@ -56,10 +57,6 @@ STATUS_FIELD = "ss_suppressed"
 NORTH_ARROW = ":/images/north_arrows/layout_default_north_arrow.svg"
 ITEM_IDS = ("title", "map", "legend", "scalebar", "north", "period", "extracted", "ward_count", "attribution",
             "marking_top", "marking_bottom", "conditions")
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("SafeStats", text)
 
 
 def log(message: str, level: Qgis.MessageLevel = Qgis.MessageLevel.Info) -> None:

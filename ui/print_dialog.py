@@ -12,7 +12,6 @@ from typing import Any, Optional
 from qgis.core import Qgis, QgsProject, QgsSettings, QgsVectorLayer
 from qgis.gui import QgsFileWidget
 from qgis.PyQt import uic
-from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from ..governance import disclosure
@@ -20,15 +19,12 @@ from ..providers.layers import is_safestats_layer, safestats_layers
 from ..governance import keys
 from ..providers import compat, messages, reference_layers
 from ..providers import print_job as atlas, styles as presets
+from ..governance.i18n import tr
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).with_name("print_dialog.ui")))
 LAST_DIR_SETTING = keys.PRINT_DIR  # a folder path only
 KEEP_STYLE = ""
 NAME_FIELDS = ("name", "ward_name", "wd22nm", "WD22NM", "lsoa_name", "LSOA21NM", "NAME")
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("SafeStats", text)
 
 
 class PrintWardMapsDialog(QDialog, FORM_CLASS):
