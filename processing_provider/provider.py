@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import QgsProcessingProvider
-from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from .algorithms.compare_periods import ComparePeriods
@@ -12,6 +11,7 @@ from .algorithms.count_in_polygons import CountInPolygons
 from .algorithms.hotspots import HotspotsHexagons, HotspotsKernelDensity
 from .algorithms.load_counts import LoadCounts
 from .algorithms.load_incidents import LoadIncidents
+from ..governance.i18n import tr
 
 ICON = Path(__file__).resolve().parent.parent.parent / "icons" / "safestats.svg"
 PROVIDER_ID = "safestats"
@@ -25,7 +25,7 @@ class SafeStatsProvider(QgsProcessingProvider):
         return "SafeStats"
 
     def longName(self) -> str:  # noqa: N802 - QGIS API
-        return QCoreApplication.translate("SafeStats", "SafeStats community safety data")
+        return tr("SafeStats community safety data")
 
     def icon(self) -> QIcon:
         return QIcon(str(ICON))

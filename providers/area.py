@@ -17,6 +17,7 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, Qgs
 from . import compat
 from .errors import InvalidFilter
 from .models import BBoxArea, Boundary, PolygonArea
+from ..governance.i18n import tr
 
 EPSG_27700 = QgsCoordinateReferenceSystem("EPSG:27700")
 MAX_WKT_CHARS = 6000
@@ -46,7 +47,7 @@ def polygon_area(geometries: Iterable[QgsGeometry], crs: QgsCoordinateReferenceS
     geoms = [QgsGeometry(g) for g in geometries
              if g is not None and not g.isEmpty() and g.type() == compat.POLYGON_GEOMETRY]
     if not geoms:
-        raise InvalidFilter("Choose at least one polygon (an area), not points or lines.")
+        raise InvalidFilter(tr("Choose at least one polygon (an area), not points or lines."))
     union = QgsGeometry.unaryUnion(geoms) if len(geoms) > 1 else geoms[0]
     xform = _to_27700(crs, project)
     if xform is not None:
@@ -61,20 +62,21 @@ def polygon_area(geometries: Iterable[QgsGeometry], crs: QgsCoordinateReferenceS
         tolerance = 5.0 if tolerance == 0 else tolerance * 2
         candidate = union.simplify(tolerance)
         if candidate.isEmpty():
-            raise InvalidFilter("The area is too detailed to send. Choose fewer or simpler polygons.")
+            raise InvalidFilter(tr("The area is too detailed to send. Choose fewer or simpler polygons."))
         wkt = candidate.asWkt(0)
         if tolerance > 5000:
-            raise InvalidFilter("The area is too detailed to send. Choose fewer or simpler polygons.")
+            raise InvalidFilter(tr("The area is too detailed to send. Choose fewer or simpler polygons."))
     return AreaResult(PolygonArea(wkt, label=label), tolerance)
 
 
 def selected_features_area(layer: QgsVectorLayer, project: Optional[QgsProject] = None,
                            max_chars: int = MAX_WKT_CHARS, label: Optional[str] = None) -> AreaResult:
     if layer.geometryType() != compat.POLYGON_GEOMETRY:
-        raise InvalidFilter(f"“{layer.name()}” is not a polygon layer. Pick a layer of areas.")
+        raise InvalidFilter(tr("“{0}” is not a polygon layer. Pick a layer of areas.").format(layer.name()))
     feats = layer.selectedFeatures()
     if not feats:
-        raise InvalidFilter(f"No features are selected in “{layer.name()}”. Select one or more areas first.")
+        raise InvalidFilter(tr("No features are selected in “{0}”. Select one or more areas first.").format(
+            layer.name()))
     if label is None:
         label = f"{len(feats)} selected feature{'s' if len(feats) != 1 else ''} of {layer.name()}"
     return polygon_area((f.geometry() for f in feats), layer.crs(), label, project, max_chars)

@@ -21,6 +21,7 @@ from .http import HttpTransport, ProgressCallback, log
 from .models import (BOUNDARY_COLLECTIONS, CRS_27700, Boundary, CollectionInfo, Conditions,
                      LoginResult, Query, UserInfo)
 from .results import DownloadResult, MatchCount
+from ..governance.i18n import tr
 
 REFRESH_MARGIN_S = 30  # refresh this long before the access token's stated expiry
 LOGOUT_TIMEOUT_MS = 5000  # sign-out must not hold QGIS up (e.g. at exit) when the store is unreachable
@@ -74,7 +75,7 @@ class StoreClient:
                 data = self.http.request("POST", "/auth/refresh", json_body={"refresh_token": token}).json()
             except (errors.InvalidCredentials, errors.NotSignedIn, errors.TokenExpired) as exc:
                 self._clear()
-                raise errors.NotSignedIn("Your SafeStats session has ended. Sign in again.",
+                raise errors.NotSignedIn(tr("Your SafeStats session has ended. Sign in again."),
                                          detail=exc.detail) from exc
             result = self._take_tokens(data)
         if self.on_refreshed is not None:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from qgis.core import QgsProject, QgsVectorLayer
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ..governance import keys
 from ..governance.audit import AuditError, audit_context
@@ -25,6 +24,7 @@ from . import errors, layers, messages
 from . import styles as presets
 from .models import CRS_27700, CollectionInfo, CountsQuery, Query, period_label
 from .tasks import FunctionTask, run_task
+from ..governance.i18n import tr
 
 PROP_KIND = keys.PROP_KIND
 PROP_BY = keys.PROP_BY
@@ -33,10 +33,6 @@ KIND_AGGREGATES = keys.KIND_AGGREGATES
 COUNTS = "counts"  # the task registry's group of counts loads
 
 Done = Callable[[Optional[QgsVectorLayer], Optional[BaseException]], None]
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("SafeStatsAggregates", text)
 
 
 def aggregate_unit(info: CollectionInfo) -> str:

@@ -69,10 +69,10 @@ def last_financial_year(today: Optional[date] = None) -> DateRange:
 
 
 QUICK_PICKS: dict[str, tuple[str, Callable[[Optional[date]], DateRange]]] = {
-    "last_month": (QT_TRANSLATE_NOOP("SafeStatsDock", "Last month"), last_month),
-    "last_12_months": (QT_TRANSLATE_NOOP("SafeStatsDock", "Last 12 months"), last_12_months),
-    "this_financial_year": (QT_TRANSLATE_NOOP("SafeStatsDock", "This financial year"), this_financial_year),
-    "last_financial_year": (QT_TRANSLATE_NOOP("SafeStatsDock", "Last financial year"), last_financial_year),
+    "last_month": (QT_TRANSLATE_NOOP("SafeStats", "Last month"), last_month),
+    "last_12_months": (QT_TRANSLATE_NOOP("SafeStats", "Last 12 months"), last_12_months),
+    "this_financial_year": (QT_TRANSLATE_NOOP("SafeStats", "This financial year"), this_financial_year),
+    "last_financial_year": (QT_TRANSLATE_NOOP("SafeStats", "Last financial year"), last_financial_year),
 }
 
 

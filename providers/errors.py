@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..governance.i18n import tr
 
@@ -19,13 +19,12 @@ class SafeStatsError(Exception):
 
     code: str = "error"
     default_message: str = QT_TRANSLATE_NOOP(
-        "SafeStatsErrors",
+        "SafeStats",
         "Something went wrong while talking to the SafeStats store.")
 
     def __init__(self, user_message: Optional[str] = None, *, detail: str = "",
                  status: Optional[int] = None) -> None:
-        self.user_message: str = user_message or QCoreApplication.translate("SafeStatsErrors",
-                                                                             self.default_message)
+        self.user_message: str = user_message or tr(self.default_message)
         self.detail: str = detail
         self.status: Optional[int] = status
         super().__init__(self.user_message)
@@ -37,7 +36,7 @@ class SafeStatsError(Exception):
 class InvalidCredentials(SafeStatsError):
     code = "invalid_credentials"
     default_message = QT_TRANSLATE_NOOP(
-        "SafeStatsErrors",
+        "SafeStats",
         "The username or password is not right. Check both and try again; "
                        "after several wrong attempts the account is locked for a while.")
 
@@ -45,7 +44,7 @@ class InvalidCredentials(SafeStatsError):
 class SecondFactorRequired(SafeStatsError):
     code = "totp_required"
     default_message = QT_TRANSLATE_NOOP(
-        "SafeStatsErrors",
+        "SafeStats",
         "This account has a second factor. Enter the 6-digit code from your "
                        "authenticator app and sign in again.")
 
@@ -53,7 +52,7 @@ class SecondFactorRequired(SafeStatsError):
 class InvalidSecondFactor(SecondFactorRequired):
     code = "invalid_totp"
     default_message = QT_TRANSLATE_NOOP(
-        "SafeStatsErrors",
+        "SafeStats",
         "The 6-digit code was not right or has expired. Enter the current code "
                        "from your authenticator app.")
 
@@ -79,7 +78,7 @@ class ConditionsNotAccepted(SafeStatsError):
 
     code = "conditions_required"
     default_message = QT_TRANSLATE_NOOP(
-        "SafeStatsErrors",
+        "SafeStats",
         "You must read and accept the current conditions of use, and choose the "
                        "purpose of your work, every time you sign in.")
 
@@ -93,7 +92,7 @@ class ConditionsNotAccepted(SafeStatsError):
 class PurposeNotPermitted(SafeStatsError):
     code = "purpose_not_permitted"
     default_message = QT_TRANSLATE_NOOP(
-        "SafeStatsErrors",
+        "SafeStats",
         "SafeStats data may be used only for preventing and reducing crime and harm, "
                        "never for enforcement or prosecution. Choose one of the listed purposes.")
 
@@ -101,7 +100,7 @@ class PurposeNotPermitted(SafeStatsError):
 class NoAgreement(SafeStatsError):
     code = "no_agreement"
     default_message = QT_TRANSLATE_NOOP(
-        "SafeStatsErrors",
+        "SafeStats",
         "Your organisation has no active data sharing agreement with SafeStats "
                        "(it has expired or been suspended), so you cannot see any data. "
                        "Ask your organisation's SafeStats lead or the GLA SafeStats team to renew it.")
@@ -113,21 +112,21 @@ class NoAgreement(SafeStatsError):
 class NotSignedIn(SafeStatsError):
     code = "not_authenticated"
     default_message = QT_TRANSLATE_NOOP(
-        "SafeStatsErrors",
+        "SafeStats",
         "You are not signed in to SafeStats (or your session has ended). Sign in again.")
 
 
 class TokenExpired(SafeStatsError):
     code = "token_expired"
     default_message = QT_TRANSLATE_NOOP(
-        "SafeStatsErrors",
+        "SafeStats",
         "Your SafeStats session has expired. Sign in again.")
 
 
 class Forbidden(SafeStatsError):
     code = "forbidden"
     default_message = QT_TRANSLATE_NOOP(
-        "SafeStatsErrors",
+        "SafeStats",
         "Your role does not allow this. Ask your organisation's SafeStats administrator.")
 
 
@@ -137,7 +136,7 @@ class Forbidden(SafeStatsError):
 class DatasetNotAvailable(SafeStatsError):
     code = "not_found"
     default_message = QT_TRANSLATE_NOOP(
-        "SafeStatsErrors",
+        "SafeStats",
         "This dataset is not available to your organisation (or no longer exists). "
                        "Refresh the dataset list and pick another one.")
 
@@ -145,7 +144,7 @@ class DatasetNotAvailable(SafeStatsError):
 class AggregateOnly(SafeStatsError):
     code = "aggregate_only"
     default_message = QT_TRANSLATE_NOOP(
-        "SafeStatsErrors",
+        "SafeStats",
         "Your organisation's agreement allows only counts for this dataset, not individual records. "
         "Counts come from a fixed table: in the SafeStats panel choose a period (a calendar month or a "
         "financial year), areas (boroughs, wards or hexagons of 500, 1000 or 2000 m, optionally within "
@@ -155,14 +154,14 @@ class AggregateOnly(SafeStatsError):
 class InvalidFilter(SafeStatsError):
     code = "invalid_filter"
     default_message = QT_TRANSLATE_NOOP(
-        "SafeStatsErrors",
+        "SafeStats",
         "The store did not accept this filter. Check the dates, categories and area.")
 
 
 class StoreError(SafeStatsError):
     code = "server_error"
     default_message = QT_TRANSLATE_NOOP(
-        "SafeStatsErrors",
+        "SafeStats",
         "The SafeStats store had a problem answering. Try again in a few minutes; "
                        "if it keeps happening, tell the GLA SafeStats team.")
 
@@ -173,7 +172,7 @@ class StoreError(SafeStatsError):
 class StoreUnreachable(SafeStatsError):
     code = "unreachable"
     default_message = QT_TRANSLATE_NOOP(
-        "SafeStatsErrors",
+        "SafeStats",
         "The SafeStats store cannot be reached. Check the store address, that you are "
                        "connected to the network (or VPN), and try again.")
 
@@ -181,7 +180,7 @@ class StoreUnreachable(SafeStatsError):
 class TlsError(SafeStatsError):
     code = "tls_error"
     default_message = QT_TRANSLATE_NOOP(
-        "SafeStatsErrors",
+        "SafeStats",
         "A secure (TLS) connection to the SafeStats store could not be made: its "
                        "certificate is not trusted. If your organisation inspects HTTPS traffic, ask IT "
                        "to add its root certificate in QGIS (Settings > Options > Authentication > "
@@ -191,7 +190,7 @@ class TlsError(SafeStatsError):
 class ProxyError(SafeStatsError):
     code = "proxy_error"
     default_message = QT_TRANSLATE_NOOP(
-        "SafeStatsErrors",
+        "SafeStats",
         "The network proxy refused or failed the connection to the SafeStats store. "
                        "Check the proxy settings in QGIS (Settings > Options > Network), including the "
                        "proxy user name and password, or ask your IT team.")
@@ -200,7 +199,7 @@ class ProxyError(SafeStatsError):
 class DownloadIncomplete(SafeStatsError):
     code = "download_incomplete"
     default_message = QT_TRANSLATE_NOOP(
-        "SafeStatsErrors",
+        "SafeStats",
         "The download from the SafeStats store stopped before it was complete, so "
                        "nothing was loaded. Try again.")
 
@@ -208,14 +207,14 @@ class DownloadIncomplete(SafeStatsError):
 class LoadCancelled(SafeStatsError):
     code = "cancelled"
     default_message = QT_TRANSLATE_NOOP(
-        "SafeStatsErrors",
+        "SafeStats",
         "Loading was cancelled. Nothing was added to the map.")
 
 
 class InvalidResponse(SafeStatsError):
     code = "invalid_response"
     default_message = QT_TRANSLATE_NOOP(
-        "SafeStatsErrors",
+        "SafeStats",
         "The SafeStats store sent an answer the plugin does not understand. Check the "
                        "store address, or update the plugin.")
 
@@ -225,7 +224,7 @@ class AuditWriteFailed(SafeStatsError):
 
     code = "audit_failed"
     default_message = QT_TRANSLATE_NOOP(
-        "SafeStatsErrors",
+        "SafeStats",
         "The SafeStats client audit log could not be written, so this data access is not recorded on "
         "this computer. Tell your SafeStats administrator; details are in the SafeStats log tab.")
 

@@ -176,8 +176,8 @@ class HttpTransport:
         parts = urlsplit(base)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise errors.StoreUnreachable(
-                "The store address must start with https:// (or http:// for a store on this computer), "
-                "for example https://safestats.london.gov.uk.")
+                tr("The store address must start with https:// (or http:// for a store on this computer), "
+                   "for example https://safestats.london.gov.uk."))
         self.base_url = base
         self._origin = (parts.scheme, parts.hostname, parts.port)
 

@@ -38,6 +38,7 @@ from ..governance.keys import (PROP_DATASET, PROP_EXTRACTED,
 from . import errors
 from .http import log
 from .models import AnyQuery, BoundaryArea, CollectionInfo, Query, query_from_json
+from ..governance.i18n import tr
 
 GROUP_NAME = "SafeStats"
 STATE_LOADED = "loaded"
@@ -57,12 +58,12 @@ def safestats_layers(project: Optional[QgsProject] = None) -> list[QgsVectorLaye
 def query_of(layer: QgsMapLayer) -> AnyQuery:
     text = layer.customProperty(PROP_QUERY, "")
     if not text:
-        raise errors.SafeStatsError("This layer was not loaded from SafeStats, so it cannot be refreshed.")
+        raise errors.SafeStatsError(tr("This layer was not loaded from SafeStats, so it cannot be refreshed."))
     try:
         return query_from_json(str(text))
     except (ValueError, KeyError, TypeError) as exc:
-        raise errors.SafeStatsError("The SafeStats query stored in this layer cannot be read. Load the "
-                                    "data again from the SafeStats panel.", detail=str(exc)) from exc
+        raise errors.SafeStatsError(tr("The SafeStats query stored in this layer cannot be read. Load the "
+                                       "data again from the SafeStats panel."), detail=str(exc)) from exc
 
 
 def is_pending(layer: QgsMapLayer) -> bool:
@@ -79,7 +80,7 @@ def store_of(layer: QgsMapLayer) -> str:
 def open_fgb(path: str, name: str) -> QgsVectorLayer:
     layer = QgsVectorLayer(path, name, "ogr")
     if not layer.isValid():
-        raise errors.DownloadIncomplete("The downloaded file could not be opened. Try loading again.",
+        raise errors.DownloadIncomplete(tr("The downloaded file could not be opened. Try loading again."),
                                         detail=path)
     return layer
 
@@ -292,7 +293,7 @@ def replace_source(layer: QgsVectorLayer, path: str) -> None:
     layer.setReadOnly(False)
     layer.setDataSource(path, layer.name(), "ogr", _provider_options(layer), False)
     if not layer.isValid():
-        raise errors.DownloadIncomplete("The downloaded file could not be opened. Try again.", detail=path)
+        raise errors.DownloadIncomplete(tr("The downloaded file could not be opened. Try again."), detail=path)
 
 
 # ------------------------------------------------------------------ placeholders

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Optional
 
-from qgis.core import QgsFeedback, QgsProject, QgsTask, QgsVectorLayer
+from qgis.core import QgsApplication, QgsFeedback, QgsProject, QgsTask, QgsVectorLayer
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from ..governance import marking as gov_marking
@@ -22,6 +22,7 @@ from .models import CollectionInfo, Query
 from .session import SessionManager
 from .tasks import REGISTRY
 from ..governance import keys
+from ..governance.i18n import tr
 
 #: ask the user before loading more rows than this
 LARGE_LOAD_ROWS = 200_000
@@ -114,7 +115,7 @@ class LoadTask(QgsTask):
         if result and self.session._client is not self.client:
             # signed out (or in again) while downloading: the data belongs to an ended session
             result = False
-            self.error = errors.NotSignedIn("You signed out before the data arrived, so nothing was loaded.")
+            self.error = errors.NotSignedIn(tr("You signed out before the data arrived, so nothing was loaded."))
         if result:
             try:
                 self.layer = self._make_layer()
@@ -161,7 +162,7 @@ class LoadTask(QgsTask):
         assert self.path is not None and self.info is not None
         target = self.project.mapLayer(self.target_layer_id) if self.target_layer_id else None
         if self.target_layer_id and target is None:
-            raise errors.LoadCancelled("The layer was removed before its data arrived; nothing was loaded.")
+            raise errors.LoadCancelled(tr("The layer was removed before its data arrived; nothing was loaded."))
         if target is None and self.layer is not None:  # prepared in run()
             if self.style_callback is not None:
                 self.style_callback(self.layer, self.info)
@@ -287,8 +288,8 @@ class LayerLoader(QObject):
         current = (self.session.store_url or "").rstrip("/")
         if origin and current and origin != current:
             raise errors.SafeStatsError(
-                f"“{layer.name()}” came from the SafeStats store at {origin}, but you are signed in to "
-                f"{current}. Sign in to {origin} to refresh it.")
+                tr("“{0}” came from the SafeStats store at {1}, but you are signed in to {2}. Sign in to {1} "
+                   "to refresh it.").format(layer.name(), origin, current))
 
     def _on_signed_in(self, _user: object) -> None:
         self.guard.fetch_pending()

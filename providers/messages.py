@@ -14,15 +14,12 @@ from dataclasses import dataclass
 from typing import Dict, Tuple, Type
 
 from qgis.core import Qgis, QgsMessageLog
-from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from . import errors as E
+from ..governance.i18n import tr
 
 LOG_TAG = "SafeStats"
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("SafeStatsMessages", text)
 
 
 @dataclass(frozen=True)
@@ -36,35 +33,35 @@ class UserMessage:
 
 # (title, level, duration) per error type.  Most specific classes first: the first isinstance match wins.
 _TABLE: Tuple[Tuple[Type[BaseException], str, int, int], ...] = (
-    (E.InvalidSecondFactor, QT_TRANSLATE_NOOP("SafeStatsMessages", "Sign-in failed"), Qgis.MessageLevel.Warning, 0),
-    (E.SecondFactorRequired, QT_TRANSLATE_NOOP("SafeStatsMessages", "Second factor needed"), Qgis.MessageLevel.Info, 0),
-    (E.InvalidCredentials, QT_TRANSLATE_NOOP("SafeStatsMessages", "Sign-in failed"), Qgis.MessageLevel.Warning, 0),
-    (E.AccountLocked, QT_TRANSLATE_NOOP("SafeStatsMessages", "Account locked"), Qgis.MessageLevel.Critical, 0),
-    (E.ConditionsNotAccepted, QT_TRANSLATE_NOOP("SafeStatsMessages", "Conditions of use"), Qgis.MessageLevel.Warning, 0),
-    (E.PurposeNotPermitted, QT_TRANSLATE_NOOP("SafeStatsMessages", "Purpose not permitted"), Qgis.MessageLevel.Warning, 0),
-    (E.NoAgreement, QT_TRANSLATE_NOOP("SafeStatsMessages", "No data sharing agreement"), Qgis.MessageLevel.Critical, 0),
-    (E.TokenExpired, QT_TRANSLATE_NOOP("SafeStatsMessages", "Session expired"), Qgis.MessageLevel.Warning, 0),
-    (E.NotSignedIn, QT_TRANSLATE_NOOP("SafeStatsMessages", "Not signed in"), Qgis.MessageLevel.Warning, 10),
-    (E.Forbidden, QT_TRANSLATE_NOOP("SafeStatsMessages", "Not allowed"), Qgis.MessageLevel.Warning, 10),
-    (E.DatasetNotAvailable, QT_TRANSLATE_NOOP("SafeStatsMessages", "Dataset not available"), Qgis.MessageLevel.Warning, 10),
-    (E.AggregateOnly, QT_TRANSLATE_NOOP("SafeStatsMessages", "Counts only"), Qgis.MessageLevel.Warning, 10),
-    (E.InvalidFilter, QT_TRANSLATE_NOOP("SafeStatsMessages", "Filter not accepted"), Qgis.MessageLevel.Warning, 10),
-    (E.TlsError, QT_TRANSLATE_NOOP("SafeStatsMessages", "Secure connection failed"), Qgis.MessageLevel.Critical, 0),
-    (E.ProxyError, QT_TRANSLATE_NOOP("SafeStatsMessages", "Proxy problem"), Qgis.MessageLevel.Critical, 0),
-    (E.StoreUnreachable, QT_TRANSLATE_NOOP("SafeStatsMessages", "Store unreachable"), Qgis.MessageLevel.Critical, 0),
-    (E.DownloadIncomplete, QT_TRANSLATE_NOOP("SafeStatsMessages", "Download incomplete"), Qgis.MessageLevel.Warning, 10),
-    (E.LoadCancelled, QT_TRANSLATE_NOOP("SafeStatsMessages", "Cancelled"), Qgis.MessageLevel.Info, 5),
-    (E.InvalidResponse, QT_TRANSLATE_NOOP("SafeStatsMessages", "Unexpected answer"), Qgis.MessageLevel.Critical, 0),
-    (E.AuditWriteFailed, QT_TRANSLATE_NOOP("SafeStatsMessages", "Audit log not written"), Qgis.MessageLevel.Critical, 0),
-    (E.StoreError, QT_TRANSLATE_NOOP("SafeStatsMessages", "Store problem"), Qgis.MessageLevel.Critical, 0),
-    (E.SafeStatsError, QT_TRANSLATE_NOOP("SafeStatsMessages", "SafeStats"), Qgis.MessageLevel.Warning, 10),
+    (E.InvalidSecondFactor, QT_TRANSLATE_NOOP("SafeStats", "Sign-in failed"), Qgis.MessageLevel.Warning, 0),
+    (E.SecondFactorRequired, QT_TRANSLATE_NOOP("SafeStats", "Second factor needed"), Qgis.MessageLevel.Info, 0),
+    (E.InvalidCredentials, QT_TRANSLATE_NOOP("SafeStats", "Sign-in failed"), Qgis.MessageLevel.Warning, 0),
+    (E.AccountLocked, QT_TRANSLATE_NOOP("SafeStats", "Account locked"), Qgis.MessageLevel.Critical, 0),
+    (E.ConditionsNotAccepted, QT_TRANSLATE_NOOP("SafeStats", "Conditions of use"), Qgis.MessageLevel.Warning, 0),
+    (E.PurposeNotPermitted, QT_TRANSLATE_NOOP("SafeStats", "Purpose not permitted"), Qgis.MessageLevel.Warning, 0),
+    (E.NoAgreement, QT_TRANSLATE_NOOP("SafeStats", "No data sharing agreement"), Qgis.MessageLevel.Critical, 0),
+    (E.TokenExpired, QT_TRANSLATE_NOOP("SafeStats", "Session expired"), Qgis.MessageLevel.Warning, 0),
+    (E.NotSignedIn, QT_TRANSLATE_NOOP("SafeStats", "Not signed in"), Qgis.MessageLevel.Warning, 10),
+    (E.Forbidden, QT_TRANSLATE_NOOP("SafeStats", "Not allowed"), Qgis.MessageLevel.Warning, 10),
+    (E.DatasetNotAvailable, QT_TRANSLATE_NOOP("SafeStats", "Dataset not available"), Qgis.MessageLevel.Warning, 10),
+    (E.AggregateOnly, QT_TRANSLATE_NOOP("SafeStats", "Counts only"), Qgis.MessageLevel.Warning, 10),
+    (E.InvalidFilter, QT_TRANSLATE_NOOP("SafeStats", "Filter not accepted"), Qgis.MessageLevel.Warning, 10),
+    (E.TlsError, QT_TRANSLATE_NOOP("SafeStats", "Secure connection failed"), Qgis.MessageLevel.Critical, 0),
+    (E.ProxyError, QT_TRANSLATE_NOOP("SafeStats", "Proxy problem"), Qgis.MessageLevel.Critical, 0),
+    (E.StoreUnreachable, QT_TRANSLATE_NOOP("SafeStats", "Store unreachable"), Qgis.MessageLevel.Critical, 0),
+    (E.DownloadIncomplete, QT_TRANSLATE_NOOP("SafeStats", "Download incomplete"), Qgis.MessageLevel.Warning, 10),
+    (E.LoadCancelled, QT_TRANSLATE_NOOP("SafeStats", "Cancelled"), Qgis.MessageLevel.Info, 5),
+    (E.InvalidResponse, QT_TRANSLATE_NOOP("SafeStats", "Unexpected answer"), Qgis.MessageLevel.Critical, 0),
+    (E.AuditWriteFailed, QT_TRANSLATE_NOOP("SafeStats", "Audit log not written"), Qgis.MessageLevel.Critical, 0),
+    (E.StoreError, QT_TRANSLATE_NOOP("SafeStats", "Store problem"), Qgis.MessageLevel.Critical, 0),
+    (E.SafeStatsError, QT_TRANSLATE_NOOP("SafeStats", "SafeStats"), Qgis.MessageLevel.Warning, 10),
 )
 
 #: Exceptions raised by the UI layer itself (not the store): plain Python types with our own text.
 _LOCAL: Dict[Type[BaseException], Tuple[str, str]] = {
-    ValueError: (QT_TRANSLATE_NOOP("SafeStatsMessages", "Check the filter"), "{error}"),
-    OSError: (QT_TRANSLATE_NOOP("SafeStatsMessages", "File problem"),
-              QT_TRANSLATE_NOOP("SafeStatsMessages", "SafeStats could not read or write a file: {error}")),
+    ValueError: (QT_TRANSLATE_NOOP("SafeStats", "Check the filter"), "{error}"),
+    OSError: (QT_TRANSLATE_NOOP("SafeStats", "File problem"),
+              QT_TRANSLATE_NOOP("SafeStats", "SafeStats could not read or write a file: {error}")),
 }
 
 

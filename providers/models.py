@@ -264,7 +264,7 @@ class BBoxArea:
 
     def __post_init__(self) -> None:
         if not (self.xmin < self.xmax and self.ymin < self.ymax):
-            raise ValueError("empty bounding box")
+            raise ValueError(tr("empty bounding box"))
 
 
 @dataclass(frozen=True)
@@ -278,10 +278,10 @@ class BoundaryArea:
 
     def __post_init__(self) -> None:
         if not self.boroughs and not self.wards:
-            raise ValueError("no borough or ward chosen")
+            raise ValueError(tr("no borough or ward chosen"))
         for code in (*self.boroughs, *self.wards):
             if not re.fullmatch(r"[A-Z]\d{8}", code):
-                raise ValueError(f"not a GSS code: {code!r}")
+                raise ValueError(tr("not a GSS code: {0!r}").format(code))
 
 
 @dataclass(frozen=True)
@@ -294,7 +294,7 @@ class PolygonArea:
 
     def __post_init__(self) -> None:
         if not re.match(r"^\s*(MULTI)?POLYGON\s*(ZM|Z|M)?\s*\(", self.wkt, re.IGNORECASE):
-            raise ValueError("area must be a POLYGON or MULTIPOLYGON in WKT")
+            raise ValueError(tr("area must be a POLYGON or MULTIPOLYGON in WKT"))
         object.__setattr__(self, "wkt", _normalise_wkt(self.wkt))
 
 
@@ -354,11 +354,11 @@ class Query:
         if self.end is not None:
             _utc(self.end)
         if self.start is not None and self.end is not None and self.start > self.end:
-            raise ValueError("the start of the date range is after its end")
+            raise ValueError(tr("the start of the date range is after its end"))
         if any(d not in range(1, 8) for d in self.dow):
-            raise ValueError("days of week are ISO numbers 1 (Monday) to 7 (Sunday)")
+            raise ValueError(tr("days of week are ISO numbers 1 (Monday) to 7 (Sunday)"))
         if any(h not in range(0, 24) for h in self.hours):
-            raise ValueError("hours are 0 to 23")
+            raise ValueError(tr("hours are 0 to 23"))
         for name in self.categories:
             if not _IDENT.match(name):
                 raise ValueError(f"bad field name {name!r}")
@@ -437,7 +437,7 @@ class Query:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Query":
         if int(data.get("v", 1)) > cls.JSON_VERSION:
-            raise ValueError("this query was saved by a newer SafeStats plugin")
+            raise ValueError(tr("this query was saved by a newer SafeStats plugin"))
         area: Optional[Area] = None
         a = data.get("area")
         if a:
@@ -562,16 +562,16 @@ class CountsQuery:
             raise ValueError(f"bad dataset id {self.dataset_id!r}")
         period_bounds(self.period)
         if self.unit not in COUNT_UNITS:
-            raise ValueError(f"area unit must be one of {', '.join(COUNT_UNITS)}")
+            raise ValueError(tr("area unit must be one of {0}").format(", ".join(COUNT_UNITS)))
         if self.unit == "hex":
             if self.hex_size not in HEX_SIZES:
-                raise ValueError(f"hexagon size must be one of {', '.join(map(str, HEX_SIZES))} m")
+                raise ValueError(tr("hexagon size must be one of {0} m").format(", ".join(map(str, HEX_SIZES))))
         elif self.hex_size is not None:
             object.__setattr__(self, "hex_size", None)
         if self.within is not None and not _BOROUGH_RE.match(self.within):
-            raise ValueError(f"within must be a borough's GSS code (E09…), not {self.within!r}")
+            raise ValueError(tr("within must be a borough's GSS code (E09…), not {0!r}").format(self.within))
         if self.unit == "borough" and self.within is not None:
-            raise ValueError("a map of boroughs cannot be limited to one borough")
+            raise ValueError(tr("a map of boroughs cannot be limited to one borough"))
 
     # ----------------------------------------------------------- HTTP
 
@@ -633,7 +633,7 @@ class CountsQuery:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "CountsQuery":
         if int(data.get("v", 1)) > cls.JSON_VERSION:
-            raise ValueError("this query was saved by a newer SafeStats plugin")
+            raise ValueError(tr("this query was saved by a newer SafeStats plugin"))
         return cls(dataset_id=str(data["dataset"]), period=str(data["period"]), unit=str(data.get("unit", "ward")),
                    hex_size=data.get("hex_size"), within=data.get("within"), category=data.get("category"))
 

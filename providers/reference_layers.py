@@ -16,12 +16,12 @@ from typing import Any, Callable, Iterable, Optional
 
 from qgis.core import (QgsFillSymbol, QgsPalLayerSettings, QgsProject, QgsSingleSymbolRenderer,
                        QgsTextBufferSettings, QgsTextFormat, QgsVectorLayer, QgsVectorLayerSimpleLabeling)
-from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 
 from . import compat, errors
 from .client import GEOJSON_CRS_27700
 from .models import BOUNDARY_COLLECTIONS, CRS_27700
+from ..governance.i18n import tr
 
 KINDS = ("boroughs", "wards")
 GROUP_NAME = "Boundaries"
@@ -31,10 +31,6 @@ PAGE = 1000
 #: outline, outline width (mm), label size (pt), largest scale denominator at which labels show
 STYLE = {"boroughs": ("60,60,60,255", "0.6", 9.0, 250_000),
          "wards": ("120,120,120,255", "0.2", 7.0, 40_000)}
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("SafeStats", text)
 
 
 def title(kind: str) -> str:

@@ -25,6 +25,7 @@ from .client import StoreClient
 from .http import log, on_main_thread
 from .models import Conditions, LoginResult, UserInfo
 from ..governance import keys
+from ..governance.i18n import tr
 
 AUTHCFG_SETTING = keys.AUTHCFG
 AUTH_METHOD = "Basic"
@@ -125,10 +126,10 @@ class SessionManager(QObject):
         self._check_conditions(conditions, accepted, purpose)
         self._purpose_labels = {p.id: p.label for p in conditions.purposes}
         if not username or not password:
-            raise errors.InvalidCredentials("Enter your SafeStats username and password.")
+            raise errors.InvalidCredentials(tr("Enter your SafeStats username and password."))
         if self.is_signed_in:
             if not on_main_thread():
-                raise errors.SafeStatsError("You are already signed in to SafeStats. Sign out first.")
+                raise errors.SafeStatsError(tr("You are already signed in to SafeStats. Sign out first."))
             self.sign_out()
         client = StoreClient(url)
         try:
@@ -139,8 +140,8 @@ class SessionManager(QObject):
                     raise
                 # the store answers a wrong second-factor code like a wrong password
                 raise errors.InvalidSecondFactor(
-                    "The password or the 6-digit code was not right. Check your password and enter the "
-                    "current code from your authenticator app.", detail=exc.detail, status=exc.status) from exc
+                    tr("The password or the 6-digit code was not right. Check your password and enter the "
+                       "current code from your authenticator app."), detail=exc.detail, status=exc.status) from exc
         except errors.SafeStatsError as exc:
             self._audit("sign_in_failed", store=url, user=username, purpose=purpose, error=exc.code)
             raise
@@ -167,7 +168,7 @@ class SessionManager(QObject):
         """Sign in with the remembered credentials; the conditions must still be accepted now."""
         saved = self.saved_login()
         if saved is None:
-            raise errors.NotSignedIn("No saved SafeStats sign-in was found. Enter your username and password.")
+            raise errors.NotSignedIn(tr("No saved SafeStats sign-in was found. Enter your username and password."))
         self._check_conditions(conditions, accepted, purpose)
         cfg = self._load_config(saved.authcfg)
         password = cfg.config("password") if cfg is not None else ""
@@ -223,8 +224,8 @@ class SessionManager(QObject):
         manager = _auth_manager()
         if manager.isDisabled():
             raise errors.SafeStatsError(
-                "QGIS's authentication database is not available, so the password cannot be saved. "
-                "Sign in without \"remember me\".")
+                tr("QGIS's authentication database is not available, so the password cannot be saved. "
+                   "Sign in without \"remember me\"."))
         url = _clean_url(url)
         existing = self._find_config(url)
         cfg = QgsAuthMethodConfig(AUTH_METHOD)
@@ -241,8 +242,8 @@ class SessionManager(QObject):
                 ok, cfg = ok[0], ok[1] if len(ok) > 1 else cfg
         if not ok or not cfg.id():
             raise errors.SafeStatsError(
-                "The password could not be saved in QGIS's authentication database (is its master "
-                "password set?). Sign in without \"remember me\".")
+                tr("The password could not be saved in QGIS's authentication database (is its master "
+                   "password set?). Sign in without \"remember me\"."))
         QgsSettings().setValue(AUTHCFG_SETTING, cfg.id())
         return cfg.id()
 

@@ -37,11 +37,11 @@ from qgis.core import (
     QgsVectorLayer,
     Qgis,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 
 from . import compat, layers, models
 from ..governance import keys
+from ..governance.i18n import tr
 
 STYLES_DIR = Path(__file__).resolve().parent.parent / "ui" / "styles"
 LOG_TAG = "SafeStats"
@@ -59,10 +59,6 @@ USER_PREFIX = "user:"
 
 # Style categories a preset touches: symbology and rendering only (never fields, forms, actions).
 PRESET_STYLE_CATEGORIES = QgsMapLayer.StyleCategory.Symbology | QgsMapLayer.StyleCategory.Rendering
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("SafeStatsPresets", text)
 
 
 # ---------------------------------------------------------------- stable colours

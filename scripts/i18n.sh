@@ -41,19 +41,22 @@ for ts in i18n/safestats_*.ts; do
   [ -e "$ts" ] && [[ ! " ${TS_FILES[*]} " =~ " $ts " ]] && TS_FILES+=("$ts")
 done
 
-set_language() {   # Qt Linguist reads the target language from the TS element
-  local ts="$1" lang
-  lang="$(basename "$ts" .ts)"; lang="${lang#safestats_}"
-  sed -i "0,/<TS version=\"2.1\"[^>]*>/s//<TS version=\"2.1\" language=\"${lang}\" sourcelanguage=\"en\">/" "$ts"
+# pylupdate5 into an empty catalogue (so nothing stale survives), then scripts/i18n_catalogue.py
+# files every Python message under the one context "SafeStats" (what governance.i18n.tr asks Qt
+# for; .ui forms keep their own contexts) and merges the translations each .ts already has.
+fresh_catalogue() {   # $1: where to write the regrouped English catalogue
+  local fresh="i18n/.pylupdate_$$.ts"
+  rm -f "$fresh"
+  PYTHONWARNINGS=ignore pylupdate5 -noobsolete "${SOURCES[@]}" -ts "$fresh" >/dev/null
+  python3 scripts/i18n_catalogue.py "$fresh" "$1" en || { rm -f "$fresh"; return 1; }
+  rm -f "$fresh"
 }
 
 if [ "$CHECK" = 1 ]; then
   tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
-  cp i18n/safestats_en.ts "$tmp/safestats_en.ts"
-  PYTHONWARNINGS=ignore pylupdate5 -noobsolete "${SOURCES[@]}" -ts "$tmp/safestats_en.ts" >/dev/null
-  set_language "$tmp/safestats_en.ts"
-  # locations are relative to the .ts file's folder, so compare everything but them
-  if ! diff <(grep -v '<location' i18n/safestats_en.ts) <(grep -v '<location' "$tmp/safestats_en.ts") >/dev/null; then
+  fresh_catalogue "$tmp/safestats_en.ts"
+  # compare everything but the line numbers of the locations
+  if ! diff <(sed 's/ line="[0-9]*"//' i18n/safestats_en.ts) <(sed 's/ line="[0-9]*"//' "$tmp/safestats_en.ts") >/dev/null; then
     echo "i18n/safestats_en.ts is out of date: run bash scripts/i18n.sh and commit it" >&2
     exit 1
   fi
@@ -62,8 +65,14 @@ if [ "$CHECK" = 1 ]; then
 fi
 
 echo "== pylupdate5: ${#SOURCES[@]} source files -> ${TS_FILES[*]}"
-PYTHONWARNINGS=ignore pylupdate5 -noobsolete "${SOURCES[@]}" -ts "${TS_FILES[@]}"
-for ts in "${TS_FILES[@]}"; do set_language "$ts"; done
+fresh="i18n/.pylupdate_$$.ts"
+rm -f "$fresh"
+PYTHONWARNINGS=ignore pylupdate5 -noobsolete "${SOURCES[@]}" -ts "$fresh" >/dev/null
+for ts in "${TS_FILES[@]}"; do
+  lang="$(basename "$ts" .ts)"; lang="${lang#safestats_}"
+  python3 scripts/i18n_catalogue.py "$fresh" "$ts" "$lang" || { rm -f "$fresh"; exit 1; }
+done
+rm -f "$fresh"
 
 echo "== lrelease"
 for ts in "${TS_FILES[@]}"; do

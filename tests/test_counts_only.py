@@ -168,7 +168,7 @@ def test_dock_offers_the_closed_table_and_loads_one_boroughs_wards(plugin, store
     assert "need not add up" in dock.countLabel.text() or count.suppressed
     dock.request_load()
     wait_until(lambda: any(l.customProperty("safestats/kind") == "aggregates" for l in safestats_layers()), 120)
-    wait_until(lambda: not plugin._loads_running(), 60)
+    wait_until(lambda: not plugin.loads.running(), 60)
     layer = [l for l in safestats_layers() if l.customProperty("safestats/kind") == "aggregates"][0]
     wards = [f for f in store_http.get("tfl", "/collections/wards/items", {"limit": 1000})["features"]
              if f["properties"].get("parent_code") == borough]
@@ -198,10 +198,10 @@ def test_hexagons_and_refresh_keep_the_closed_table(plugin, store, audit_log):
     wait_until(lambda: not dock.counter.preview.is_busy(), 60)
     dock.request_load()
     wait_until(lambda: any(l.customProperty("safestats/kind") == "aggregates" for l in safestats_layers()), 120)
-    wait_until(lambda: not plugin._loads_running(), 60)
+    wait_until(lambda: not plugin.loads.running(), 60)
     layer = [l for l in safestats_layers() if l.customProperty("safestats/kind") == "aggregates"][0]
     assert query_of(layer).aggregate_params()["size"] == "1000" and layer.featureCount() > 0
-    plugin.refresh_layer(layer)
+    plugin.loads.refresh_layer(layer)
     wait_until(lambda: audit_log.last("refresh_counts") is not None, 60, "refresh was not audited")
     assert audit_log.last("refresh_counts")["area_unit"] == "hex"
 
@@ -294,7 +294,7 @@ def test_failed_record_load_audit_is_critical_and_shown(plugin, store, tmp_path)
     try:
         wait_until(lambda: dock.counter.preview.last_count is not None and not dock.counter.preview.is_busy(), 60, "no count")
         dock.request_load()
-        wait_until(lambda: bool(safestats_layers()) and not plugin._loads_running(), 120, "no layer loaded")
+        wait_until(lambda: bool(safestats_layers()) and not plugin.loads.running(), 120, "no layer loaded")
         wait_until(lambda: any(m[2] == Qgis.Critical for m in plugin.iface_double.messages), 10, "no message")
     finally:
         QgsApplication.messageLog().messageReceived.disconnect(on_message)

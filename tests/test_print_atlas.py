@@ -168,8 +168,9 @@ def test_legend_fits_with_a_symbol_for_every_entry(loaded, store_http, signed_in
     lists only what is printed, and every entry has a symbol."""
     from qgis.core import QgsProject, QgsSymbolLegendNode
     from safestats.providers import compat
-    from safestats.processing_provider.algorithms.common import CATEGORY_FIELDS
+    from safestats.providers.counting import CATEGORY_FIELDS
     from safestats.providers import print_job as atlas
+    from safestats.providers import print_legend
     layer, q = loaded
     layer.setName(layer.name() + " · Burglary, robbery, theft and every other category of the dataset")
     for name in ("Burglary hotspots reported by the north-west Safer Neighbourhoods team", "Schools", "Parks"):
@@ -190,7 +191,7 @@ def test_legend_fits_with_a_symbol_for_every_entry(loaded, store_http, signed_in
         layout, coverage, incidents, _table = atlas.build_layout(job, project)
         legend = layout.itemById("legend")
         frame = legend.sizeWithUnits()
-        content = atlas.legend_content_size(legend)
+        content = print_legend.legend_content_size(legend)
         assert content.width() <= frame.width() + 0.01 and content.height() <= frame.height() + 0.01, \
             (paper, content, frame)
         page = layout.pageCollection().page(0).pageSize()

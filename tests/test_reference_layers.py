@@ -100,8 +100,8 @@ def test_first_load_zooms_to_the_data_with_outlines_beneath(plugin, store, clean
     end = datetime.fromisoformat(info.temporal_end.replace("Z", "+00:00"))
     canvas = plugin.iface.mapCanvas()
     canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
-    plugin.load(Query("mps_crime", start=end - timedelta(days=60), end=end), info, "categorised")
-    wait_until(lambda: len(safestats_layers()) == 1 and not plugin._loads_running(), 120, "no layer loaded")
+    plugin.loads.load(Query("mps_crime", start=end - timedelta(days=60), end=end), info, "categorised")
+    wait_until(lambda: len(safestats_layers()) == 1 and not plugin.loads.running(), 120, "no layer loaded")
     wait_until(lambda: len(reference_layers.reference_layers(clean_project)) == 2, 120, "no outlines added")
     layer = safestats_layers()[0]
     shown, data = canvas.extent(), layer.extent()
@@ -112,6 +112,6 @@ def test_first_load_zooms_to_the_data_with_outlines_beneath(plugin, store, clean
     assert order.index(layer) < order.index(reference_layers.reference_layers(clean_project)["wards"])
     canvas.setExtent(layer.extent().buffered(5000))
     before = canvas.extent()
-    plugin.load(Query("mps_crime", start=end - timedelta(days=30), end=end), info, "categorised")
-    wait_until(lambda: len(safestats_layers()) == 2 and not plugin._loads_running(), 120, "no second layer")
+    plugin.loads.load(Query("mps_crime", start=end - timedelta(days=30), end=end), info, "categorised")
+    wait_until(lambda: len(safestats_layers()) == 2 and not plugin.loads.running(), 120, "no second layer")
     assert canvas.extent() == before and len(reference_layers.reference_layers(clean_project)) == 2

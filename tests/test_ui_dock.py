@@ -88,7 +88,7 @@ def test_count_matches_store_and_load_styled_layer(plugin: Any, store: Any, stor
 
     dock.stylePanel.presetCombo.setCurrentIndex(dock.stylePanel.presetCombo.findData(presets.CATEGORISED))
     dock.request_load()
-    wait_until(lambda: bool(safestats_layers()) and not plugin._loads_running(), 120, "no layer loaded")
+    wait_until(lambda: bool(safestats_layers()) and not plugin.loads.running(), 120, "no layer loaded")
     process_events(0.2)
     layer = safestats_layers()[0]
     assert layer.featureCount() == expected
@@ -107,8 +107,8 @@ def test_count_matches_store_and_load_styled_layer(plugin: Any, store: Any, stor
     assert layer.renderer().type() == "heatmapRenderer"
 
     # Refresh keeps the style and the row count
-    plugin.refresh_layer(layer)
-    wait_until(lambda: not plugin._loads_running(), 120, "refresh did not finish")
+    plugin.loads.refresh_layer(layer)
+    wait_until(lambda: not plugin.loads.running(), 120, "refresh did not finish")
     process_events(0.2)
     assert layer.featureCount() == expected and layer.renderer().type() == "heatmapRenderer"
 
@@ -125,7 +125,7 @@ def test_same_category_same_colour_in_two_loaded_datasets(plugin: Any, store: An
         before = len(safestats_layers())
         dock.stylePanel.presetCombo.setCurrentIndex(dock.stylePanel.presetCombo.findData(presets.CATEGORISED))
         dock.loadRequested.emit(dock.build_query(), dock.current_dataset(), presets.CATEGORISED)
-        wait_until(lambda: len(safestats_layers()) > before and not plugin._loads_running(), 120)
+        wait_until(lambda: len(safestats_layers()) > before and not plugin.loads.running(), 120)
     colours = [{c.value(): c.symbol().color().name() for c in layer.renderer().categories()}
                for layer in safestats_layers()]
     shared = set(colours[0]) & set(colours[1]) - {""}
@@ -149,7 +149,7 @@ def test_counts_only_dataset_loads_choropleth(plugin: Any, store: Any) -> None:
     assert layer.renderer().type() == "graduatedSymbol"
     assert layer.featureCount() > 0
     assert "Suppressed" in layer.renderer().ranges()[0].label()
-    assert not plugin._loads_running()
+    assert not plugin.loads.running()
 
 
 def test_cancel_stops_a_counts_load(plugin: Any, store: Any, monkeypatch: Any) -> None:
@@ -176,9 +176,9 @@ def test_cancel_stops_a_counts_load(plugin: Any, store: Any, monkeypatch: Any) -
     monkeypatch.setattr(aggregates, "_fetch", held)
     dock.request_load()
     process_events(0.3)
-    assert plugin._loads_running() and dock.progressBar.isVisibleTo(dock)
-    plugin.cancel_loads()
-    wait_until(lambda: not plugin._loads_running(), 30, "the counts load did not stop")
+    assert plugin.loads.running() and dock.progressBar.isVisibleTo(dock)
+    plugin.loads.cancel()
+    wait_until(lambda: not plugin.loads.running(), 30, "the counts load did not stop")
     process_events(0.5)
     assert cancelled == [True]
     assert not [lyr for lyr in safestats_layers() if lyr.customProperty("safestats/kind") == "aggregates"]
@@ -208,7 +208,7 @@ def test_counts_layer_is_fetched_again_after_project_read(plugin: Any, store: An
     areas = layer.featureCount()
     core_layers.to_placeholder(layer)          # what reading a saved project does
     assert layer.featureCount() == 0 and core_layers.is_pending(layer)
-    plugin.loader.guard.fetch_pending()
+    plugin.loads.loader.guard.fetch_pending()
     wait_until(lambda: layer.featureCount() == areas, 120, "counts were not fetched again")
     assert layer.providerType() == "ogr" and not core_layers.is_pending(layer)
     assert layer.renderer().type() == "graduatedSymbol"
@@ -240,7 +240,7 @@ def test_unload_while_signed_in_leaves_placeholders_not_broken_layers(plugin: An
     dock.whenPanel.set_quick_pick("last_month")
     wait_until(lambda: dock.counter.preview.last_count is not None and not dock.counter.preview.is_busy(), 60, "no count")
     dock.request_load()
-    wait_until(lambda: bool(safestats_layers()) and not plugin._loads_running(), 120, "no layer loaded")
+    wait_until(lambda: bool(safestats_layers()) and not plugin.loads.running(), 120, "no layer loaded")
     process_events(0.2)
     layer = safestats_layers()[0]
     cached = Path(layer.source().split("|")[0])

@@ -62,7 +62,7 @@ def test_create_show_once_use_and_revoke(signed_in: Any, store: Any, qgis_messag
 
 def test_the_menu_action_needs_a_sign_in(plugin: Any) -> None:
     action = plugin.tokens_action
-    assert action in plugin.menu_actions and action.text() == "Personal access token…"
+    assert action in plugin.menus.menu_actions and action.text() == "Personal access token…"
     assert not plugin.session.is_signed_in
     action.trigger()  # not signed in: a message, no dialog
     assert any("Sign in to SafeStats first" in text for _title, text, _level in plugin.iface_double.messages)

@@ -26,6 +26,7 @@ from .panels.style import StylePanel, active_safestats_layer
 from .panels.what import WhatPanel
 from .panels.when import WhenPanel
 from .panels.where import WherePanel
+from ..governance.i18n import tr
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).with_name("dock.ui")))
 
@@ -68,8 +69,8 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
                              (self.loadButton, "load.svg"), (self.refreshButton, "refresh.svg")):
             button.setIcon(icon(name))
         self.splitter.insertWidget(0, self.datasetsPanel)
-        for panel, title in ((self.whenPanel, self.tr("When")), (self.whatPanel, self.tr("What")),
-                             (self.wherePanel, self.tr("Where"))):
+        for panel, title in ((self.whenPanel, tr("When")), (self.whatPanel, tr("What")),
+                             (self.wherePanel, tr("Where"))):
             self.filterTabs.addTab(panel, title)
         self.splitter.addWidget(self.countsPanel)
         self.countsPanel.hide()
@@ -120,18 +121,18 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
             conditions, purpose = getattr(self.session, "conditions", None), self.session.purpose or ""
             purpose = conditions.purpose_label(purpose) if conditions is not None else purpose
             self.sessionLabel.setText(
-                self.tr("<b>{0}</b> · {1}<br/><span style='color:#555'>Purpose: {2}</span>")
+                tr("<b>{0}</b> · {1}<br/><span style='color:#555'>Purpose: {2}</span>")
                 .format(html.escape(user.username), html.escape(user.organisation_name), html.escape(purpose)))
         else:
-            self.sessionLabel.setText(self.tr("Not signed in."))
+            self.sessionLabel.setText(tr("Not signed in."))
             self.set_boundaries({})
             self.datasetsPanel.clear()
         self.sessionLabel.setToolTip((self.session.store_url or "") if signed_in else "")
         self.signInButton.setVisible(not signed_in)
         self.signOutButton.setVisible(signed_in)
         self.splitter.setEnabled(signed_in)
-        self.countLabel.setText(self.tr("Loading the datasets your organisation may see…") if signed_in
-                                else self.tr("Sign in to see the datasets your organisation may see."))
+        self.countLabel.setText(tr("Loading the datasets your organisation may see…") if signed_in
+                                else tr("Sign in to see the datasets your organisation may see."))
         self._update_buttons()
         if signed_in:
             self.refresh_datasets()
@@ -149,13 +150,13 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
             messages.show_error(self._bar(), error, "dataset list")
             self.counter.check_session_ended(error)
 
-        self.tasks.run(self.tr("SafeStats: listing datasets"), lambda feedback: session.client.datasets(), done)
+        self.tasks.run(tr("SafeStats: listing datasets"), lambda feedback: session.client.datasets(), done)
 
     def set_datasets(self, datasets: List[CollectionInfo]) -> None:
         """Fill the list with exactly the datasets the store offered for this organisation."""
         self.datasetsPanel.set_datasets(datasets)
         if not datasets:
-            self.countLabel.setText(self.tr("Your organisation's agreement does not include any dataset."))
+            self.countLabel.setText(tr("Your organisation's agreement does not include any dataset."))
         self._update_buttons()
 
     def current_dataset(self) -> Optional[CollectionInfo]:
@@ -190,7 +191,7 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
             else:
                 self.set_boundaries(result)
 
-        self.tasks.run(self.tr("SafeStats: reading boroughs and wards"), work, done)
+        self.tasks.run(tr("SafeStats: reading boroughs and wards"), work, done)
 
     def set_boundaries(self, boundaries: Dict[str, List[Any]]) -> None:
         self.wherePanel.set_boundaries(boundaries)
@@ -200,7 +201,7 @@ class SafeStatsDock(QgsDockWidget, FORM_CLASS):
         """The Query for the filters on screen; raises ValueError with a plain message if incomplete."""
         info = self.current_dataset()
         if info is None:
-            raise ValueError(self.tr("Choose a dataset."))
+            raise ValueError(tr("Choose a dataset."))
         if info.aggregate_only:
             return self.countsPanel.build_query()
         days, (start, end) = self.whenPanel.days(), self.whenPanel.date_range()

@@ -18,6 +18,7 @@ from ..providers.layers import is_safestats_layer
 from ..providers import compat
 from ..providers import styles as presets
 from ..governance import keys
+from ..governance.i18n import tr
 
 ICONS = Path(__file__).resolve().parent.parent / "icons"
 LOG_TAG = "SafeStats"
@@ -39,18 +40,18 @@ class LayerMenu(QObject):
         self.iface = iface
         self._info_for = info_for
         window = iface.mainWindow()
-        self.style_menu: Optional[QMenu] = QMenu(self.tr("Style preset"), window)
+        self.style_menu: Optional[QMenu] = QMenu(tr("Style preset"), window)
         self.style_menu.aboutToShow.connect(self.fill_style_menu)
-        style_action = QAction(QIcon(str(ICONS / "style.svg")), self.tr("Style preset"), window)
+        style_action = QAction(QIcon(str(ICONS / "style.svg")), tr("Style preset"), window)
         style_action.setMenu(self.style_menu)
-        refresh_action = QAction(QIcon(str(ICONS / "refresh.svg")), self.tr("Refresh from SafeStats"), window)
+        refresh_action = QAction(QIcon(str(ICONS / "refresh.svg")), tr("Refresh from SafeStats"), window)
         refresh_action.triggered.connect(lambda: refresh(self.iface.activeLayer()))
-        save_action = QAction(self.tr("Save style as my preset…"), window)
+        save_action = QAction(tr("Save style as my preset…"), window)
         save_action.triggered.connect(save_style)
         self.actions: List[QAction] = [style_action, refresh_action, save_action]
         self._attached: set = set()
         for action in self.actions:
-            self.iface.addCustomActionForLayerType(action, self.tr("SafeStats"), _vector_layer_type(), False)
+            self.iface.addCustomActionForLayerType(action, tr("SafeStats"), _vector_layer_type(), False)
 
     def attach(self, layers: List[Any]) -> None:
         """Show the actions on these layers when they are SafeStats layers (once per layer)."""

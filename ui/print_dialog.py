@@ -12,7 +12,6 @@ from typing import Any, Optional
 from qgis.core import Qgis, QgsProject, QgsSettings, QgsVectorLayer
 from qgis.gui import QgsFileWidget
 from qgis.PyQt import uic
-from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from ..governance import disclosure
@@ -20,6 +19,7 @@ from ..providers.layers import is_safestats_layer, safestats_layers
 from ..governance import keys
 from ..providers import compat, messages, reference_layers
 from ..providers import print_job as atlas, styles as presets
+from ..governance.i18n import tr
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).with_name("print_dialog.ui")))
 LAST_DIR_SETTING = keys.PRINT_DIR  # a folder path only
@@ -34,10 +34,6 @@ def boundary_vintage_suffix(layer: Any) -> str:
     values = {str(v) for v in layer.uniqueValues(layer.fields().indexOf("vintage")) if v not in (None, "")}
     values = {v for v in values if v != "NULL"}
     return f" ({', '.join(sorted(values))} boundaries)" if values else ""
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("SafeStats", text)
 
 
 class PrintWardMapsDialog(QDialog, FORM_CLASS):

@@ -24,9 +24,10 @@ from urllib.parse import urlsplit
 from qgis.core import QgsSettings
 from qgis.gui import QgsOptionsPageWidget, QgsOptionsWidgetFactory
 from qgis.PyQt import uic
-from qgis.PyQt.QtCore import QCoreApplication, QUrl
+from qgis.PyQt.QtCore import QUrl
 from qgis.PyQt.QtGui import QDesktopServices, QIcon
 from qgis.PyQt.QtWidgets import QWidget
+from ..governance.i18n import tr
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).with_name("settings_page.ui")))
 PLUGIN_DIR = Path(__file__).resolve().parent.parent
@@ -43,10 +44,6 @@ KINDS = ("records", "aggregate")
 
 MIN_THRESHOLD = 5        # governance.disclosure.DEFAULT_THRESHOLD: the floor, never lower
 MAX_RETENTION_DAYS = 28  # governance.retention.DEFAULT_RETENTION_DAYS: the policy's maximum
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("SafeStatsSettingsPage", text)
 
 
 def _defaults() -> "Values":

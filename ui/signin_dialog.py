@@ -22,6 +22,7 @@ from ..providers import errors
 from ..providers import messages
 from ..providers.tasks import FunctionTask, run_task
 from ..governance import keys
+from ..governance.i18n import tr
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).with_name("signin_dialog.ui")))
 ICONS = Path(__file__).resolve().parent.parent / "icons"
@@ -51,7 +52,7 @@ class SignInDialog(QDialog, FORM_CLASS):
         self.logoLabel.setPixmap(QPixmap(str(ICONS / "safestats.svg")))
         self.setWindowIcon(QIcon(str(ICONS / "signin.svg")))
         self.signInButton = self.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
-        self.signInButton.setText(self.tr("Sign in"))
+        self.signInButton.setText(tr("Sign in"))
         self.busyBar.hide()
         self._show_totp(False)
 
@@ -83,7 +84,7 @@ class SignInDialog(QDialog, FORM_CLASS):
         if saved is not None:
             self.usernameEdit.setText(saved.username)
             self.rememberCheck.setChecked(True)
-            self.passwordEdit.setPlaceholderText(self.tr("Saved in the QGIS password store"))
+            self.passwordEdit.setPlaceholderText(tr("Saved in the QGIS password store"))
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
         super().showEvent(event)
@@ -125,10 +126,10 @@ class SignInDialog(QDialog, FORM_CLASS):
     def _update_state(self) -> None:
         busy = self._task is not None
         if self.conditions is None:
-            self.signInButton.setText(self.tr("Load conditions"))
+            self.signInButton.setText(tr("Load conditions"))
             self.signInButton.setEnabled(not busy and bool(self.store_url()))
             return
-        self.signInButton.setText(self.tr("Sign in"))
+        self.signInButton.setText(tr("Sign in"))
         has_password = bool(self.passwordEdit.text()) or self._uses_saved_password()
         ready = (bool(self.usernameEdit.text().strip()) and has_password and self.acceptCheck.isChecked()
                  and bool(self.purpose()) and not busy)
@@ -150,7 +151,7 @@ class SignInDialog(QDialog, FORM_CLASS):
         session = self.session
         self._start(lambda feedback: session.fetch_conditions(url),
                     lambda result, error: self._conditions_done(url, result, error),
-                    self.tr("SafeStats: reading the conditions of use"))
+                    tr("SafeStats: reading the conditions of use"))
 
     def _conditions_done(self, url: str, conditions: Any, error: Optional[BaseException]) -> None:
         self._finish_task()
@@ -170,8 +171,8 @@ class SignInDialog(QDialog, FORM_CLASS):
         self.purposeCombo.clear()
         if conditions is None:
             self.conditionsTitleLabel.setText(
-                self.tr("Loading the current conditions of use…") if loading else
-                self.tr("The conditions of use could not be loaded. Check the store address, then "
+                tr("Loading the current conditions of use…") if loading else
+                tr("The conditions of use could not be loaded. Check the store address, then "
                         "press Load conditions."))
             self.conditionsText.setPlainText("")
             self.acceptCheck.setEnabled(False)
@@ -180,10 +181,10 @@ class SignInDialog(QDialog, FORM_CLASS):
             return
         self.conditionsTitleLabel.setText(
             "<b>{}</b> &nbsp;<span style='color:#555'>{}</span>".format(
-                html.escape(conditions.title or self.tr("Conditions of use")),
-                html.escape(self.tr("version {0}").format(conditions.version))))
+                html.escape(conditions.title or tr("Conditions of use")),
+                html.escape(tr("version {0}").format(conditions.version))))
         self.conditionsText.setHtml(_conditions_html(conditions.text))
-        self.purposeCombo.addItem(self.tr("— choose the purpose of your work —"), "")
+        self.purposeCombo.addItem(tr("— choose the purpose of your work —"), "")
         for purpose in conditions.purposes:
             self.purposeCombo.addItem(purpose.label, purpose.id)
         self.purposeCombo.setEnabled(True)
@@ -219,20 +220,20 @@ class SignInDialog(QDialog, FORM_CLASS):
             return session.sign_in(url, username, password, conditions=conditions, accepted=accepted,
                                    purpose=purpose, remember=remember, totp=totp)
 
-        self._start(work, self._sign_in_done, self.tr("SafeStats: signing in"))
+        self._start(work, self._sign_in_done, tr("SafeStats: signing in"))
 
     def _unlock_auth_db(self) -> bool:
         """Ask QGIS for the auth DB master password on the UI thread (never from a task)."""
         manager = QgsApplication.authManager()
         if manager.isDisabled():
             messages.show_error(self.bar, errors.SafeStatsError(
-                self.tr("QGIS's password store is not available, so \"remember me\" cannot be used. "
+                tr("QGIS's password store is not available, so \"remember me\" cannot be used. "
                         "Untick it and enter your password.")))
             return False
         if manager.masterPasswordIsSet() or manager.setMasterPassword(True):
             return True
         messages.show_error(self.bar, errors.SafeStatsError(
-            self.tr("The QGIS password store is locked (its master password was not entered). Enter it, "
+            tr("The QGIS password store is locked (its master password was not entered). Enter it, "
                     "or untick \"remember me\" and type your password.")))
         return False
 

@@ -12,6 +12,7 @@ from qgis.PyQt.QtWidgets import QApplication, QDialog, QTableWidgetItem, QWidget
 
 from ..providers import errors, messages, tokens
 from .signin_dialog import InlineMessageBar
+from ..governance.i18n import tr
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).with_name("tokens_dialog.ui")))
 COLUMNS = ("name", "prefix", "status", "expires_at", "last_used_at")
@@ -26,8 +27,8 @@ class TokensDialog(QDialog, FORM_CLASS):
         self.messageBarLayout.addWidget(self.bar)
         self.secretGroup.hide()
         self.tokensTable.setColumnCount(len(COLUMNS))
-        self.tokensTable.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Starts with"), self.tr("Status"),
-                                                    self.tr("Expires"), self.tr("Last used")])
+        self.tokensTable.setHorizontalHeaderLabels([tr("Name"), tr("Starts with"), tr("Status"),
+                                                    tr("Expires"), tr("Last used")])
         self.listed: list[tokens.PersonalToken] = []
         self.createButton.clicked.connect(self.create)
         self.copyButton.clicked.connect(self.copy)
@@ -60,7 +61,7 @@ class TokensDialog(QDialog, FORM_CLASS):
     def create(self) -> None:
         name = self.nameEdit.text().strip()
         if not name:
-            self.bar.pushMessage(self.tr("Personal access token"), self.tr("Give the token a name first."),
+            self.bar.pushMessage(tr("Personal access token"), tr("Give the token a name first."),
                                  Qgis.MessageLevel.Warning)
             return
         try:
@@ -69,14 +70,14 @@ class TokensDialog(QDialog, FORM_CLASS):
             self._failed(exc, "creating a personal access token")
             return
         self.secretEdit.setText(new.secret)
-        lines = [self.tr("GDAL: {0}").format(new.usage.get("gdal", "")),
-                 self.tr("QGIS: {0}").format(new.usage.get("qgis", "")),
-                 self.tr("Expires {0}. Revoke it here when you no longer need it.").format(new.token.expires_at)]
+        lines = [tr("GDAL: {0}").format(new.usage.get("gdal", "")),
+                 tr("QGIS: {0}").format(new.usage.get("qgis", "")),
+                 tr("Expires {0}. Revoke it here when you no longer need it.").format(new.token.expires_at)]
         self.usageEdit.setPlainText("\n".join(lines))
         self.secretGroup.show()
         self.nameEdit.clear()
-        self.bar.pushMessage(self.tr("Personal access token"),
-                             self.tr("Token '{0}' created. Copy it now: it is not shown again.").format(name),
+        self.bar.pushMessage(tr("Personal access token"),
+                             tr("Token '{0}' created. Copy it now: it is not shown again.").format(name),
                              Qgis.MessageLevel.Success)
         self.refresh()
 
@@ -86,7 +87,7 @@ class TokensDialog(QDialog, FORM_CLASS):
     def revoke_selected(self) -> None:
         rows = {i.row() for i in self.tokensTable.selectedIndexes()}
         if not rows:
-            self.bar.pushMessage(self.tr("Personal access token"), self.tr("Select the token to revoke."),
+            self.bar.pushMessage(tr("Personal access token"), tr("Select the token to revoke."),
                                  Qgis.MessageLevel.Warning)
             return
         t = self.listed[rows.pop()]
@@ -95,8 +96,8 @@ class TokensDialog(QDialog, FORM_CLASS):
         except errors.SafeStatsError as exc:
             self._failed(exc, "revoking a personal access token")
             return
-        self.bar.pushMessage(self.tr("Personal access token"),
-                             self.tr("Token '{0}' is {1}: it no longer works anywhere.").format(done.name, done.status),
+        self.bar.pushMessage(tr("Personal access token"),
+                             tr("Token '{0}' is {1}: it no longer works anywhere.").format(done.name, done.status),
                              Qgis.MessageLevel.Success)
         self.refresh()
 
@@ -107,9 +108,9 @@ class TokensDialog(QDialog, FORM_CLASS):
 
 def open_tokens_dialog(iface: Any, session: Any) -> None:
     if session is None or not session.is_signed_in:
-        messages.show_info(iface.messageBar(), "SafeStats", QApplication.translate(
-            "TokensDialog", "Sign in to SafeStats first: a token carries the purpose of your sign-in."),
-            Qgis.MessageLevel.Warning, 6)
+        messages.show_info(iface.messageBar(), tr("SafeStats"),
+                           tr("Sign in to SafeStats first: a token carries the purpose of your sign-in."),
+                           Qgis.MessageLevel.Warning, 6)
         return
     dialog = TokensDialog(session, iface.mainWindow())
     dialog.exec()

@@ -8,7 +8,7 @@ from qgis.core import (Qgis, QgsCoordinateReferenceSystem, QgsExpressionContextU
                        QgsField, QgsFields, QgsGeometry, QgsMapLayer, QgsProcessingAlgorithm, QgsProcessingContext,
                        QgsProcessingException, QgsProcessingFeedback, QgsProcessingLayerPostProcessorInterface,
                        QgsProcessingUtils)
-from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 from qgis.PyQt.QtGui import QIcon
 
 from ...governance import audit as gov_audit
@@ -17,15 +17,12 @@ from ...governance import marking as gov_marking
 from ...providers.http import log
 from ..context import current_session
 from ...governance import keys
+from ...governance.i18n import tr
 
 ICON = Path(__file__).resolve().parents[3] / "icons" / "safestats.svg"
 CONDITIONS_LINE = QT_TRANSLATE_NOOP("SafeStats", "SafeStats data is for crime prevention and reduction only; "
                                                 "not for enforcement or prosecution.")
 PROP_DERIVED = keys.PROP_DERIVED
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("SafeStats", text)
 
 
 def suppression_help(threshold: int = disclosure.DEFAULT_THRESHOLD) -> str:
@@ -48,17 +45,6 @@ class SafeStatsAlgorithm(QgsProcessingAlgorithm):
     GROUP = QT_TRANSLATE_NOOP("SafeStats", "Analysis")
     GROUP_ID = "analysis"
 
-    def tr(self, text: str) -> str:
-        """pylupdate5 files ``self.tr("…")`` under the class whose method holds the call, and
-        QT_TRANSLATE_NOOP("SafeStats", …) constants under "SafeStats": try each in turn."""
-        for cls in type(self).__mro__:
-            if not issubclass(cls, SafeStatsAlgorithm):
-                break
-            text_in_class = QCoreApplication.translate(cls.__name__, text)
-            if text_in_class != text:
-                return text_in_class
-        return tr(text)
-
     def __init__(self) -> None:
         super().__init__()
         self._post: Optional[dict[str, Any]] = None  # what postProcessAlgorithm does with the output
@@ -70,10 +56,10 @@ class SafeStatsAlgorithm(QgsProcessingAlgorithm):
         return self.NAME
 
     def displayName(self) -> str:  # noqa: N802
-        return self.tr(self.DISPLAY)
+        return tr(self.DISPLAY)
 
     def group(self) -> str:
-        return self.tr(self.GROUP)
+        return tr(self.GROUP)
 
     def groupId(self) -> str:  # noqa: N802
         return self.GROUP_ID
@@ -88,7 +74,7 @@ class SafeStatsAlgorithm(QgsProcessingAlgorithm):
         return ""
 
     def shortHelpString(self) -> str:  # noqa: N802
-        return self.help() + "<p><i>" + self.tr(CONDITIONS_LINE) + "</i></p>"
+        return self.help() + "<p><i>" + tr(CONDITIONS_LINE) + "</i></p>"
 
     def shortDescription(self) -> str:  # noqa: N802
         text = self.help()
@@ -155,7 +141,7 @@ class SafeStatsAlgorithm(QgsProcessingAlgorithm):
                 log(f"client audit write failed for {event} ({self.displayName()}): {type(exc).__name__}: {exc}",
                     Qgis.MessageLevel.Critical)
             if feedback is not None:
-                feedback.reportError(self.tr("The client audit log could not be written: {0}").format(exc))
+                feedback.reportError(tr("The client audit log could not be written: {0}").format(exc))
 
 
 def input_layer(alg: QgsProcessingAlgorithm, parameters: dict, name: str,

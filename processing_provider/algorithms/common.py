@@ -10,7 +10,7 @@ from qgis.PyQt.QtCore import QVariant
 
 from ...providers import compat
 from ...governance import disclosure
-from .base import tr
+from ...governance.i18n import tr
 from ...governance import keys
 
 TIME_FIELD = "occurred_at"

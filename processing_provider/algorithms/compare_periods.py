@@ -14,6 +14,7 @@ from .base import (SafeStatsAlgorithm, as_multi, destination_text, input_layer, 
                    suppression_help)
 from .common import (TIME_FIELD, date_field_parameter, field_name, incidents_parameter, int_field,
                      output_fields, pick_field, polygons_parameter, real_field, text_field, threshold_parameter)
+from ...governance.i18n import tr
 
 A, B = "A", "B"
 
@@ -30,7 +31,7 @@ class ComparePeriods(SafeStatsAlgorithm):
     OUTPUT = "OUTPUT"
 
     def help(self) -> str:
-        return self.tr(
+        return tr(
             "<p>Counts incidents in each polygon in two periods — A (e.g. last year) and B (e.g. this year) — "
             "and the change from A to B. Periods are whole days in London time, both ends included; the "
             "incidents layer must cover both (load it with a date range spanning them).</p>"
@@ -47,15 +48,15 @@ class ComparePeriods(SafeStatsAlgorithm):
                            (self.A_END, QT_TRANSLATE_NOOP("SafeStats", "Period A: to date")),
                            (self.B_START, QT_TRANSLATE_NOOP("SafeStats", "Period B: from date")),
                            (self.B_END, QT_TRANSLATE_NOOP("SafeStats", "Period B: to date"))):
-            self.addParameter(QgsProcessingParameterDateTime(name, self.tr(text), compat.DATETIME_DATE))
+            self.addParameter(QgsProcessingParameterDateTime(name, tr(text), compat.DATETIME_DATE))
         self.addParameter(threshold_parameter(self.THRESHOLD))
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Change between periods"),
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Change between periods"),
                                                             compat.SOURCE_VECTOR_POLYGON))
 
     def _date(self, parameters: dict, name: str, context: QgsProcessingContext) -> date:
         qdt = self.parameterAsDateTime(parameters, name, context)
         if qdt is None or not qdt.isValid():
-            raise refuse(self.tr("Enter a date for “{0}”.").format(self.parameterDefinition(name).description()))
+            raise refuse(tr("Enter a date for “{0}”.").format(self.parameterDefinition(name).description()))
         d = qdt.date()
         return date(d.year(), d.month(), d.day())
 
@@ -69,10 +70,10 @@ class ComparePeriods(SafeStatsAlgorithm):
         b = (self._date(parameters, self.B_START, context), self._date(parameters, self.B_END, context))
         for start, end in (a, b):
             if start > end:
-                raise refuse(self.tr("A period's “from” date ({0}) is after its “to” date ({1}).").format(start, end))
+                raise refuse(tr("A period's “from” date ({0}) is after its “to” date ({1}).").format(start, end))
         bounds = {A: counting.day_bounds(*a), B: counting.day_bounds(*b)}
         date_field = pick_field(incidents.fields(), field_name(self, parameters, self.DATE_FIELD, context),
-                                (TIME_FIELD,), self.tr("date/time"))
+                                (TIME_FIELD,), tr("date/time"))
         date_idx = incidents.fields().indexOf(date_field)
 
         polys = spatial.read_polygons(polygons_source, feedback)
@@ -90,14 +91,14 @@ class ComparePeriods(SafeStatsAlgorithm):
         rows = [f.id() for f in polys.features]
         table = counting.suppress(counting.tally(flat), rows, [A, B], threshold)
 
-        extra = [int_field("count_a", self.tr("Incidents in period A ({0} to {1})").format(*a)),
-                 text_field("label_a", self.tr("Period A (as printed)")),
-                 int_field("count_b", self.tr("Incidents in period B ({0} to {1})").format(*b)),
-                 text_field("label_b", self.tr("Period B (as printed)")),
-                 int_field("change", self.tr("Change A to B")),
-                 real_field("change_pct", self.tr("Change A to B (% of A)")),
-                 text_field("change_label", self.tr("Change (as printed)")),
-                 text_field("suppressed", self.tr("Suppressed"))]
+        extra = [int_field("count_a", tr("Incidents in period A ({0} to {1})").format(*a)),
+                 text_field("label_a", tr("Period A (as printed)")),
+                 int_field("count_b", tr("Incidents in period B ({0} to {1})").format(*b)),
+                 text_field("label_b", tr("Period B (as printed)")),
+                 int_field("change", tr("Change A to B")),
+                 real_field("change_pct", tr("Change A to B (% of A)")),
+                 text_field("change_label", tr("Change (as printed)")),
+                 text_field("suppressed", tr("Suppressed"))]
         out_fields = output_fields(polygons_source.fields(), extra)
         sink, dest = self.output_sink(parameters, self.OUTPUT, context, out_fields,
                                           QgsWkbTypes.multiType(polygons_source.wkbType()), polys.crs)
@@ -114,7 +115,7 @@ class ComparePeriods(SafeStatsAlgorithm):
             sink.add(out)
         feedback.setProgress(100)
         self.audit("count", feedback, layer=in_layer, rows=n_points,
-                   filter_text=self.tr("{0} areas; period A {1} to {2}; period B {3} to {4}; threshold {5}; "
+                   filter_text=tr("{0} areas; period A {1} to {2}; period B {3} to {4}; threshold {5}; "
                                        "{6} primary and {7} secondary suppressed").format(
                        len(rows), a[0], a[1], b[0], b[1], threshold, *table.status_counts([A, B])),
                    destination=destination_text(dest, context))

@@ -14,6 +14,7 @@ from .base import SafeStatsAlgorithm, as_multi, destination_text, input_layer, s
 from .common import (TIME_FIELD, date_field_parameter, field_name, incidents_parameter,
                      int_field, layer_category_field, output_fields, pick_field, polygons_parameter, real_field,
                      text_field, threshold_parameter, value_text)
+from ...governance.i18n import tr
 
 
 class CountInPolygons(SafeStatsAlgorithm):
@@ -31,7 +32,7 @@ class CountInPolygons(SafeStatsAlgorithm):
     OUTPUT = "OUTPUT"
 
     def help(self) -> str:
-        return self.tr(
+        return tr(
             "<p>Counts incidents (points) in each polygon of any area layer — wards, LSOAs, estates, patrol "
             "areas — in any CRS. A point on a shared boundary counts in every area it touches.</p>"
             "<p>Optionally split the counts by category (e.g. crime type) and/or by calendar month (London "
@@ -45,17 +46,17 @@ class CountInPolygons(SafeStatsAlgorithm):
     def initAlgorithm(self, config: Optional[dict] = None) -> None:  # noqa: N802
         self.addParameter(incidents_parameter(self.INCIDENTS))
         self.addParameter(polygons_parameter(self.POLYGONS))
-        self.addParameter(QgsProcessingParameterBoolean(self.SPLIT_CATEGORY, self.tr("Split by category"), False))
+        self.addParameter(QgsProcessingParameterBoolean(self.SPLIT_CATEGORY, tr("Split by category"), False))
         self.addParameter(QgsProcessingParameterField(
-            self.CATEGORY_FIELD, self.tr("Category field (default: the dataset's category field)"), None,
+            self.CATEGORY_FIELD, tr("Category field (default: the dataset's category field)"), None,
             self.INCIDENTS, compat.FIELD_ANY, optional=True))
-        self.addParameter(QgsProcessingParameterBoolean(self.SPLIT_MONTH, self.tr("Split by month"), False))
+        self.addParameter(QgsProcessingParameterBoolean(self.SPLIT_MONTH, tr("Split by month"), False))
         self.addParameter(date_field_parameter(self.INCIDENTS, self.DATE_FIELD))
         self.addParameter(QgsProcessingParameterField(
-            self.POPULATION_FIELD, self.tr("Population field of the areas (for a rate per 1,000)"), None,
+            self.POPULATION_FIELD, tr("Population field of the areas (for a rate per 1,000)"), None,
             self.POLYGONS, compat.FIELD_NUMERIC, optional=True))
         self.addParameter(threshold_parameter(self.THRESHOLD))
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Counts"),
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Counts"),
                                                             compat.SOURCE_VECTOR_POLYGON))
 
     def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,  # noqa: N802
@@ -71,10 +72,10 @@ class CountInPolygons(SafeStatsAlgorithm):
         cat_field = date_field = ""
         if split_cat:
             cat_field = pick_field(fields, field_name(self, parameters, self.CATEGORY_FIELD, context)
-                                   or layer_category_field(in_layer), counting.CATEGORY_FIELDS, self.tr("category"))
+                                   or layer_category_field(in_layer), counting.CATEGORY_FIELDS, tr("category"))
         if split_month:
             date_field = pick_field(fields, field_name(self, parameters, self.DATE_FIELD, context),
-                                    (TIME_FIELD,), self.tr("date/time"))
+                                    (TIME_FIELD,), tr("date/time"))
         cat_idx = fields.indexOf(cat_field) if cat_field else -1
         date_idx = fields.indexOf(date_field) if date_field else -1
 
@@ -105,14 +106,14 @@ class CountInPolygons(SafeStatsAlgorithm):
 
         extra = []
         if split_cat:
-            extra.append(text_field("category", self.tr("Category")))
+            extra.append(text_field("category", tr("Category")))
         if split_month:
-            extra.append(text_field("month", self.tr("Month")))
-        extra += [int_field("incidents", self.tr("Incidents")),
-                  text_field("incidents_label", self.tr("Incidents (as printed)")),
-                  text_field("suppressed", self.tr("Suppressed"))]
+            extra.append(text_field("month", tr("Month")))
+        extra += [int_field("incidents", tr("Incidents")),
+                  text_field("incidents_label", tr("Incidents (as printed)")),
+                  text_field("suppressed", tr("Suppressed"))]
         if pop_field:
-            extra.append(real_field("rate_per_1000", self.tr("Incidents per 1,000 people")))
+            extra.append(real_field("rate_per_1000", tr("Incidents per 1,000 people")))
         out_fields = output_fields(polygons_source.fields(), extra)
         sink, dest = self.output_sink(parameters, self.OUTPUT, context, out_fields,
                                           QgsWkbTypes.multiType(polygons_source.wkbType()), polys.crs)
@@ -140,12 +141,12 @@ class CountInPolygons(SafeStatsAlgorithm):
                 written += 1
         feedback.setProgress(100)
         n_primary, n_secondary = table.status_counts(out_cols)
-        feedback.pushInfo(self.tr("{0} incidents read; {1} cells suppressed below {2} and {3} more to protect "
+        feedback.pushInfo(tr("{0} incidents read; {1} cells suppressed below {2} and {3} more to protect "
                                   "them.").format(n_points, n_primary, threshold, n_secondary))
-        split = ", ".join(s for s, on in ((self.tr("category"), split_cat), (self.tr("month"), split_month)) if on)
+        split = ", ".join(s for s, on in ((tr("category"), split_cat), (tr("month"), split_month)) if on)
         self.audit("count", feedback, layer=in_layer, rows=n_points,
-                   filter_text=self.tr("{0} areas; split: {1}; threshold {2}; {3} primary and {4} secondary "
-                                       "suppressed").format(len(rows), split or self.tr("none"), threshold,
+                   filter_text=tr("{0} areas; split: {1}; threshold {2}; {3} primary and {4} secondary "
+                                       "suppressed").format(len(rows), split or tr("none"), threshold,
                                                             n_primary, n_secondary),
                    destination=destination_text(dest, context))
         self.hand_off_derived(dest, in_layer)

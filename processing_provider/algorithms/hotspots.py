@@ -22,8 +22,9 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 from ...providers import compat
 from ...providers import counting, spatial
 from .base import (SafeStatsAlgorithm, destination_text, input_layer, refuse,
-                   suppression_help, tr)
+                   suppression_help)
 from .common import incidents_parameter, int_field, text_field, threshold_parameter
+from ...governance.i18n import tr
 
 BNG = QgsCoordinateReferenceSystem("EPSG:27700")
 KDE_IDS = ("native:heatmapkerneldensityestimation", "qgis:heatmapkerneldensityestimation")
@@ -73,7 +74,7 @@ class _Hotspots(SafeStatsAlgorithm):
         """The incidents (reprojected to EPSG:27700 where needed by each algorithm)."""
         source = self.parameterAsSource(parameters, self.INCIDENTS, context)
         if source is None:
-            raise refuse(self.tr("Choose an incidents layer."))
+            raise refuse(tr("Choose an incidents layer."))
         return source
 
     def _extent(self, parameters: dict, context: QgsProcessingContext) -> Any:
@@ -95,7 +96,7 @@ class HotspotsKernelDensity(_Hotspots):
     OUTPUT = "OUTPUT"
 
     def help(self) -> str:
-        return self.tr(
+        return tr(
             "<p>A kernel density (heatmap) raster of incidents in British National Grid metres, for a printed "
             "hotspot map. Uses QGIS's “Heatmap (Kernel Density Estimation)” with a quartic kernel and raw "
             "values, so a cell's value is a weighted number of incidents within the radius.</p>"
@@ -106,13 +107,13 @@ class HotspotsKernelDensity(_Hotspots):
 
     def initAlgorithm(self, config: Optional[dict] = None) -> None:  # noqa: N802
         self.addParameter(incidents_parameter(self.INCIDENTS))
-        self.addParameter(QgsProcessingParameterDistance(self.RADIUS, self.tr("Radius (metres)"), 300.0,
+        self.addParameter(QgsProcessingParameterDistance(self.RADIUS, tr("Radius (metres)"), 300.0,
                                                          minValue=10.0, maxValue=20000.0))
-        self.addParameter(QgsProcessingParameterDistance(self.PIXEL_SIZE, self.tr("Pixel size (metres)"), 25.0,
+        self.addParameter(QgsProcessingParameterDistance(self.PIXEL_SIZE, tr("Pixel size (metres)"), 25.0,
                                                          minValue=1.0, maxValue=5000.0))
-        self.addParameter(QgsProcessingParameterExtent(self.EXTENT, self.tr("Only this extent"), optional=True))
+        self.addParameter(QgsProcessingParameterExtent(self.EXTENT, tr("Only this extent"), optional=True))
         self.addParameter(threshold_parameter(self.THRESHOLD))
-        self.addParameter(QgsProcessingParameterRasterDestination(self.OUTPUT, self.tr("Hotspot density")))
+        self.addParameter(QgsProcessingParameterRasterDestination(self.OUTPUT, tr("Hotspot density")))
 
     def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,  # noqa: N802
                          feedback: QgsProcessingFeedback) -> dict:
@@ -124,11 +125,11 @@ class HotspotsKernelDensity(_Hotspots):
         pixel = self.parameterAsDouble(parameters, self.PIXEL_SIZE, context)
         threshold = self.parameterAsInt(parameters, self.THRESHOLD, context)
         if source.featureCount() < threshold:
-            raise refuse(self.tr("Fewer than {0} incidents: there is no hotspot map that would not show "
+            raise refuse(tr("Fewer than {0} incidents: there is no hotspot map that would not show "
                                  "individual incidents.").format(threshold))
         points: Any = parameters[self.INCIDENTS]
         if source.sourceCrs() != BNG:
-            feedback.pushInfo(self.tr("Reprojecting incidents to EPSG:27700"))
+            feedback.pushInfo(tr("Reprojecting incidents to EPSG:27700"))
             points = processing.run("native:reprojectlayer", {"INPUT": parameters[self.INCIDENTS],
                                                               "TARGET_CRS": BNG, "OUTPUT": "memory:"},
                                     context=context, feedback=feedback, is_child_algorithm=True)["OUTPUT"]
@@ -140,19 +141,19 @@ class HotspotsKernelDensity(_Hotspots):
                 context=context, feedback=feedback, is_child_algorithm=True)["OUTPUT"]
             kept_points = context.getMapLayer(points) if isinstance(points, str) else points
             if kept_points is not None and kept_points.featureCount() < threshold:
-                raise refuse(self.tr("Fewer than {0} incidents in that extent: there is no hotspot map that "
+                raise refuse(tr("Fewer than {0} incidents in that extent: there is no hotspot map that "
                                      "would not show individual incidents.").format(threshold))
         output = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
-        feedback.setProgressText(self.tr("Kernel density"))
+        feedback.setProgressText(tr("Kernel density"))
         result = processing.run(kde_algorithm_id(), {
             "INPUT": points, "RADIUS": radius, "PIXEL_SIZE": pixel, "KERNEL": 0, "DECAY": 0,
             "OUTPUT_VALUE": 0, "OUTPUT": output}, context=context, feedback=feedback, is_child_algorithm=True)
         path = result["OUTPUT"]
         kept, masked = mask_below(path, float(threshold))
-        feedback.pushInfo(self.tr("{0} cells kept; {1} cells with fewer than {2} incidents in reach left "
+        feedback.pushInfo(tr("{0} cells kept; {1} cells with fewer than {2} incidents in reach left "
                                   "blank.").format(kept, masked, threshold))
         self.audit("count", feedback, layer=layer, rows=source.featureCount(),
-                   filter_text=self.tr("kernel density, radius {0} m, pixel {1} m, threshold {2}").format(
+                   filter_text=tr("kernel density, radius {0} m, pixel {1} m, threshold {2}").format(
                        radius, pixel, threshold), destination=path)
         self._remember(path, layer)
         return {self.OUTPUT: path}
@@ -165,7 +166,7 @@ class HotspotsHexagons(_Hotspots):
     OUTPUT = "OUTPUT"
 
     def help(self) -> str:
-        return self.tr(
+        return tr(
             "<p>Counts incidents in a regular grid of hexagons (EPSG:27700) — an even-handed alternative to "
             "a heatmap for printed maps. <b>Size</b> is the hexagon's width across flats in metres. Only "
             "hexagons with incidents are written; an optional <b>extent</b> limits the grid.</p>"
@@ -173,11 +174,11 @@ class HotspotsHexagons(_Hotspots):
 
     def initAlgorithm(self, config: Optional[dict] = None) -> None:  # noqa: N802
         self.addParameter(incidents_parameter(self.INCIDENTS))
-        self.addParameter(QgsProcessingParameterDistance(self.SIZE, self.tr("Hexagon size (metres across)"),
+        self.addParameter(QgsProcessingParameterDistance(self.SIZE, tr("Hexagon size (metres across)"),
                                                          250.0, minValue=20.0, maxValue=20000.0))
-        self.addParameter(QgsProcessingParameterExtent(self.EXTENT, self.tr("Only this extent"), optional=True))
+        self.addParameter(QgsProcessingParameterExtent(self.EXTENT, tr("Only this extent"), optional=True))
         self.addParameter(threshold_parameter(self.THRESHOLD))
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Hexagon counts"),
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Hexagon counts"),
                                                             compat.SOURCE_VECTOR_POLYGON))
 
     def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,  # noqa: N802
@@ -201,9 +202,9 @@ class HotspotsHexagons(_Hotspots):
         rows = sorted(counts)
         table = counting.suppress({c: {counting.ALL: counts[c]} for c in rows}, rows, [counting.ALL], threshold)
         fields = QgsFields()
-        for f in (int_field("incidents", self.tr("Incidents")),
-                  text_field("incidents_label", self.tr("Incidents (as printed)")),
-                  text_field("suppressed", self.tr("Suppressed"))):
+        for f in (int_field("incidents", tr("Incidents")),
+                  text_field("incidents_label", tr("Incidents (as printed)")),
+                  text_field("suppressed", tr("Suppressed"))):
             fields.append(f)
         sink, dest = self.output_sink(parameters, self.OUTPUT, context, fields, compat.WKB_POLYGON, BNG)
         for q, r in rows:
@@ -213,10 +214,10 @@ class HotspotsHexagons(_Hotspots):
             feat.setAttributes([cell.count, cell.label, cell.flag])
             sink.add(feat)
         n_primary, n_secondary = table.status_counts([counting.ALL])
-        feedback.pushInfo(self.tr("{0} incidents in {1} hexagons; {2} suppressed below {3} and {4} more to "
+        feedback.pushInfo(tr("{0} incidents in {1} hexagons; {2} suppressed below {3} and {4} more to "
                                   "protect them.").format(n, len(rows), n_primary, threshold, n_secondary))
         self.audit("count", feedback, layer=layer, rows=n,
-                   filter_text=self.tr("hexagons {0} m, threshold {1}; {2} primary and {3} secondary "
+                   filter_text=tr("hexagons {0} m, threshold {1}; {2} primary and {3} secondary "
                                        "suppressed").format(size, threshold, n_primary, n_secondary),
                    destination=destination_text(dest, context))
         self._remember(dest, layer)

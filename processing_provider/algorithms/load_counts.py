@@ -23,6 +23,7 @@ from ...providers.models import CountsQuery, available_periods
 from ..context import current_session
 from .base import SafeStatsAlgorithm, destination_text, refuse
 from .load_incidents import NOT_SIGNED_IN
+from ...governance.i18n import tr
 
 #: datasets some agreements give as counts only (the store decides which are counts-only for you)
 COUNT_DATASETS = ("mps_crime", "colp_crime", "btp_crime", "las_incidents", "lfb_incidents", "istv_assaults",
@@ -50,42 +51,42 @@ class LoadCounts(SafeStatsAlgorithm):
     AREAS = "AREAS"
 
     def help(self) -> str:
-        return self.tr(
+        return tr(
             "<p>Loads counts per area of a dataset your organisation's agreement gives as <b>counts only</b>, "
             "as a polygon layer (fields <i>code</i>, <i>name</i>, <i>count</i>, <i>suppressed</i>).</p>"
             "<p>{0}</p>"
             "<p>The values are published with cell-key perturbation: each is moved by a small random amount "
             "(the same every time), counts below 5 are suppressed and the rest rounded to 5. Totals need not "
-            "add up. Each run is recorded in your client audit log.</p>").format(self.tr(CLOSED_TABLE))
+            "add up. Each run is recorded in your client audit log.</p>").format(tr(CLOSED_TABLE))
 
     def initAlgorithm(self, config: Optional[dict] = None) -> None:  # noqa: N802
         self.addParameter(QgsProcessingParameterEnum(
-            self.DATASET, self.tr("Dataset"), options=list(COUNT_DATASETS), defaultValue=COUNT_DATASETS[0],
+            self.DATASET, tr("Dataset"), options=list(COUNT_DATASETS), defaultValue=COUNT_DATASETS[0],
             usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterString(
-            self.PERIOD, self.tr("Period (YYYY-MM or FYyyyy; empty = the latest month)"), optional=True))
+            self.PERIOD, tr("Period (YYYY-MM or FYyyyy; empty = the latest month)"), optional=True))
         self.addParameter(QgsProcessingParameterEnum(
-            self.UNIT, self.tr("Counts by"), options=list(UNITS), defaultValue="ward", usesStaticStrings=True))
+            self.UNIT, tr("Counts by"), options=list(UNITS), defaultValue="ward", usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterString(
-            self.WITHIN, self.tr("Only within this borough (E09 code; empty = your whole agreement area)"),
+            self.WITHIN, tr("Only within this borough (E09 code; empty = your whole agreement area)"),
             optional=True))
-        self.addParameter(QgsProcessingParameterString(self.CATEGORY, self.tr("One category (empty = all)"),
+        self.addParameter(QgsProcessingParameterString(self.CATEGORY, tr("One category (empty = all)"),
                                                        optional=True))
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Counts"),
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Counts"),
                                                             compat.SOURCE_VECTOR_POLYGON))
-        self.addOutput(QgsProcessingOutputNumber(self.AREAS, self.tr("Number of areas")))
+        self.addOutput(QgsProcessingOutputNumber(self.AREAS, tr("Number of areas")))
 
     def checkParameterValues(self, parameters: dict, context: QgsProcessingContext):  # noqa: N802
         session = current_session()
         if session is None or not session.is_signed_in:
-            return False, self.tr(NOT_SIGNED_IN)
+            return False, tr(NOT_SIGNED_IN)
         return super().checkParameterValues(parameters, context)
 
     def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,  # noqa: N802
                          feedback: QgsProcessingFeedback) -> dict:
         session = current_session()
         if session is None or not session.is_signed_in:
-            raise refuse(self.tr(NOT_SIGNED_IN))
+            raise refuse(tr(NOT_SIGNED_IN))
         ds = str(self.parameterAsEnumString(parameters, self.DATASET, context) or "")
         unit, _sep, size = str(self.parameterAsEnumString(parameters, self.UNIT, context) or "ward").partition(":")
         period = self.parameterAsString(parameters, self.PERIOD, context).strip()
@@ -95,16 +96,16 @@ class LoadCounts(SafeStatsAlgorithm):
         try:
             info = session.client.collection(ds)
             if not info.aggregate_only:
-                raise refuse(self.tr("Your organisation's agreement gives individual records of {0}: use “Load "
+                raise refuse(tr("Your organisation's agreement gives individual records of {0}: use “Load "
                                      "incidents” and count them with “Count incidents in polygons”.").format(ds))
             periods = available_periods(info)
             period = period or next((p for p in periods if not p.startswith("FY")), "")
             if period not in periods:
-                raise refuse(self.tr("“{0}” is not a period you may ask for. {1} Available: {2}.").format(
-                    period, self.tr(CLOSED_TABLE), ", ".join(periods[:3] + ["…"] + periods[-2:])))
+                raise refuse(tr("“{0}” is not a period you may ask for. {1} Available: {2}.").format(
+                    period, tr(CLOSED_TABLE), ", ".join(periods[:3] + ["…"] + periods[-2:])))
             query = CountsQuery(ds, period, unit=unit, hex_size=int(size) if size else None, within=within,
                                 category=category)
-            feedback.pushInfo(self.tr("Loading {0}: {1}").format(info.title, query.describe()))
+            feedback.pushInfo(tr("Loading {0}: {1}").format(info.title, query.describe()))
             data = session.client.aggregates(ds, query.aggregate_params(), feedback)
             path.write_text(json.dumps(data), encoding="utf-8")
         except errors.LoadCancelled:
@@ -113,7 +114,7 @@ class LoadCounts(SafeStatsAlgorithm):
             self.audit("load_counts", feedback, dataset=ds, error=exc.code)
             raise refuse(exc.user_message) from exc
         except ValueError as exc:
-            raise refuse(f"{exc}. {self.tr(CLOSED_TABLE)}") from exc
+            raise refuse(f"{exc}. {tr(CLOSED_TABLE)}") from exc
         try:
             layer = QgsVectorLayer(str(path), "counts", "ogr")
             if not layer.isValid():
@@ -146,7 +147,6 @@ class LoadCounts(SafeStatsAlgorithm):
 
 
 def counts_note(block: dict) -> str:
-    from .base import tr
     threshold, base = int(block.get("threshold") or 5), int(block.get("rounded_to") or 5)
     return tr("Counts are published with cell-key perturbation: each value is moved by a small random amount (the "
               "same every time), counts below {0} are suppressed and the rest are rounded to the nearest {1}. "

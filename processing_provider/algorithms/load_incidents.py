@@ -19,7 +19,8 @@ from ...providers import errors, layers
 from ...providers.models import Area, Query
 from ..context import current_session
 from ...providers.counting import LONDON
-from .base import SafeStatsAlgorithm, destination_text, input_layer, refuse, tr
+from .base import SafeStatsAlgorithm, destination_text, input_layer, refuse
+from ...governance.i18n import tr
 
 #: datasets of the SafeStats catalogue with individual records (docs/api.md); the store
 #: decides which of them the signed-in user's organisation may load
@@ -67,7 +68,7 @@ class LoadIncidents(SafeStatsAlgorithm):
     ROWS = "ROWS"
 
     def help(self) -> str:
-        return self.tr(
+        return tr(
             "<p>Loads incident records from the SafeStats store you are signed in to, with the same filters "
             "as the SafeStats panel, as a point layer in British National Grid (EPSG:27700).</p>"
             "<p><b>Dataset</b>: one of the SafeStats datasets (mps_crime, colp_crime, btp_crime, las_incidents, "
@@ -84,30 +85,30 @@ class LoadIncidents(SafeStatsAlgorithm):
 
     def initAlgorithm(self, config: Optional[dict] = None) -> None:  # noqa: N802
         self.addParameter(QgsProcessingParameterEnum(
-            self.DATASET, self.tr("Dataset"), options=list(KNOWN_DATASETS), defaultValue=KNOWN_DATASETS[0],
+            self.DATASET, tr("Dataset"), options=list(KNOWN_DATASETS), defaultValue=KNOWN_DATASETS[0],
             usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterDateTime(
-            self.START, self.tr("From date (London time, included)"), compat.DATETIME_DATE,
+            self.START, tr("From date (London time, included)"), compat.DATETIME_DATE,
             optional=True))
         self.addParameter(QgsProcessingParameterDateTime(
-            self.END, self.tr("To date (London time, included)"), compat.DATETIME_DATE,
+            self.END, tr("To date (London time, included)"), compat.DATETIME_DATE,
             optional=True))
         self.addParameter(QgsProcessingParameterString(
-            self.CATEGORIES, self.tr("Categories (one per line, or separated by |)"), multiLine=True,
+            self.CATEGORIES, tr("Categories (one per line, or separated by |)"), multiLine=True,
             optional=True))
         self.addParameter(QgsProcessingParameterFeatureSource(
-            self.AREA, self.tr("Only incidents inside these polygons"), [compat.SOURCE_VECTOR_POLYGON],
+            self.AREA, tr("Only incidents inside these polygons"), [compat.SOURCE_VECTOR_POLYGON],
             optional=True))
-        self.addParameter(QgsProcessingParameterExtent(self.EXTENT, self.tr("Only incidents inside this extent"),
+        self.addParameter(QgsProcessingParameterExtent(self.EXTENT, tr("Only incidents inside this extent"),
                                                        optional=True))
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Incidents"),
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Incidents"),
                                                             compat.SOURCE_VECTOR_POINT))
-        self.addOutput(QgsProcessingOutputNumber(self.ROWS, self.tr("Number of incidents loaded")))
+        self.addOutput(QgsProcessingOutputNumber(self.ROWS, tr("Number of incidents loaded")))
 
     def checkParameterValues(self, parameters: dict, context: QgsProcessingContext):  # noqa: N802
         session = current_session()
         if session is None or not session.is_signed_in:
-            return False, self.tr(NOT_SIGNED_IN)
+            return False, tr(NOT_SIGNED_IN)
         return super().checkParameterValues(parameters, context)
 
     # -------------------------------------------------------------- run
@@ -139,12 +140,12 @@ class LoadIncidents(SafeStatsAlgorithm):
                          feedback: QgsProcessingFeedback) -> dict:
         session = current_session()
         if session is None or not session.is_signed_in:
-            raise refuse(self.tr(NOT_SIGNED_IN))
+            raise refuse(tr(NOT_SIGNED_IN))
         ds = dataset_id(self.parameterAsEnumString(parameters, self.DATASET, context)
                         if hasattr(self, "parameterAsEnumString") else parameters.get(self.DATASET))
         start, end = self._date(parameters, self.START, context), self._date(parameters, self.END, context)
         if start and end and start > end:
-            raise refuse(self.tr("The “from” date is after the “to” date."))
+            raise refuse(tr("The “from” date is after the “to” date."))
         cats = split_categories(self.parameterAsString(parameters, self.CATEGORIES, context))
         try:
             client = session.client
@@ -155,17 +156,17 @@ class LoadIncidents(SafeStatsAlgorithm):
             if cats:
                 field = info.field(info.category_field or "")
                 if field is None:
-                    raise errors.InvalidFilter(self.tr("The dataset {0} has no category field to filter on.").format(ds))
+                    raise errors.InvalidFilter(tr("The dataset {0} has no category field to filter on.").format(ds))
                 unknown = [c for c in cats if field.categories and c not in field.categories]
                 if unknown:
-                    raise errors.InvalidFilter(self.tr("Not categories of {0} ({1}): {2}. Choose from: {3}").format(
+                    raise errors.InvalidFilter(tr("Not categories of {0} ({1}): {2}. Choose from: {3}").format(
                         info.title, field.name, "; ".join(unknown), "; ".join(field.categories or ())))
                 categories = {field.name: cats}
             query = Query(ds, start=datetime(start.year, start.month, start.day, tzinfo=LONDON) if start else None,
                           end=(datetime(end.year, end.month, end.day, tzinfo=LONDON) + timedelta(days=1)
                                - timedelta(seconds=1)) if end else None,
                           categories=categories, area=self._area(parameters, context))
-            feedback.pushInfo(self.tr("Loading {0}: {1}").format(info.title, query.describe()))
+            feedback.pushInfo(tr("Loading {0}: {1}").format(info.title, query.describe()))
             path = session.cache.new_path(ds)
 
             def progress(received: int, total: Optional[int]) -> None:

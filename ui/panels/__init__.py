@@ -13,7 +13,6 @@ from typing import Any, Callable, Optional
 from qgis.PyQt import uic
 from qgis.PyQt.QtGui import QIcon
 
-from ...governance.i18n import tr  # noqa: F401 - the panels' module-level text
 from ...providers.tasks import REGISTRY, run_task
 
 ICONS = Path(__file__).resolve().parent.parent.parent / "icons"

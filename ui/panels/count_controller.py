@@ -22,6 +22,7 @@ from ...providers.models import Query, period_label
 from ...providers.results import MatchCount
 from ...providers import messages
 from ..count_preview import CountPreview
+from ...governance.i18n import tr
 
 
 class CountController(QObject):
@@ -47,7 +48,7 @@ class CountController(QObject):
         self.filter_error: Optional[str] = None
         self._load_after_count: Optional[tuple] = None  # (query, info) of a Load waiting for its count
         self.preview = CountPreview(self._count, self)
-        self.preview.counting.connect(lambda: self.textChanged.emit(self.tr("Counting matching records…")))
+        self.preview.counting.connect(lambda: self.textChanged.emit(tr("Counting matching records…")))
         self.preview.countReady.connect(self._on_count)
         self.preview.countFailed.connect(self._on_count_failed)
 
@@ -75,7 +76,7 @@ class CountController(QObject):
             return
         self.filter_error = None
         if query != self.preview.last_query or self.preview.last_count is None:
-            self.textChanged.emit(self.tr("Updating the count…"))
+            self.textChanged.emit(tr("Updating the count…"))
         self.preview.request(query)
         self.stateChanged.emit()
 
@@ -96,22 +97,22 @@ class CountController(QObject):
         if note:
             return f"<span style='color:#b7791f'>{html.escape(note, quote=False)}</span>"
         if count.suppressed:
-            text = self.tr("Fewer than <b>{0}</b> matching records: too few to publish (counts only)").format(
+            text = tr("Fewer than <b>{0}</b> matching records: too few to publish (counts only)").format(
                 count.threshold or count.rounded_to)  # the store rounds to its suppression threshold
         elif count.perturbed:
-            text = self.tr("About <b>{0:,}</b> incidents (counts only: perturbed and rounded to the nearest {1}; "
+            text = tr("About <b>{0:,}</b> incidents (counts only: perturbed and rounded to the nearest {1}; "
                            "totals need not add up)").format(count.known_rows, count.rounded_to)
         elif count.rounded:
-            text = self.tr("About <b>{0:,}</b> matching records (rounded to the nearest {1}; counts only)").format(
+            text = tr("About <b>{0:,}</b> matching records (rounded to the nearest {1}; counts only)").format(
                 count.known_rows, count.rounded_to)
         else:
-            text = self.tr("<b>{0:,}</b> matching records").format(count.known_rows)
+            text = tr("<b>{0:,}</b> matching records").format(count.known_rows)
         if count.period and count.perturbed:
-            text += "<br/>" + self.tr("Period: {0}").format(html.escape(period_label(count.period)))
+            text += "<br/>" + tr("Period: {0}").format(html.escape(period_label(count.period)))
         elif count.period:
-            text += "<br/>" + self.tr("Counted in whole months: {0}").format(html.escape(count.period))
+            text += "<br/>" + tr("Counted in whole months: {0}").format(html.escape(count.period))
         if count.known_rows > large_load_rows() and not count.rounded:
-            text += "<br/><span style='color:#b7791f'>" + self.tr(
+            text += "<br/><span style='color:#b7791f'>" + tr(
                 "That is a very large load; consider narrowing the filter.") + "</span>"
         return text
 
@@ -145,7 +146,7 @@ class CountController(QObject):
         count = self.preview.last_count if self.preview.last_query == query else None
         if count is None:
             self._load_after_count = (query, info)
-            self.textChanged.emit(self.tr("Counting matching records before loading…"))
+            self.textChanged.emit(tr("Counting matching records before loading…"))
             if not self.preview.is_counting(query):
                 self.preview.request(query)
             return
@@ -156,15 +157,15 @@ class CountController(QObject):
         if rows > large_load_rows() and not self._confirm_large(rows):
             return
         if rows == 0:
-            messages.show_info(self.bar(), self.tr("Nothing to load"),
-                               self.zero_note(query) or self.tr("No records match this filter."))
+            messages.show_info(self.bar(), tr("Nothing to load"),
+                               self.zero_note(query) or tr("No records match this filter."))
             return
         self.loadReady.emit(query, info)
 
     def _confirm_large(self, count: int) -> bool:
         answer = QMessageBox.question(
-            self.parent(), self.tr("Large load"),
-            self.tr("This filter matches {0:,} records (more than {1:,}). Loading that many takes a while "
+            self.parent(), tr("Large load"),
+            tr("This filter matches {0:,} records (more than {1:,}). Loading that many takes a while "
                     "and uses a lot of memory. Load anyway?").format(count, large_load_rows()),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes

@@ -16,6 +16,7 @@ from qgis.PyQt.QtWidgets import QWidget
 from ...providers.models import HEX_SIZES, CollectionInfo, CountsQuery, available_periods, period_label
 from ...providers.counts_loader import disclosure_note
 from . import form
+from ...governance.i18n import tr
 
 
 class CountsPanel(QWidget, form("counts.ui")):
@@ -27,10 +28,10 @@ class CountsPanel(QWidget, form("counts.ui")):
         super().__init__(parent)
         self.setupUi(self)
         self.info: Optional[CollectionInfo] = None
-        self.unitCombo.addItem(self.tr("Boroughs"), "borough")
-        self.unitCombo.addItem(self.tr("Wards"), "ward")
+        self.unitCombo.addItem(tr("Boroughs"), "borough")
+        self.unitCombo.addItem(tr("Wards"), "ward")
         for size in HEX_SIZES:
-            self.unitCombo.addItem(self.tr("Hexagons, {0:,} m").format(size), f"hex:{size}")
+            self.unitCombo.addItem(tr("Hexagons, {0:,} m").format(size), f"hex:{size}")
         self.unitCombo.setCurrentIndex(1)
         for combo in (self.periodCombo, self.unitCombo, self.withinCombo, self.categoryCombo):
             combo.currentIndexChanged.connect(self._on_changed)
@@ -46,7 +47,7 @@ class CountsPanel(QWidget, form("counts.ui")):
         if info is not None:
             for period in available_periods(info):
                 self.periodCombo.addItem(period_label(period), period)
-            self.categoryCombo.addItem(self.tr("All categories"), None)
+            self.categoryCombo.addItem(tr("All categories"), None)
             field = info.field(info.category_field) if info.category_field else None
             for value in (field.categories or ()) if field is not None else ():
                 self.categoryCombo.addItem(value, value)
@@ -54,7 +55,7 @@ class CountsPanel(QWidget, form("counts.ui")):
         if info is not None and self.periodCombo.count() > 1 and _last_month_partial(info):
             self.periodCombo.setCurrentIndex(1)  # start on the last whole month the data covers
         if info is not None and self.periodCombo.count() == 0:
-            self.periodCombo.addItem(self.tr("No period available under your agreement"), None)
+            self.periodCombo.addItem(tr("No period available under your agreement"), None)
         for combo in (self.periodCombo, self.categoryCombo):
             combo.blockSignals(False)
         self.noteLabel.setText(disclosure_note())
@@ -65,7 +66,7 @@ class CountsPanel(QWidget, form("counts.ui")):
         current = self.withinCombo.currentData()
         self.withinCombo.blockSignals(True)
         self.withinCombo.clear()
-        self.withinCombo.addItem(self.tr("Your whole agreement area"), None)
+        self.withinCombo.addItem(tr("Your whole agreement area"), None)
         for b in sorted(boroughs, key=lambda b: b.name):
             self.withinCombo.addItem(b.name, b.code)
         index = self.withinCombo.findData(current)
@@ -79,7 +80,7 @@ class CountsPanel(QWidget, form("counts.ui")):
         if by_borough:
             self.withinCombo.setCurrentIndex(0)
         self.withinCombo.setEnabled(not by_borough and self.withinCombo.count() > 1)
-        self.withinCombo.setToolTip(self.tr("Boroughs are counted whole: “within” applies to wards and "
+        self.withinCombo.setToolTip(tr("Boroughs are counted whole: “within” applies to wards and "
                                             "hexagons.") if by_borough else "")
 
     def _on_changed(self, *_args: Any) -> None:
@@ -113,10 +114,10 @@ class CountsPanel(QWidget, form("counts.ui")):
 
     def build_query(self) -> CountsQuery:
         if self.info is None:
-            raise ValueError(self.tr("Choose a dataset."))
+            raise ValueError(tr("Choose a dataset."))
         period = self.periodCombo.currentData()
         if not period:
-            raise ValueError(self.tr("There is no period your agreement allows counts for."))
+            raise ValueError(tr("There is no period your agreement allows counts for."))
         unit, size = self.unit()
         return CountsQuery(self.info.id, str(period), unit=unit, hex_size=size,
                            within=None if unit == "borough" else self.withinCombo.currentData(),

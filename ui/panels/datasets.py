@@ -8,8 +8,9 @@ from typing import Any, List, Optional
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import QGroupBox, QListWidgetItem, QWidget
 
-from ...providers.models import CollectionInfo
-from . import fit_rows, form, icon, tr
+from ...providers.models import CollectionInfo, limit_phrases
+from . import fit_rows, form, icon
+from ...governance.i18n import tr
 
 ROLE_INFO = Qt.ItemDataRole.UserRole + 1
 #: the list grows to this many rows before it scrolls
@@ -40,7 +41,7 @@ class DatasetsPanel(QGroupBox, form("datasets.ui")):
         self.datasetList.blockSignals(True)
         self.datasetList.clear()
         for info in self.datasets:
-            text = self.tr("{0}  (counts only)").format(info.title) if info.aggregate_only else info.title
+            text = tr("{0}  (counts only)").format(info.title) if info.aggregate_only else info.title
             item = QListWidgetItem(icon("style.svg" if info.aggregate_only else "dock.svg"), text)
             item.setData(ROLE_INFO, info)
             item.setToolTip(f"{text}\n{info.agency}\n{info.limits.describe()}")  # the full name: the list elides
@@ -110,17 +111,11 @@ def dataset_html(info: CollectionInfo) -> str:
     if info.record_count is not None:
         rows.append((tr("Records"), f"{int(info.record_count):,}"))
     rows += [(tr("Not recorded"), e(info.precision_note))] if info.precision_note else []  # month-only dates…
-    limit_items = [tr("<b>Counts only</b> — no individual records") if limits.aggregate_only
-                   else tr("Individual records")]
-    limit_items.append(tr("Area: {0}").format(e(limits.area_name)) if limits.area_name else
-                       (tr("Area: restricted") if limits.area_wkt else tr("Area: London-wide")))
-    limit_items.append(tr("History from {0}").format(e(limits.history_from)) if limits.history_from
-                       else tr("Full history"))
-    if limits.fields_restricted:
-        shown = ", ".join(e(f.title) for f in info.fields)
-        limit_items.append(tr("Some fields withheld (you get: {0})").format(shown))
-    else:
-        limit_items.append(tr("All fields"))
+    # the agreement's limits in the one wording (providers.models.limit_phrases), as list items
+    phrases = limit_phrases(limits, ", ".join(f.title for f in info.fields))
+    limit_items = [e(phrase[:1].upper() + phrase[1:]) for phrase in phrases]
+    if limits.aggregate_only:
+        limit_items[0] = f"<b>{limit_items[0]}</b>"
     table = "".join(f"<tr><td style='color:#555;padding-right:6px'>{k}</td><td>{v}</td></tr>" for k, v in rows)
     marking = f"<div style='color:#9b2c2c;font-weight:bold'>{e(info.protective_marking)}</div>" \
         if info.protective_marking else ""

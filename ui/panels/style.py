@@ -12,6 +12,7 @@ from ...providers.models import CollectionInfo
 from ...providers import messages
 from ...providers import styles as presets
 from . import form, icon
+from ...governance.i18n import tr
 
 
 def active_safestats_layer(iface: Any) -> Optional[QgsVectorLayer]:
@@ -72,7 +73,7 @@ class StylePanel(QWidget, form("style.ui")):
         if layer is None:
             return
         if not presets.apply_dataset_preset(layer, self.selected(), self.info_for(layer)):
-            messages.show_info(self._bar(), self.tr("Style"), self.tr("That style does not suit this layer."),
+            messages.show_info(self._bar(), tr("Style"), tr("That style does not suit this layer."),
                                level=1)
         elif self.iface is not None:
             self.iface.layerTreeView().refreshLayerSymbology(layer.id())
@@ -81,7 +82,7 @@ class StylePanel(QWidget, form("style.ui")):
         layer = active_safestats_layer(self.iface)
         if layer is None:
             return
-        name, ok = QInputDialog.getText(self, self.tr("Save style as preset"), self.tr("Name of your preset:"))
+        name, ok = QInputDialog.getText(self, tr("Save style as preset"), tr("Name of your preset:"))
         if not ok or not name.strip():
             return
         try:
@@ -89,8 +90,8 @@ class StylePanel(QWidget, form("style.ui")):
         except OSError as exc:
             messages.show_error(self._bar(), exc, "save preset")
             return
-        messages.show_info(self._bar(), self.tr("Style saved"),
-                           self.tr("Saved as your preset “{0}” ({1}).").format(name.strip(), path))
+        messages.show_info(self._bar(), tr("Style saved"),
+                           tr("Saved as your preset “{0}” ({1}).").format(name.strip(), path))
         self.set_dataset(self.info)
 
     def _bar(self) -> Any:

@@ -10,6 +10,7 @@ from qgis.PyQt.QtWidgets import QListWidgetItem, QWidget
 from ...providers.models import CollectionInfo
 from ...providers import styles as presets
 from . import form
+from ...governance.i18n import tr
 
 
 class WhatPanel(QWidget, form("what.ui")):
@@ -91,12 +92,12 @@ class WhatPanel(QWidget, form("what.ui")):
         field = self._field()
         chosen = self._checked.get(field.name, set()) if field is not None else set()
         if field is None or not chosen:
-            text = self.tr("All categories")
+            text = tr("All categories")
         else:
-            text = self.tr("{0} of {1} ticked").format(len(chosen), len(field.categories or ()))
+            text = tr("{0} of {1} ticked").format(len(chosen), len(field.categories or ()))
         others = sum(1 for name, values in self._checked.items() if values and (field is None or name != field.name))
         if others:
-            text += self.tr(" (+ {0} other field filter)").format(others)
+            text += tr(" (+ {0} other field filter)").format(others)
         self.categorySummaryLabel.setText(text)
 
     def categories(self) -> Dict[str, tuple]:

@@ -9,7 +9,8 @@ from qgis.PyQt.QtWidgets import QWidget
 
 from ...providers import daterange
 from ...providers.models import CollectionInfo
-from . import form, tr
+from . import form
+from ...governance.i18n import tr
 
 QUICK_ALL = "all"
 QUICK_CUSTOM = "custom"
@@ -24,10 +25,10 @@ class WhenPanel(QWidget, form("when.ui")):
         super().__init__(parent)
         self.setupUi(self)
         self.info: Optional[CollectionInfo] = None
-        self.quickPickCombo.addItem(self.tr("All available dates"), QUICK_ALL)
+        self.quickPickCombo.addItem(tr("All available dates"), QUICK_ALL)
         for key, (label, _fn) in daterange.QUICK_PICKS.items():
             self.quickPickCombo.addItem(tr(label), key)
-        self.quickPickCombo.addItem(self.tr("Custom range"), QUICK_CUSTOM)
+        self.quickPickCombo.addItem(tr("Custom range"), QUICK_CUSTOM)
         self.quickPickCombo.setCurrentIndex(self.quickPickCombo.findData("last_12_months"))
         self._apply_quick_pick()
         self._update_hours()
@@ -47,9 +48,9 @@ class WhenPanel(QWidget, form("when.ui")):
         self.info = info
         hint = ""
         if info is not None:
-            hint = self.tr("Data covers {0}.").format(info.coverage())
+            hint = tr("Data covers {0}.").format(info.coverage())
             if info.limits.history_from:
-                hint += " " + self.tr("Your agreement allows records from {0}.").format(info.limits.history_from)
+                hint += " " + tr("Your agreement allows records from {0}.").format(info.limits.history_from)
         self.quickPickCombo.setToolTip(hint)
         self.fromEdit.setToolTip(hint)
         if self.quickPickCombo.currentData() == QUICK_ALL:
@@ -107,7 +108,7 @@ class WhenPanel(QWidget, form("when.ui")):
             return daterange.quick_pick(str(key))
         start, end = _to_london(self.fromEdit.dateTime()), _to_london(self.toEdit.dateTime())
         if start > end:
-            raise ValueError(self.tr("The start date is after the end date."))
+            raise ValueError(tr("The start date is after the end date."))
         return start, end
 
     def agreement_note(self, query: Any) -> str:
@@ -116,7 +117,7 @@ class WhenPanel(QWidget, form("when.ui")):
         end = getattr(query, "end", None)
         if history is None or end is None or end >= history:
             return ""
-        return self.tr("Your organisation's agreement gives records from {0} only: this period is "
+        return tr("Your organisation's agreement gives records from {0} only: this period is "
                        "before that.").format(self.info.limits.history_from)
 
     # ---------------------------------------------------------------- days and hours
@@ -131,7 +132,7 @@ class WhenPanel(QWidget, form("when.ui")):
         """ISO weekdays ticked (() = every day); ValueError if none is."""
         checked = [d for d in range(1, 8) if getattr(self, f"dow{d}Check").isChecked()]
         if not checked:
-            raise ValueError(self.tr("Tick at least one day of the week."))
+            raise ValueError(tr("Tick at least one day of the week."))
         return () if len(checked) == 7 else tuple(checked)
 
     def hours(self) -> tuple:

@@ -20,6 +20,7 @@ from ...providers.errors import InvalidFilter
 from ...providers.models import BoundaryArea, CollectionInfo, vintage_suffix
 from ..map_tools import BNG, PolygonDrawTool, area_rubber_band
 from . import fit_rows, form, icon
+from ...governance.i18n import tr
 
 ROLE_CODE = Qt.ItemDataRole.UserRole + 2
 #: area modes a counts-only (aggregate-only) agreement accepts: the store refuses geometry there
@@ -49,8 +50,8 @@ class WherePanel(QWidget, form("where.ui")):
         self._previous_tool: Any = None
         self._watched_layer: Optional[QgsVectorLayer] = None
         self.drawButton.setIcon(icon("draw_polygon.svg"))
-        self.boundaryKindCombo.addItem(self.tr("Boroughs"), "boroughs")
-        self.boundaryKindCombo.addItem(self.tr("Wards"), "wards")
+        self.boundaryKindCombo.addItem(tr("Boroughs"), "boroughs")
+        self.boundaryKindCombo.addItem(tr("Wards"), "wards")
         self.polygonLayerCombo.setFilters(compat.POLYGON_LAYER_FILTER)
         self.polygonLayerCombo.setAllowEmptyLayer(True)
         self.polygonLayerCombo.setLayer(None)
@@ -87,7 +88,7 @@ class WherePanel(QWidget, form("where.ui")):
         """Counts-only datasets take boroughs/wards only; an area-limited agreement lists only its areas."""
         self.info = info
         counts_only = info is not None and info.aggregate_only
-        why = self.tr("Your organisation's agreement gives counts only for this dataset: choose boroughs or "
+        why = tr("Your organisation's agreement gives counts only for this dataset: choose boroughs or "
                       "wards.") if counts_only else ""
         for radio in (self.areaExtentRadio, self.areaLayerRadio, self.areaDrawRadio):
             radio.setEnabled(not counts_only)
@@ -135,7 +136,7 @@ class WherePanel(QWidget, form("where.ui")):
     def set_boundaries(self, boundaries: Dict[str, List[Any]]) -> None:
         self.boundaries = boundaries
         for i, kind in enumerate(("boroughs", "wards")):  # "Wards (2022 boundaries)": the vintage in use
-            self.boundaryKindCombo.setItemText(i, (self.tr("Boroughs"), self.tr("Wards"))[i]
+            self.boundaryKindCombo.setItemText(i, (tr("Boroughs"), tr("Wards"))[i]
                                                + vintage_suffix(boundaries.get(kind, [])))
         self._offer_boundaries()
 
@@ -154,9 +155,9 @@ class WherePanel(QWidget, form("where.ui")):
                          "wards": wards}
         for kind, offered in self._offered.items():
             self._checked[kind] &= {b.code for b in offered}
-        name = (self.info.limits.area_name if self.info is not None else None) or self.tr("your agreement area")
+        name = (self.info.limits.area_name if self.info is not None else None) or tr("your agreement area")
         self.boundaryHintLabel.setText(
-            self.tr("Your agreement covers {0}: only its boroughs and wards are listed.").format(name)
+            tr("Your agreement covers {0}: only its boroughs and wards are listed.").format(name)
             if limited else "")
         self.boundaryHintLabel.setVisible(limited)
         self._fill_boundary_list()
@@ -216,7 +217,7 @@ class WherePanel(QWidget, form("where.ui")):
         names = {b.code: b.name for kind in ("boroughs", "wards") for b in self.boundaries.get(kind, [])}
         codes = list(self.checked_codes("boroughs")) + list(self.checked_codes("wards"))
         label = ", ".join(names.get(c, c) for c in codes[:3])
-        return label + (self.tr(" and {0} more").format(len(codes) - 3) if len(codes) > 3 else "")
+        return label + (tr(" and {0} more").format(len(codes) - 3) if len(codes) > 3 else "")
 
     # ---------------------------------------------------------------- polygon layer
 
@@ -242,7 +243,7 @@ class WherePanel(QWidget, form("where.ui")):
 
     def _update_selection_label(self) -> None:
         layer = self._watched_layer
-        self.selectionLabel.setText(self.tr("{0} selected").format(layer.selectedFeatureCount())
+        self.selectionLabel.setText(tr("{0} selected").format(layer.selectedFeatureCount())
                                     if layer is not None else "")
 
     # ---------------------------------------------------------------- drawing
@@ -262,7 +263,7 @@ class WherePanel(QWidget, form("where.ui")):
             self._draw_tool.cancelled.connect(self.stop_drawing)
         self._previous_tool = self.canvas.mapTool()
         self.canvas.setMapTool(self._draw_tool)
-        self.drawnLabel.setText(self.tr("Click to add corners; right-click or double-click to finish, "
+        self.drawnLabel.setText(tr("Click to add corners; right-click or double-click to finish, "
                                         "Esc to cancel."))
 
     def stop_drawing(self) -> None:
@@ -291,8 +292,8 @@ class WherePanel(QWidget, form("where.ui")):
         self.changed.emit()
 
     def _update_drawn_label(self) -> None:
-        self.drawnLabel.setText(self.tr("No polygon drawn yet.") if self._drawn is None else
-                                self.tr("Polygon of {0:.2f} km²").format(self._drawn.area() / 1e6))
+        self.drawnLabel.setText(tr("No polygon drawn yet.") if self._drawn is None else
+                                tr("Polygon of {0:.2f} km²").format(self._drawn.area() / 1e6))
 
     def _show_area_band(self) -> None:
         if self.canvas is None:
@@ -323,24 +324,24 @@ class WherePanel(QWidget, form("where.ui")):
         mode = self.area_mode()
         if mode == "extent":
             if self.canvas is None or self.canvas.extent().isEmpty():
-                raise ValueError(self.tr("The map has no extent yet."))
+                raise ValueError(tr("The map has no extent yet."))
             return area_helpers.bbox_area(self.canvas.extent(), self.canvas.mapSettings().destinationCrs(),
-                                          label=self.tr("Map extent"))
+                                          label=tr("Map extent"))
         if mode == "boundaries":
             boroughs, wards = self.checked_codes("boroughs"), self.checked_codes("wards")
             if not boroughs and not wards:
-                raise ValueError(self.tr("Tick at least one borough or ward."))
+                raise ValueError(tr("Tick at least one borough or ward."))
             return BoundaryArea(boroughs, wards, label=self._boundary_label())
         if mode == "layer":
             layer = self.polygonLayerCombo.currentLayer()
             if not isinstance(layer, QgsVectorLayer) or layer.selectedFeatureCount() == 0:
-                raise ValueError(self.tr("Select one or more features of a polygon layer."))
-            label = self.tr("{0} selected in {1}").format(layer.selectedFeatureCount(), layer.name())
+                raise ValueError(tr("Select one or more features of a polygon layer."))
+            label = tr("{0} selected in {1}").format(layer.selectedFeatureCount(), layer.name())
             return area_helpers.selected_features_area(layer, label=label).area
         if mode == "draw":
             if self._drawn is None:
-                raise ValueError(self.tr("Draw a polygon on the map first."))
-            return area_helpers.polygon_area([self._drawn], BNG, self.tr("Drawn area")).area
+                raise ValueError(tr("Draw a polygon on the map first."))
+            return area_helpers.polygon_area([self._drawn], BNG, tr("Drawn area")).area
         return None
 
     def agreement_note(self, area: Any) -> str:
@@ -353,5 +354,5 @@ class WherePanel(QWidget, form("where.ui")):
             QgsGeometry.fromRect(QgsRectangle(area.xmin, area.ymin, area.xmax, area.ymax))
         if allowed.isNull() or chosen.isNull() or chosen.intersects(allowed):
             return ""
-        return self.tr("This area is outside your organisation's agreement ({0}): it gives you no records "
-                       "there.").format(limits.area_name or self.tr("a restricted area"))
+        return tr("This area is outside your organisation's agreement ({0}): it gives you no records "
+                       "there.").format(limits.area_name or tr("a restricted area"))

@@ -1,5 +1,5 @@
-"""scripts/check_house.py: the house rules (module ≤ 700 lines, function ≤ 100 lines, no import cycle)
-are found in a throwaway tree, and a tree that keeps them passes."""
+"""scripts/check_house.py: the house rules (module ≤ 700 lines, function ≤ 100 lines, no import cycle,
+plugin.py ≤ 250 lines) are found in a throwaway tree, and a tree that keeps them passes."""
 from __future__ import annotations
 
 import subprocess
@@ -78,6 +78,21 @@ def test_plugin_side_resolves_relative_imports_and_can_be_checked_alone(tmp_path
     assert f"store/safestats_store/{pkg_long.name}:1: module has 800 lines" in store_only.stdout
     both = run(tmp_path)
     assert "huge.py" in both.stdout and "ui/dock.py" in both.stdout
+
+
+def test_plugin_py_over_250_lines_is_reported(tmp_path: Path) -> None:
+    store_tree(tmp_path)
+    write(tmp_path / "plugin.py", "x = 1\n" * 250)  # 250 lines: allowed
+    assert run(tmp_path, "--plugin").returncode == 0
+    write(tmp_path / "plugin.py", "x = 1\n" * 251)
+    result = run(tmp_path, "--plugin")
+    assert result.returncode == 1
+    assert "plugin.py:1: plugin.py has 251 lines (at most 250: wiring only)" in result.stdout.splitlines()
+    write(tmp_path / "ui" / "__init__.py", "")
+    write(tmp_path / "ui" / "plugin.py", "x = 1\n" * 300)  # only the top-level plugin.py is wiring
+    write(tmp_path / "plugin.py", "x = 1\n")
+    assert run(tmp_path, "--plugin").returncode == 0
+    assert run(tmp_path, "--store").returncode == 0  # the store side does not look at plugin.py
 
 
 def test_this_store_keeps_the_rules() -> None:
