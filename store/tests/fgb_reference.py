@@ -12,7 +12,8 @@ import pyogrio.raw
 from sqlalchemy import Connection, Table, select
 
 from safestats_store.catalogue import Dataset
-from safestats_store.output import CRS_TO_EPSG, _fields_by_name, coord_columns
+from safestats_store.crs import PROJ_NAMES, normalise_crs
+from safestats_store.output import _fields_by_name, coord_columns
 from safestats_store.query import EPSG4326
 
 FGB_BATCH = 100_000
@@ -77,7 +78,7 @@ def write_fgb_rows(conn: Connection, ds: Dataset, table: Table, where: Any, prop
     try:
         pyogrio.raw.write(
             path, _point_wkb(xs, ys), columns, ["safestats_id", *props], driver="FlatGeobuf", geometry_type="Point",
-            crs=CRS_TO_EPSG[crs], layer=ds.id, layer_options={"SPATIAL_INDEX": "YES"} if n else None)
+            crs=PROJ_NAMES[normalise_crs(crs)], layer=ds.id, layer_options={"SPATIAL_INDEX": "YES"} if n else None)
     except BaseException:
         os.unlink(path)
         raise
