@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, List, Optional
 
 from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsFillSymbol, QgsProject,
-                       QgsRectangle, QgsVectorLayer)
+                       QgsVectorLayer)
 from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtWidgets import QApplication
 from qgis.utils import iface, plugins

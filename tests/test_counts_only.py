@@ -10,7 +10,7 @@
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from qgis.core import Qgis, QgsApplication, QgsProject

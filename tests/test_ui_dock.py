@@ -2,13 +2,13 @@
 the store's own count, Load through the core's task with a style preset, Refresh, counts-only."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from qgis.core import QgsProject
 
 from conftest import sign_in
-from test_ui_support import RecordingIface, flush_deletes, process_events, wait_until
+from test_ui_support import process_events, wait_until
 
 BOUNDARIES = {"boroughs", "wards"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 import pytest
-from qgis.core import QgsApplication, QgsMessageLog
+from qgis.core import QgsApplication
 from qgis.PyQt.QtWidgets import QAction, QDockWidget, QToolBar
 
 from test_ui_support import RecordingIface, flush_deletes, process_events

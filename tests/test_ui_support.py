@@ -9,7 +9,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 from qgis.core import QgsApplication, QgsMapLayer, QgsProject
 from qgis.gui import QgsMapCanvas, QgsMessageBar
-from qgis.PyQt.QtCore import QObject, Qt, pyqtSignal
+from qgis.PyQt.QtCore import QObject, pyqtSignal
 from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMainWindow, QMenu, QToolBar
 
 

@@ -8,7 +8,6 @@ from safestats.providers import daterange
 from safestats.providers.area import bbox_area, polygon_area, selected_features_area
 from safestats.providers.models import BBoxArea, BoundaryArea, PolygonArea, Query
 
-from conftest import wait_for_task
 
 LONDON = ZoneInfo("Europe/London")
 DATASET = "mps_crime"
