@@ -5,7 +5,7 @@ in ``governance``; widgets in ``ui``.  ``unload()`` removes everything ``initGui
 """
 from __future__ import annotations
 
-from typing import Any, List, Optional, Tuple
+from typing import Any, List, Optional
 
 from qgis.core import Qgis, QgsProject
 from qgis.PyQt.QtCore import QObject, Qt
@@ -17,6 +17,7 @@ from .governance.i18n import tr
 from .providers import messages
 from .providers import tasks as background
 from .providers.session import SessionManager
+from .ui.connections import Connections
 
 
 class SafeStatsPlugin(QObject):
@@ -30,7 +31,7 @@ class SafeStatsPlugin(QObject):
         self.menus: Any = None  # ui.actions.PluginActions
         self.dock: Any = None
         self.layer_menu: Any = None
-        self._connections: List[Tuple[Any, Any]] = []
+        self._connections = Connections()
         self.options_factory: Any = None
         self.processing_provider: Any = None
 
@@ -122,8 +123,7 @@ class SafeStatsPlugin(QObject):
         add_boundaries(self.iface, self.session)
 
     def _connect(self, signal: Any, slot: Any) -> None:
-        signal.connect(slot)
-        self._connections.append((signal, slot))
+        self._connections.connect(signal, slot)
 
     # ================================================================ unload
 
@@ -142,12 +142,7 @@ class SafeStatsPlugin(QObject):
 
             settings_page.unregister(self.iface, self.options_factory)
             self.options_factory = None
-        for signal, slot in self._connections:
-            try:
-                signal.disconnect(slot)
-            except (TypeError, RuntimeError):
-                pass
-        self._connections.clear()
+        self._connections.disconnect_all()
         if self.loads is not None:
             self.loads.stop_listening()
         # sign out while the loader still listens: its before-sign-out hook turns every SafeStats layer

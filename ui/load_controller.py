@@ -7,7 +7,7 @@ context on the first load. ``plugin.py`` creates one after the dock and calls :m
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional
 
 from qgis.core import Qgis, QgsVectorLayer
 from qgis.PyQt.QtCore import QObject, QTimer
@@ -21,6 +21,7 @@ from ..providers.counts_loader import COUNTS, load_aggregates, refresh_aggregate
 from ..providers.layers import is_safestats_layer
 from ..providers.load_task import LayerLoader
 from ..providers.session import SessionManager
+from .connections import Connections
 
 
 class LoadController(QObject):
@@ -36,20 +37,14 @@ class LoadController(QObject):
         self._preset_for: Dict[str, str] = {}
         self.loader: Optional[LayerLoader] = LayerLoader(session, style_callback=self._style_new_layer, parent=self)
         self.loader.guard.refetch = self._refetch_pending  # counts layers go through providers.counts_loader
-        self._connections: List[Tuple[Any, Any]] = []
+        self._connections = Connections()
         for signal, slot in ((self.loader.loaded, self._on_loaded), (self.loader.pendingChanged, self._on_pending_changed),
                              (self.loader.failed, self._on_failed)):
-            signal.connect(slot)
-            self._connections.append((signal, slot))
+            self._connections.connect(signal, slot)
 
     def stop_listening(self) -> None:
         """Report nothing more (``unload`` of the plugin: before its sign-out, while the loader still listens)."""
-        for signal, slot in self._connections:
-            try:
-                signal.disconnect(slot)
-            except (TypeError, RuntimeError):
-                pass
-        self._connections.clear()
+        self._connections.disconnect_all()
 
     def unload(self) -> None:
         """Stop listening, cancel every load and let the loader release its layers' hooks."""
