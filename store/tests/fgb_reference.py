@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Table, select
 from safestats_store.catalogue import Dataset
 from safestats_store.crs import PROJ_NAMES, normalise_crs
 from safestats_store.output import _fields_by_name, coord_columns
-from safestats_store.query import EPSG4326
+from safestats_store.crs import EPSG4326_URI as EPSG4326
 
 FGB_BATCH = 100_000
 

@@ -458,7 +458,7 @@ def test_a_row_that_cannot_be_written_fails_the_run(signed_provider, session, st
 
     def failing(self, parameters, name, context, fields, wkb, crs):
         sink, dest = real(self, parameters, name, context, fields, wkb, crs)
-        failing.keep = (sink, FullDisk())  # noqa: keep both alive for the run
+        failing.keep = (sink, FullDisk())  # keep both alive for the run
         return failing.keep[1], dest
 
     start, end = period(session, days=30)
