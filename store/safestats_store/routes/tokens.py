@@ -74,7 +74,7 @@ def admin_revoke(token_id: int, request: Request) -> Response:
 def install(app: FastAPI) -> None:
     """Called once from create_app, before the transport middleware is added (so that one stays
     outermost and its security headers reach the gate's refusals too)."""
-    tokens.ensure_schema(app.state.s.engine)
+    tokens.ensure_schema(app.state.store.engine)
     app.include_router(router)
     app.add_middleware(tokens.PatGate)
     if os.environ.get(clock.OFFSET_ENV):
