@@ -16,9 +16,10 @@ from safestats.providers import styles as presets
 from safestats.providers.models import Query
 
 from conftest import wait_for_task
-from test_load import loader  # noqa: F401  (the one loader fixture)
+import test_load
 
 THRESHOLD = 5
+loader = test_load.loader  # the one loader fixture
 
 
 def _load(loader, dataset="mps_crime", days=45):
