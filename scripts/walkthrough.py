@@ -25,7 +25,7 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable, Iterator, List, Optional
 
-from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsFeature, QgsField, QgsGeometry,
+from qgis.core import (QgsApplication, QgsFeature, QgsField, QgsGeometry,
                        QgsProject, QgsRectangle, QgsVectorFileWriter, QgsVectorLayer)
 from qgis.PyQt.QtCore import QTimer, QVariant, Qt
 from qgis.PyQt.QtWidgets import QApplication, QDockWidget
@@ -180,7 +180,9 @@ def gis_officer() -> Iterator[tuple]:
     layer = records_layers()[0]
     STATE["layer"] = layer
     check(layer.featureCount() == STATE["expected"], f"loaded {layer.featureCount()} = counted {STATE['expected']}")
-    check(QgsProject.instance().crs().authid() == "EPSG:27700", "project stays in EPSG:27700")
+    check(QgsProject.instance().crs().authid() == "EPSG:27700", "the first load left the project in EPSG:27700")
+    transform_warnings = [w.text() for w in iface.messageBar().items() if "transform" in w.text().lower()]
+    check(not transform_warnings, f"no datum-transform warning on the first load {transform_warnings}")
     plugin().boundaries_action.trigger()
     from safestats.providers import reference_layers
 
@@ -381,6 +383,5 @@ class Driver:
         QgsApplication.exit(code)
 
 
-QgsProject.instance().setCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
 DRIVER = Driver()
 DRIVER.timer.start()
