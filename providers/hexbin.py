@@ -193,8 +193,13 @@ def _publish(points: QgsVectorLayer, project: QgsProject, counts: Dict[Cell, int
     layer.setName(layer_name(points, size))
     fill(layer, counts, size, threshold)
     style(layer, threshold)
-    node = project.layerTreeRoot().findLayer(points.id())
-    if node is not None:
+    root = project.layerTreeRoot()
+    node = root.findLayer(points.id())
+    if node is not None:  # the points stay, hidden and folded; the cells' legend shows
         node.setItemVisibilityChecked(False)
+        node.setExpanded(False)
+    cells = root.findLayer(layer.id())
+    if cells is not None:
+        cells.setExpanded(True)
     layer.triggerRepaint()
     return layer

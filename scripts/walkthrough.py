@@ -302,8 +302,10 @@ def counts_only() -> Iterator[tuple]:
     yield until(count_shown, 60, "count (counts only)")
     shoot("4_counts_only_dock", panel.countsPanel)
     panel.request_load()
+    from safestats.providers.tasks import REGISTRY
+
     yield until(lambda: any(l.customProperty("safestats/kind") == "aggregates" for l in safestats_layers())
-                and idle(), 120, "counts loaded")
+                and not REGISTRY.running("counts"), 120, "counts loaded")
     layer = [l for l in safestats_layers() if l.customProperty("safestats/kind") == "aggregates"][0]
     want = STATE.get("westminster_wards")
     check(layer.featureCount() == want, f"{layer.featureCount()} wards of {combo.currentText()} loaded "
@@ -319,7 +321,7 @@ def counts_only() -> Iterator[tuple]:
     node = QgsProject.instance().layerTreeRoot().findLayer(layer.id())
     if node is not None:
         node.setExpanded(True)
-    yield until(idle, 60)
+    yield until(lambda: not iface.mapCanvas().isDrawing(), 60)
     shoot("4_counts_only_map")
 
 
@@ -364,7 +366,8 @@ class Driver:
             condition, deadline, what = self.waiting
             if not condition():
                 if time.monotonic() > deadline:
-                    FAILURES.append(f"timed out waiting for {what}")
+                    running = [t.description() for t in QgsApplication.taskManager().activeTasks()]
+                    FAILURES.append(f"timed out waiting for {what} (running tasks: {running})")
                     iface.mainWindow().grab().save(str(OUT / "zz-stuck.png"))
                     self.finish()
                 return
