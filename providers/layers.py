@@ -264,6 +264,26 @@ def _temporal_mode(name: str):  # noqa: ANN202
     return scoped if scoped is not None else getattr(QgsVectorLayerTemporalProperties, "Mode" + name)
 
 
+def pin_datum_transform(project: QgsProject, other: str = "EPSG:4326") -> Optional[str]:
+    """Put the most accurate *available* EPSG:27700 ↔ ``other`` operation in the project's transform
+    context (OSTN15 when its grid is installed, else the best Helmert fit), unless the user chose one.
+    Without it QGIS warns "Cannot use preferred transform between EPSG:27700 and EPSG:4326" on the
+    first load wherever the OSTN15 grid is missing. Returns the PROJ string pinned, if any."""
+    from qgis.core import QgsDatumTransform
+
+    source, target = QgsCoordinateReferenceSystem(CRS), QgsCoordinateReferenceSystem(other)
+    context = project.transformContext()
+    if context.hasTransform(source, target):
+        return None
+    ops = [op for op in QgsDatumTransform.operations(source, target) if op.isAvailable and op.proj]
+    if not ops:
+        return None
+    best = min(ops, key=lambda op: op.accuracy if op.accuracy > 0 else float("inf"))
+    context.addCoordinateOperation(source, target, best.proj)
+    project.setTransformContext(context)
+    return best.proj
+
+
 def add_to_project(layer: QgsVectorLayer, project: Optional[QgsProject] = None) -> QgsVectorLayer:
     """Add the layer to the top of the "SafeStats" group (created at the top when missing)."""
     project = project or QgsProject.instance()
@@ -274,6 +294,7 @@ def add_to_project(layer: QgsVectorLayer, project: Optional[QgsProject] = None) 
     if not project.crs().isValid() or not project.mapLayers():
         # the first layer of a project puts it in the British National Grid (the CRS of every SafeStats
         # layer); a project that already holds layers keeps the CRS the user gave it
+        pin_datum_transform(project)
         project.setCrs(QgsCoordinateReferenceSystem(CRS))
     project.addMapLayer(layer, False)
     group.insertLayer(0, layer)

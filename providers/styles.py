@@ -24,7 +24,6 @@ from qgis.core import (
     QgsCategorizedSymbolRenderer,
     QgsClassificationJenks,
     QgsFillSymbol,
-    QgsGeometryGeneratorSymbolLayer,
     QgsGradientColorRamp,
     QgsGradientStop,
     QgsGraduatedSymbolRenderer,
@@ -32,6 +31,7 @@ from qgis.core import (
     QgsMapLayer,
     QgsMarkerSymbol,
     QgsMessageLog,
+    QgsProject,
     QgsRendererCategory,
     QgsRendererRange,
     QgsVectorLayer,
@@ -39,8 +39,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor
 
-from . import compat, layers, models
-from ..governance import keys
+from . import compat, hexbin, layers, models
+from ..governance import disclosure, keys
 from ..governance.i18n import tr
 
 STYLES_DIR = Path(__file__).resolve().parent.parent / "ui" / "styles"
@@ -172,7 +172,8 @@ def builtin_presets() -> List[Preset]:
                tr("Kernel density surface of the incidents; good for hot spots at borough scale."),
                ("records",), STYLES_DIR / "heatmap.qml"),
         Preset(HEXAGONS, tr("Hexagon density"),
-               tr("Incidents binned into hexagons that adapt to the map scale; darker = more incidents."),
+               tr("Counts of the loaded incidents in the store's hexagons (500, 1000 or 2000 m), in a layer "
+                  "above the points; counts below the small-number threshold are not shown."),
                ("records",), STYLES_DIR / "hexagons.qml"),
         Preset(CHOROPLETH, tr("Graduated choropleth"),
                tr("Counts per area (aggregate data); suppressed small numbers are hatched."),
@@ -294,71 +295,6 @@ def build_heatmap_renderer() -> QgsHeatmapRenderer:
     return renderer
 
 
-#: Hexagon radius (centre to vertex) in metres: about 45 hexagons across the current view, >= 50 m.
-HEX_SIZE_EXPRESSION = "max(50, coalesce(bounds_width(transform(@map_extent, @map_crs, 'EPSG:27700')) / 80, 400))"
-
-#: Fill opacity of one point's hexagon, so that the densest cells (estimated from the layer's
-#: feature count and extent) reach ~96 % opacity by stacking and a single point still shows.
-HEX_ALPHA_EXPRESSION = (
-    "with_variable('s', " + HEX_SIZE_EXPRESSION + ", "
-    "with_variable('ext', max(1e6, area(bounds(transform(layer_property(@layer, 'extent'), "
-    "@layer_crs, 'EPSG:27700')))), "
-    "with_variable('peak', max(4, 8 * layer_property(@layer, 'feature_count') * 2.598 * @s * @s / @ext), "
-    "max(6, min(200, 255 * (1 - 0.04 ^ (1 / @peak)))))))"
-)
-
-def hexagon_expression(size_expression: str = HEX_SIZE_EXPRESSION) -> str:
-    """Geometry-generator expression drawing the pointy-top hexagon (in EPSG:27700) holding a point.
-
-    Hexagon centres are the union of two rectangular lattices; the nearer of the two candidate
-    centres is the hexagon whose Voronoi cell contains the point, so every point of a cell draws the
-    *same* hexagon and translucent fills stack up into a density map.  Works in any layer CRS (the
-    point is projected to British National Grid and the hexagon back).
-    """
-    def var(name: str, value: str, body: str) -> str:
-        return f"with_variable('{name}', {value}, {body})"
-
-    chosen = (
-        "transform(make_regular_polygon("
-        "if(@da <= @db, make_point(@ax, @ay), make_point(@bx, @by)), "
-        "if(@da <= @db, make_point(@ax, @ay + @s), make_point(@bx, @by + @s)), 6, 0), "
-        "'EPSG:27700', @layer_crs)"
-    )
-    body = var("db", "(@x - @bx)^2 + (@y - @by)^2", chosen)
-    body = var("da", "(@x - @ax)^2 + (@y - @ay)^2", body)
-    body = var("by", "round((@y - 1.5 * @s) / (3 * @s)) * 3 * @s + 1.5 * @s", body)
-    body = var("bx", "round((@x - @w / 2) / @w) * @w + @w / 2", body)
-    body = var("ay", "round(@y / (3 * @s)) * 3 * @s", body)
-    body = var("ax", "round(@x / @w) * @w", body)
-    body = var("y", "y(@p)", body)
-    body = var("x", "x(@p)", body)
-    body = var("w", "@s * sqrt(3)", body)
-    body = var("p", "transform(centroid($geometry), @layer_crs, 'EPSG:27700')", body)
-    body = var("s", size_expression, body)
-    return body
-
-
-def build_hexagon_renderer(colour: QColor = QColor(189, 0, 38)):
-    """Single-symbol renderer whose geometry generator draws translucent stacked hexagons."""
-    from qgis.core import QgsProperty, QgsSingleSymbolRenderer
-
-    rgb = f"{colour.red()},{colour.green()},{colour.blue()}"
-    fill = QgsFillSymbol.createSimple({
-        "color": f"{rgb},12",
-        "outline_color": f"{rgb},40",
-        "outline_width": "0.1",
-    })
-    fill.symbolLayer(0).setDataDefinedProperty(
-        compat.PROPERTY_FILL_COLOR,
-        QgsProperty.fromExpression(f"color_rgba({rgb}, {HEX_ALPHA_EXPRESSION})"))
-    generator = QgsGeometryGeneratorSymbolLayer.create({"geometryModifier": hexagon_expression()})
-    generator.setSymbolType(compat.FILL_SYMBOL)
-    generator.setSubSymbol(fill)
-    marker = QgsMarkerSymbol()
-    marker.changeSymbolLayer(0, generator)
-    return QgsSingleSymbolRenderer(marker)
-
-
 CHOROPLETH_EXPRESSION = 'coalesce("count", -1)'
 CHOROPLETH_COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 
@@ -401,6 +337,49 @@ def build_choropleth_renderer(breaks: Optional[Sequence[float]] = None) -> QgsGr
     renderer = QgsGraduatedSymbolRenderer(CHOROPLETH_EXPRESSION, ranges)
     renderer.setSourceSymbol(_polygon_symbol(CHOROPLETH_COLOURS[0]))
     return renderer
+
+
+def build_hexbin_renderer(uppers: Sequence[float] = (), threshold: int = disclosure.DEFAULT_THRESHOLD
+                          ) -> QgsGraduatedSymbolRenderer:
+    """Graduated hexagon counts (``providers/hexbin.py`` cells): a hatched "Fewer than N" class for
+    withheld (NULL) counts, then count classes that start at the threshold, so the legend never
+    shows a number below it. ``uppers``: upper bounds of the classes (Jenks of the shown counts)."""
+    ranges = [QgsRendererRange(-1.5, -0.5, _suppressed_symbol(), hexbin.suppressed_label(threshold), True)]
+    bound, first = threshold - 0.5, float(threshold)  # counts are whole: a class holds (bound, upper]
+    for index, upper in enumerate(u for u in sorted(set(uppers)) if u >= threshold):
+        colour = CHOROPLETH_COLOURS[min(index, len(CHOROPLETH_COLOURS) - 1)]
+        label = _fmt(first) if upper == first else f"{_fmt(first)} – {_fmt(upper)}"
+        ranges.append(QgsRendererRange(bound, float(upper), _polygon_symbol(colour), label, True))
+        bound, first = float(upper), float(upper) + 1
+    renderer = QgsGraduatedSymbolRenderer(CHOROPLETH_EXPRESSION, ranges)
+    renderer.setSourceSymbol(_polygon_symbol(CHOROPLETH_COLOURS[0]))
+    return renderer
+
+
+def style_hexagons(layer: QgsVectorLayer, threshold: int) -> None:
+    """Style a hexagon-cells layer: Jenks classes of its shown counts, the withheld class hatched."""
+    uppers = [u for u in jenks_breaks(layer, "count") if u >= threshold]
+    layer.setRenderer(build_hexbin_renderer(uppers, threshold))
+    layer.setOpacity(0.85)
+    layer.emitStyleChanged()
+
+
+def _show_hexagons(layer: QgsVectorLayer) -> bool:
+    """The Hexagon preset: bin the points into a hexagon-cells layer above them (points kept, hidden)."""
+    project = layer.project() or QgsProject.instance()  # a layer in no project: the current one
+
+    def done(_cells: Optional[QgsVectorLayer], error: Optional[BaseException]) -> None:
+        if error is not None:
+            QgsMessageLog.logMessage(tr("Hexagon binning of {0} failed: {1}").format(layer.name(), error),
+                                     LOG_TAG, Qgis.MessageLevel.Critical)
+
+    hexbin.show_hexagons(layer, style_hexagons, project, on_done=done)
+    return True
+
+
+def _drop_hexagons(layer: QgsVectorLayer) -> None:
+    project = layer.project() or QgsProject.instance()
+    hexbin.drop_hexagons(layer, project)
 
 
 def _fmt(value: float) -> str:
@@ -483,6 +462,8 @@ def _apply_preset(layer: QgsVectorLayer, preset_id: str, *, category_field: Opti
         remember_category_info(layer, category_field, categories or [])
     geometry = layer.geometryType()
     ok = False
+    if preset_id != HEXAGONS and geometry == compat.POINT_GEOMETRY:
+        _drop_hexagons(layer)
     if preset_id == CATEGORISED:
         field, cats = layer_category_info(layer)
         if field and geometry == compat.POINT_GEOMETRY:
@@ -496,7 +477,7 @@ def _apply_preset(layer: QgsVectorLayer, preset_id: str, *, category_field: Opti
         if ok:
             compat.set_heatmap_legend(layer, tr("Fewer incidents"), tr("More incidents"))
     elif preset_id == HEXAGONS and geometry == compat.POINT_GEOMETRY:
-        ok = _load_builtin_qml(layer, "hexagons.qml") or _set(layer, build_hexagon_renderer())
+        ok = _show_hexagons(layer)
     elif preset_id == CHOROPLETH and geometry == compat.POLYGON_GEOMETRY:
         _load_builtin_qml(layer, "choropleth.qml")
         breaks = jenks_breaks(layer, "count") if layer.fields().indexOf("count") >= 0 else []

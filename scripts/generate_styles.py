@@ -47,12 +47,12 @@ def main() -> int:
         ("categorised_base.qml", points,
          presets.build_categorised_renderer("category", sorted(presets.KNOWN_COLOURS, key=str))),
         ("heatmap.qml", points, presets.build_heatmap_renderer()),
-        ("hexagons.qml", points, presets.build_hexagon_renderer()),
+        ("hexagons.qml", polys, presets.build_hexbin_renderer((10, 25, 50, 100, 250))),
         ("choropleth.qml", polys, presets.build_choropleth_renderer()),
     ]
     for name, layer, renderer in jobs:
         layer.setRenderer(renderer)
-        if name == "choropleth.qml":
+        if name in ("choropleth.qml", "hexagons.qml"):
             layer.setOpacity(0.85)
         message, ok = layer.saveNamedStyle(str(out / name), presets.PRESET_STYLE_CATEGORIES)
         print(("wrote " if ok else "FAILED ") + name + ("" if ok else f": {message}"))

@@ -4,8 +4,12 @@
 # The PNGs picked for the docs are copied by hand into docs/img/ after looking at them.
 # Starts the store (demo data, scale 0.02), a throwaway QGIS profile with the plugin linked from
 # this checkout and enabled, runs scripts/screenshots.py inside QGIS, then stops everything.
+# SAFESTATS_QGIS_SCRIPT runs another script the same way (scripts/walkthrough.sh uses it), with
+# SAFESTATS_QGIS_TIMEOUT seconds (default 600) and its log SAFESTATS_QGIS_LOG (default screenshots.log).
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
+SCRIPT="${SAFESTATS_QGIS_SCRIPT:-$REPO/scripts/screenshots.py}"
+SCRIPT_LOG="${SAFESTATS_QGIS_LOG:-screenshots.log}"
 OUT="${1:-/tmp/safestats-screenshots}"
 STORE="$REPO/store/.venv/bin/safestats-store"
 [ -x "$STORE" ] || { echo "store not installed: $STORE (run scripts/setup.sh)"; exit 1; }
@@ -53,8 +57,8 @@ rm -rf "$OUT"; mkdir -p "$OUT"
 echo "== QGIS under Xvfb"
 SAFESTATS_URL="http://127.0.0.1:$PORT" SAFESTATS_PASSWORD="$PW" SAFESTATS_OUT="$OUT" \
 SAFESTATS_USER="${SAFESTATS_USER:-westminster.analyst}" SAFESTATS_AGG_USER="${SAFESTATS_AGG_USER:-tfl.analyst}" \
-  timeout 600 xvfb-run -a -s "-screen 0 1600x1000x24" \
-  qgis --nologo --noversioncheck --profiles-path "$PROFILES" --code "$REPO/scripts/screenshots.py" \
+  timeout "${SAFESTATS_QGIS_TIMEOUT:-600}" xvfb-run -a -s "-screen 0 1600x1000x24" \
+  qgis --nologo --noversioncheck --profiles-path "$PROFILES" --code "$SCRIPT" \
   >"$WORK/qgis.log" 2>&1 || echo "QGIS exited with $?"
-cat "$OUT/screenshots.log" 2>/dev/null || { echo "no screenshots log; QGIS output:"; tail -40 "$WORK/qgis.log"; }
+cat "$OUT/$SCRIPT_LOG" 2>/dev/null || { echo "no screenshots log; QGIS output:"; tail -40 "$WORK/qgis.log"; }
 ls -la "$OUT"

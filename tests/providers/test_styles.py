@@ -87,19 +87,24 @@ def test_stable_colour_normalises_text(qgis_app: Any) -> None:
 
 
 def test_heatmap_and_hexagons(qgis_app: Any) -> None:
+    from qgis.core import QgsProject
+
+    from safestats.providers import compat, hexbin
     from safestats.providers import styles as presets
 
     layer = _points("crime_type", ["Drugs"] * 50)
     assert presets.apply_preset(layer, presets.HEATMAP)
     assert layer.renderer().type() == "heatmapRenderer"
     assert presets.apply_preset(layer, presets.HEXAGONS)
-    assert layer.renderer().type() == "singleSymbol"
-    symbol_layer = layer.renderer().symbol().symbolLayer(0)
-    assert symbol_layer.layerType() == "GeometryGenerator"
-    assert "make_regular_polygon" in symbol_layer.geometryExpression()
-    # switch back later: categorised again
+    # real binning: a polygon layer of hexagon cells with a count field, graduated (tests/providers/test_hexbin.py)
+    cells = hexbin.find_layer(layer, QgsProject.instance())
+    assert cells is not None and cells.geometryType() == compat.POLYGON_GEOMETRY
+    assert cells.fields().indexOf("count") >= 0 and cells.renderer().type() == "graduatedSymbol"
+    assert cells.featureCount() >= 1
+    # switch back later: categorised again, the cells go
     assert presets.apply_preset(layer, presets.CATEGORISED, category_field="crime_type", categories=["Drugs"])
     assert layer.renderer().type() == "categorizedSymbol"
+    assert hexbin.find_layer(layer, QgsProject.instance()) is None
 
 
 def test_heatmap_has_a_colour_ramp_legend(qgis_app: Any) -> None:
@@ -126,30 +131,6 @@ def test_heatmap_has_a_colour_ramp_legend(qgis_app: Any) -> None:
     nodes = model.layerLegendNodes(node, True)
     assert not [n for n in nodes if isinstance(n, QgsColorRampLegendNode)]
     assert {"Burglary", "Drugs"} <= {n.data(0) for n in nodes}
-
-
-def test_hexagon_expression_bins_points_into_one_cell(qgis_app: Any) -> None:
-    from qgis.core import QgsExpression, QgsExpressionContext, QgsExpressionContextScope
-
-    from safestats.providers import styles as presets
-
-    expression = QgsExpression(presets.hexagon_expression("250"))
-    assert not expression.hasParserError(), expression.parserErrorString()
-    centres = []
-    for x, y in ((530010, 180010), (530020, 180030), (530900, 180900)):
-        ctx = QgsExpressionContext()
-        scope = QgsExpressionContextScope()
-        scope.setVariable("layer_crs", "EPSG:27700")
-        ctx.appendScope(scope)
-        feature = QgsFeature()
-        feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(x, y)))
-        ctx.setFeature(feature)
-        geometry = expression.evaluate(ctx)
-        assert not expression.hasEvalError(), expression.evalErrorString()
-        assert geometry.area() == pytest.approx(2.598 * 250 * 250, rel=0.01)
-        assert geometry.contains(QgsGeometry.fromPointXY(QgsPointXY(x, y)))
-        centres.append(geometry.centroid().asPoint())
-    assert centres[0].distance(centres[1]) < 1 and centres[0].distance(centres[2]) > 100
 
 
 def test_choropleth_on_aggregates_with_suppressed(qgis_app: Any) -> None:
