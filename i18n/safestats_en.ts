@@ -184,47 +184,47 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../plugin.py" line="55" />
+            <location filename="../plugin.py" line="56" />
             <source>Sign in to SafeStats…</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../plugin.py" line="56" />
+            <location filename="../plugin.py" line="57" />
             <source>Sign out of SafeStats</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../plugin.py" line="60" />
+            <location filename="../plugin.py" line="61" />
             <source>SafeStats panel</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../plugin.py" line="66" />
+            <location filename="../plugin.py" line="67" />
             <source>Print ward maps…</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../plugin.py" line="67" />
+            <location filename="../plugin.py" line="68" />
             <source>Add borough and ward boundaries</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../plugin.py" line="71" />
+            <location filename="../plugin.py" line="72" />
             <source>Personal access token…</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../plugin.py" line="198" />
+            <location filename="../plugin.py" line="193" />
             <source>SafeStats export</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../plugin.py" line="204" />
+            <location filename="../plugin.py" line="199" />
             <source>Signed in as {0} ({1}).</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../plugin.py" line="213" />
+            <location filename="../plugin.py" line="208" />
             <source>Signed out. Downloaded SafeStats data was removed from this computer.</source>
             <translation type="unfinished" />
         </message>
@@ -900,6 +900,31 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <location filename="../providers/hexbin.py" line="83" />
+            <source>Hexagon binning cancelled</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../providers/hexbin.py" line="97" />
+            <source>{0} · hexagons {1} m (whole loaded period)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../providers/hexbin.py" line="123" />
+            <source>Could not write the hexagon cells: {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../providers/hexbin.py" line="129" />
+            <source>Fewer than {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../providers/hexbin.py" line="177" />
+            <source>Binning {0} into hexagons</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <location filename="../providers/http.py" line="114" />
             <source>The store address redirects elsewhere ({0}).</source>
             <translation type="unfinished" />
@@ -965,7 +990,7 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../providers/layers.py" line="296" />
+            <location filename="../providers/layers.py" line="317" />
             <source>The downloaded file could not be opened. Try again.</source>
             <translation type="unfinished" />
         </message>
@@ -1408,46 +1433,51 @@
         </message>
         <message>
             <location filename="../providers/styles.py" line="174" />
-            <source>Incidents binned into hexagons that adapt to the map scale; darker = more incidents.</source>
+            <source>Counts of the loaded incidents in the store's hexagons (500, 1000 or 2000 m), in a layer above the points; counts below the small-number threshold are not shown.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../providers/styles.py" line="177" />
+            <location filename="../providers/styles.py" line="178" />
             <source>Graduated choropleth</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../providers/styles.py" line="177" />
+            <location filename="../providers/styles.py" line="178" />
             <source>Counts per area (aggregate data); suppressed small numbers are hatched.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../providers/styles.py" line="223" />
+            <location filename="../providers/styles.py" line="224" />
             <source>Your saved style</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../providers/styles.py" line="267" />
+            <location filename="../providers/styles.py" line="268" />
             <source>Other / not recorded</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../providers/styles.py" line="394" />
+            <location filename="../providers/styles.py" line="330" />
             <source>Suppressed (small number)</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../providers/styles.py" line="497" />
+            <location filename="../providers/styles.py" line="373" />
+            <source>Hexagon binning of {0} failed: {1}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../providers/styles.py" line="478" />
             <source>Fewer incidents</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../providers/styles.py" line="497" />
+            <location filename="../providers/styles.py" line="478" />
             <source>More incidents</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../providers/styles.py" line="511" />
+            <location filename="../providers/styles.py" line="492" />
             <source>Style preset {0} does not suit layer {1}</source>
             <translation type="unfinished" />
         </message>
@@ -1517,32 +1547,32 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/load_controller.py" line="70" />
+            <location filename="../ui/load_controller.py" line="65" />
             <source>Loading counts</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/load_controller.py" line="80" />
+            <location filename="../ui/load_controller.py" line="75" />
             <source>Loading</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/load_controller.py" line="93" />
+            <location filename="../ui/load_controller.py" line="88" />
             <source>Refreshing</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/load_controller.py" line="141" />
+            <location filename="../ui/load_controller.py" line="136" />
             <source>This project has {0} SafeStats layer(s) without data: sign in to fetch them again.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/load_controller.py" line="150" />
+            <location filename="../ui/load_controller.py" line="145" />
             <source>Loaded {0:,} records into “{1}”.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/load_controller.py" line="171" />
+            <location filename="../ui/load_controller.py" line="166" />
             <source>Loaded counts for {0:,} areas into “{1}”.</source>
             <translation type="unfinished" />
         </message>
