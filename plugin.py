@@ -196,8 +196,9 @@ class SafeStatsPlugin(QObject):
         self.dock.set_signed_in(user)
         self.dock.setUserVisible(True)
         self._update_actions()
-        messages.show_info(self.iface.messageBar(), tr("SafeStats"),
-                           tr("Signed in as {0} ({1}).").format(user.display_name, user.organisation_name),
+        who = user.display_name if user.organisation_name in (user.display_name or "") else \
+            tr("{0} ({1})").format(user.display_name, user.organisation_name)  # the organisation once
+        messages.show_info(self.iface.messageBar(), tr("SafeStats"), tr("Signed in as {0}.").format(who),
                            Qgis.MessageLevel.Success, 4)
         if getattr(self.session, "warning", None):
             messages.show_info(self.iface.messageBar(), tr("SafeStats"), self.session.warning, Qgis.MessageLevel.Warning, 10)

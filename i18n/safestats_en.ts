@@ -219,12 +219,17 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../plugin.py" line="199" />
-            <source>Signed in as {0} ({1}).</source>
+            <location filename="../plugin.py" line="200" />
+            <source>{0} ({1})</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../plugin.py" line="208" />
+            <location filename="../plugin.py" line="201" />
+            <source>Signed in as {0}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin.py" line="209" />
             <source>Signed out. Downloaded SafeStats data was removed from this computer.</source>
             <translation type="unfinished" />
         </message>

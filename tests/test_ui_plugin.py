@@ -111,3 +111,14 @@ def test_reload_twice(iface: RecordingIface, log_errors: list) -> None:
     assert iface.leftovers()["web_menu"] == {}
     assert not [d for d in iface.main_window.findChildren(QDockWidget) if d.objectName() == "SafeStatsDock"]
     assert log_errors == []
+
+
+def test_signed_in_message_names_the_organisation_once(plugin: Any, store: Any) -> None:
+    """"Signed in as Analyst, Westminster Local Authority", not "… (Westminster Local Authority)"."""
+    from conftest import sign_in
+    from test_ui_support import wait_until
+    user = sign_in(plugin.session, store, "westminster")
+    wait_until(lambda: any("Signed in as" in m[1] for m in plugin.iface_double.messages), 30, "no sign-in message")
+    text = next(m[1] for m in plugin.iface_double.messages if "Signed in as" in m[1])
+    organisation = plugin.session.user.organisation_name
+    assert user is not None and organisation and text.count(organisation) == 1, text
