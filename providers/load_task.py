@@ -16,7 +16,7 @@ from qgis.PyQt.QtCore import QObject, pyqtSignal
 from ..governance import marking as gov_marking
 from ..governance.audit import AuditError, audit_context
 from ..governance.retention import remove_download, remove_file
-from . import errors, layers
+from . import errors, layers, reference_layers
 from .http import log
 from .models import CollectionInfo, Query
 from .session import SessionManager
@@ -250,6 +250,7 @@ class LayerLoader(QObject):
             except RuntimeError:  # already finished and deleted
                 REGISTRY.discard(task)
         self.guard.release_all()
+        reference_layers.release(self.project)  # the store's boundary outlines let go of their files too
 
     def _start(self, task: LoadTask) -> LoadTask:
         task.loaded.connect(self.loaded)

@@ -138,8 +138,27 @@ def add_reference_layers(paths: dict[str, Path], project: Optional[QgsProject] =
             layer = reference_layer(paths[kind], kind, (attributions or {}).get(kind, ""))
             project.addMapLayer(layer, False)
             group.insertLayer(0 if kind == "wards" else len(group.children()), layer)
+        elif not is_filled(layer):  # released at a sign-out (or its file purged): the new file, same style
+            layer.setDataSource(str(paths[kind]), layer.name(), "ogr")
+            style_reference(layer, kind)
         out.append(layer)
     return out
+
+
+def is_filled(layer: QgsVectorLayer) -> bool:
+    """Does the reference layer read a file that is still there?"""
+    if layer.providerType() != "ogr" or not layer.isValid():
+        return False
+    return Path(layer.source().split("|")[0]).is_file()
+
+
+def release(project: Optional[QgsProject] = None) -> None:
+    """Sign-out: the reference layers let go of their cached files (which the sign-out purges) and
+    stay in the project, empty, in place and styled, until boundaries are next added or a first
+    load after sign-in refills them."""
+    for layer in reference_layers(project).values():
+        if layer.providerType() != "memory":
+            layer.setDataSource("Polygon?crs=EPSG:27700", layer.name(), "memory")
 
 
 def fetch_all(session: Any, kinds: Iterable[str] = KINDS, feedback: Any = None) -> dict[str, Any]:
@@ -191,7 +210,9 @@ def context_on_first_load(canvas: Any, session: Any, layer: QgsVectorLayer,
         extent.scale(1.05)
         canvas.setExtent(extent)
         canvas.refresh()
-    if reference_layers(project) or session is None or not getattr(session, "is_signed_in", False):
+    existing = reference_layers(project)
+    if (existing and all(is_filled(l) for l in existing.values())) or session is None \
+            or not getattr(session, "is_signed_in", False):
         return None
 
     def done(_added: list, error: Optional[BaseException]) -> None:

@@ -115,3 +115,31 @@ def test_first_load_zooms_to_the_data_with_outlines_beneath(plugin, store, clean
     plugin.loads.load(Query("mps_crime", start=end - timedelta(days=30), end=end), info, "categorised")
     wait_until(lambda: len(safestats_layers()) == 2 and not plugin.loads.running(), 120, "no second layer")
     assert canvas.extent() == before and len(reference_layers.reference_layers(clean_project)) == 2
+
+
+def test_outlines_survive_a_sign_out_and_refill_for_the_next_user(plugin, store, clean_project, qgis_messages):
+    """Sign-out purges the cache: the outline layers let go of their files and stay, empty and styled;
+    the next user's "Add borough and ward boundaries" refills the same layers (no 'Cannot reopen
+    datasource' bar, no second pair of layers)."""
+    from conftest import sign_in
+    from safestats.providers import reference_layers
+    sign_in(plugin.session, store, "westminster")
+    wait_until(lambda: plugin.boundaries_action.isEnabled(), 30, "the action stayed disabled after sign-in")
+    plugin.boundaries_action.trigger()
+    wait_until(lambda: len(reference_layers.reference_layers(clean_project)) == 2, 120, "no boundaries added")
+    first = reference_layers.reference_layers(clean_project)
+    files = [layer.source().split("|")[0] for layer in first.values()]
+    plugin.sign_out()
+    assert not plugin.session.is_signed_in
+    from pathlib import Path
+    assert not [f for f in files if Path(f).exists()], "the cached boundary files outlived the sign-out"
+    for layer in first.values():
+        assert layer.providerType() == "memory" and layer.featureCount() == 0 and not reference_layers.is_filled(layer)
+    sign_in(plugin.session, store, "tfl")
+    wait_until(lambda: plugin.boundaries_action.isEnabled(), 30, "the action stayed disabled after sign-in")
+    plugin.boundaries_action.trigger()
+    wait_until(lambda: all(reference_layers.is_filled(layer) for layer in first.values()), 120, "not refilled")
+    again = reference_layers.reference_layers(clean_project)
+    assert {k: l.id() for k, l in again.items()} == {k: l.id() for k, l in first.items()}
+    assert again["wards"].featureCount() > 0 and again["boroughs"].featureCount() == 33
+    assert not [m for m in qgis_messages if "reopen" in str(m).lower()]
