@@ -10,7 +10,8 @@ import shapely
 from owslib.ogcapi.features import Features
 
 from conftest import Api, Server
-from safestats_store import query, spatial
+from safestats_store import spatial
+from safestats_store.crs import CRS84_URI
 
 CRS27700 = {"bbox-crs": "http://www.opengis.net/def/crs/EPSG/0/27700"}
 
@@ -57,7 +58,7 @@ def test_owslib_gets_filtered_boundaries(server: Server, owslib: Features) -> No
     wards = owslib.collection_items("wards", bbox=list(box84), limit=10000)
     got = sorted(f["id"] for f in wards["features"])
     # ground truth: the CRS84 box as the store's own reprojection gives it, intersected with each stored polygon
-    area = spatial.bbox_to_27700(box84, query.CRS84)
+    area = spatial.bbox_to_27700(box84, CRS84_URI)
     expected = sorted(r[0] for r in rows if shapely.from_wkt(r[2]).intersects(area))
     assert got == expected and 0 < len(got) < len(rows)
     assert wards["numberMatched"] == len(got)
