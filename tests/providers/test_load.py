@@ -28,7 +28,10 @@ def _recent(session, dataset, days=120, **kw):
 
 
 def _run(loader, task):
+    """Wait for a load; a load that failed says why (a flake once seen on QGIS 3.44 only said 'None')."""
     wait_for_task(task)
+    if task.layer is None and task.error is not None:
+        print(f"load of {task.query.dataset_id} failed: {task.error.code}: {task.error}")
     return task
 
 
