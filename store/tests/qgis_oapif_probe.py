@@ -2,36 +2,15 @@
 provider, authenticated by a Basic authcfg (username + access token), and print what QGIS sees as
 JSON. Arguments: store_url collection username token [subset_string]."""
 import json
-import os
 import sys
-import tempfile
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-auth_dir = tempfile.mkdtemp()
-os.environ["QGIS_AUTH_DB_DIR_PATH"] = auth_dir
-
-from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsFeatureRequest, QgsVectorLayer  # noqa: E402
-from qgis.PyQt.QtCore import QCoreApplication, QSettings  # noqa: E402
-
-# Private settings: nothing read from (or written to) the machine's QGIS profile, e.g. a proxy.
-QSettings.setDefaultFormat(QSettings.IniFormat)
-QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tempfile.mkdtemp())
-QCoreApplication.setOrganizationName("SafeStatsProbe")
+import qgis_basic_auth  # noqa: E402 - private settings and auth database before QGIS starts
+from qgis.core import QgsFeatureRequest, QgsVectorLayer  # noqa: E402
 
 url, collection, username, token = sys.argv[1:5]
 subset = sys.argv[5] if len(sys.argv) > 5 else ""
-app = QgsApplication([], False)
-app.initQgis()
-messages = []
-QgsApplication.messageLog().messageReceived.connect(lambda msg, tag, level: messages.append(f"{tag}: {msg}"))
-am = QgsApplication.authManager()
-am.setMasterPassword("probe-master-password", True)
-cfg = QgsAuthMethodConfig("Basic")
-cfg.setName("SafeStats probe")
-cfg.setConfig("username", username)
-cfg.setConfig("password", token)
-ok, cfg = am.storeAuthenticationConfig(cfg)
-layer = QgsVectorLayer(f"url='{url}' typename='{collection}' authcfg={cfg.id()}", collection, "OAPIF")
+app, messages, authcfg = qgis_basic_auth.start(username, token, "SafeStats probe")
+layer = QgsVectorLayer(f"url='{url}' typename='{collection}' authcfg={authcfg}", collection, "OAPIF")
 out = {"valid": layer.isValid(), "log": messages[-5:]}
 if layer.isValid():
     if subset:

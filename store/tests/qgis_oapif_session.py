@@ -8,40 +8,22 @@ landing page, /api, collection, items) and reads every feature; ``quit``. Each a
 message log entries since the previous command."""
 import faulthandler
 import json
-import os
 import sys
-import tempfile
 
 faulthandler.enable()
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["QGIS_AUTH_DB_DIR_PATH"] = tempfile.mkdtemp()
-
-from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsFeatureRequest, QgsVectorLayer  # noqa: E402
-from qgis.PyQt.QtCore import QCoreApplication, QSettings  # noqa: E402
-
-QSettings.setDefaultFormat(QSettings.IniFormat)
-QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tempfile.mkdtemp())
-QCoreApplication.setOrganizationName("SafeStatsProbe")
+import qgis_basic_auth  # noqa: E402 - private settings and auth database before QGIS starts
+from qgis.core import QgsFeatureRequest, QgsVectorLayer  # noqa: E402
+from qgis.PyQt.QtCore import QCoreApplication  # noqa: E402
 
 url, username, token = sys.argv[1:4]
-app = QgsApplication([], False)
-app.initQgis()
-messages = []
-QgsApplication.messageLog().messageReceived.connect(lambda msg, tag, level: messages.append(f"{tag}: {msg}"))
-am = QgsApplication.authManager()
-am.setMasterPassword("probe-master-password", True)
-cfg = QgsAuthMethodConfig("Basic")
-cfg.setName("SafeStats token")
-cfg.setConfig("username", username)
-cfg.setConfig("password", token)
-ok, cfg = am.storeAuthenticationConfig(cfg)
+app, messages, authcfg = qgis_basic_auth.start(username, token, "SafeStats token")
 print("READY", flush=True)
 for line in sys.stdin:
     cmd, _, arg = line.strip().partition(" ")
     if cmd == "quit":
         break
     del messages[:]
-    layer = QgsVectorLayer(f"url='{url}' typename='{arg}' authcfg={cfg.id()}", arg, "OAPIF")
+    layer = QgsVectorLayer(f"url='{url}' typename='{arg}' authcfg={authcfg}", arg, "OAPIF")
     out = {"valid": layer.isValid()}
     if layer.isValid():
         out["count"] = sum(1 for _ in layer.getFeatures(QgsFeatureRequest()))
