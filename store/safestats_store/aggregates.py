@@ -10,14 +10,14 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, Hashable
 
 import numpy as np
-from shapely import wkt as shapely_wkt
 from shapely.geometry import Polygon, mapping
 from sqlalchemy import Connection, Table, and_, func, literal, select
 
-from . import errors, spatial
+from . import cache, errors, spatial
 from .catalogue import Dataset
 from .db import boundaries
 
@@ -43,6 +43,18 @@ class Cell:
     geometry: Any  # shapely, EPSG:27700
     count: int
     key_sum: int = 0  # SUM(rkey) of the cell's records (counts-only publication only; never output)
+    shape: Hashable = None  # what the geometry is made from (a boundary's WKT, a hexagon's q, r, size)
+
+
+#: GeoJSON geometries already projected, by what they are made from and the output CRS: a boundary's
+#: stored WKT (so an import of new boundaries is new text, never a stale entry) or a hexagon's grid
+#: position and size. Shared, never modified: json.dumps only reads them.
+GEOMETRIES = cache.Answers(50_000)
+
+
+def geometry_json(shape: Hashable, geometry: Any, crs: str) -> dict[str, Any]:
+    """``mapping(spatial.from_27700(geometry, crs))``, computed once per (shape, crs) in this worker."""
+    return GEOMETRIES.get_or_compute((shape, crs), lambda: mapping(spatial.from_27700(geometry, crs)))
 
 
 def _measure(ds: Dataset, table: Table) -> Any:
@@ -68,7 +80,7 @@ def by_boundary(conn: Connection, ds: Dataset, table: Table, where: Any, level: 
     cells = []
     for b in conn.execute(q.order_by(boundaries.c.code)):
         n, k = counts.get(b.code, (0, 0))
-        cells.append(Cell(b.code, b.name, shapely_wkt.loads(b.wkt), n, k))
+        cells.append(Cell(b.code, b.name, spatial.parse_wkt(b.wkt), n, k, b.wkt))
     return cells
 
 
@@ -84,6 +96,7 @@ def _hex_round(q: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rx.astype(np.int64), rz.astype(np.int64)
 
 
+@lru_cache(maxsize=50_000)
 def hex_polygon(q: int, r: int, size: float) -> Polygon:
     cx, cy = size * SQRT3 * (q + r / 2.0), size * 1.5 * r  # pointy-top axial layout, origin at BNG 0,0
     return Polygon([(cx + size * math.cos(math.radians(60 * i - 30)), cy + size * math.sin(math.radians(60 * i - 30)))
@@ -100,18 +113,23 @@ def by_hex(conn: Connection, ds: Dataset, table: Table, where: Any, size: float,
     rows = conn.execute(select(*cols).where(where)).all()
     if not rows:
         return []
-    arr = np.array(rows, dtype=np.float64)  # keys < 4096 and sums < 2**53: exact in float64
+    # keys < 4096 and sums < 2**53: exact in float64. Plain tuples: numpy probes a SQLAlchemy Row for
+    # the array protocols first, and each failed probe raises inside SQLAlchemy (2.5 s for 42k rows)
+    arr = np.array([tuple(r) for r in rows], dtype=np.float64)
     x, y = arr[:, 0], arr[:, 1]
     weights = np.nan_to_num(arr[:, 3])
     q = (SQRT3 / 3 * x - y / 3) / size
     r = (2.0 / 3 * y) / size
     hq, hr = _hex_round(q, r)
-    keys = np.stack([hq, hr], axis=1)
-    uniq, inv = np.unique(keys, axis=0, return_inverse=True)
+    # one int64 per cell that sorts as (q, r) does: a 1-D unique instead of a row-wise one
+    q0, r0 = int(hq.min()), int(hr.min())
+    span = int(hr.max()) - r0 + 1
+    uniq, inv = np.unique((hq - q0) * span + (hr - r0), return_inverse=True)
     sums = np.bincount(inv.ravel(), weights=weights)
     key_sums = np.bincount(inv.ravel(), weights=np.nan_to_num(arr[:, 2]))
-    return [Cell(f"hex:{int(a)}:{int(b)}", f"Hexagon {int(a)},{int(b)}", hex_polygon(int(a), int(b), size), int(s),
-                 int(k)) for (a, b), s, k in zip(uniq, sums, key_sums)]
+    cells = zip((uniq // span + q0).tolist(), (uniq % span + r0).tolist(), sums, key_sums)
+    return [Cell(f"hex:{a}:{b}", f"Hexagon {a},{b}", hex_polygon(a, b, size), int(s), int(k), ("hex", a, b, size))
+            for a, b, s, k in cells]
 
 
 def feature_collection(cells: list[Cell], crs: str) -> dict[str, Any]:
@@ -120,8 +138,7 @@ def feature_collection(cells: list[Cell], crs: str) -> dict[str, Any]:
     feats = []
     for c in cells:
         value, suppressed = publish(c.count, t)
-        geom = spatial.from_27700(c.geometry, crs)
-        feats.append({"type": "Feature", "id": c.code, "geometry": mapping(geom),
+        feats.append({"type": "Feature", "id": c.code, "geometry": geometry_json(c.shape, c.geometry, crs),
                       "properties": {"code": c.code, "name": c.name, "count": value, "suppressed": suppressed}})
     return {"type": "FeatureCollection", "features": feats, "numberReturned": len(feats),
             "suppression": {"threshold": t, "rounded_to": 1}}

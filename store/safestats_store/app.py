@@ -24,7 +24,7 @@ from sqlalchemy import exc as sqlalchemy_exc
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import boundaries, db, errors, query
+from . import admission, boundaries, db, errors, query
 from .routes import admin, audit, auth, features, plugin_repo
 from .routes import tokens as routes_tokens
 from .routes.deps import Store
@@ -89,6 +89,7 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
     app = FastAPI(title="SafeStats store", openapi_url=None, docs_url=None, redoc_url=None)
     app.state.store = store
     _add_exception_handlers(app)
+    app.add_middleware(admission.BulkGate, slots=admission.bulk_slots())  # innermost: counts never queue behind bulk
     routes_tokens.install(app)  # PATs: routes + PatGate (before Transport, so its refusals get the headers)
     app.add_middleware(TransportMiddleware, allow_http=store.allow_http)
     for router in (plugin_repo.router, features.router, auth.router, admin.router, audit.router):

@@ -25,8 +25,6 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from shapely import wkt as shapely_wkt
-from shapely.geometry import mapping
 from sqlalchemy import Connection, ColumnElement, Table, and_, func, select
 
 from . import aggregates, db, disclosure, errors, spatial
@@ -290,7 +288,7 @@ def cells(conn: Connection, grant: Grant, cq: CellQuery) -> list[aggregates.Cell
         where = cq.where
         region = None
         if within_code is not None:
-            region = shapely_wkt.loads(_boundary(conn, cq.within or "", "borough")[2].wkt)
+            region = spatial.parse_wkt(_boundary(conn, cq.within or "", "borough")[2].wkt)
             # every record of a hexagon that touches the borough lies within two radii of it
             minx, miny, maxx, maxy = region.buffer(2 * (cq.size or 0)).bounds
             where = and_(where, table.c.x.between(minx, maxx), table.c.y.between(miny, maxy))
@@ -315,8 +313,8 @@ def feature_collection(grant: Grant, cq: CellQuery, found: list[aggregates.Cell]
     for c, v, s in zip(found, values.tolist(), suppressed.tolist()):
         if s and cq.by == "hex":  # hexagons: only those with a published value (the grid lists no empty ones)
             continue
-        feats.append({"type": "Feature", "id": c.code, "geometry": mapping(spatial.from_27700(c.geometry,
-                                                                                               cq.output_crs)),
+        feats.append({"type": "Feature", "id": c.code,
+                      "geometry": aggregates.geometry_json(c.shape, c.geometry, cq.output_crs),
                       "properties": {"code": c.code, "name": c.name, "count": None if s else int(v),
                                      "suppressed": bool(s)}})
     return {"type": "FeatureCollection", "features": feats, "numberReturned": len(feats),

@@ -139,8 +139,8 @@ def rights_clause(table: Table, grant: Grant, dialect: str) -> ColumnElement[boo
     since = grant.history_from()
     if since is not None:
         clauses.append(table.c.occurred_at >= since)
-    if grant.area is not None:
-        clauses.append(spatial.within_geometry(table, grant.area, dialect))
+    if grant.area_wkt is not None:
+        clauses.append(spatial.within_area(table, grant.area_wkt, dialect))
     return and_(true(), *clauses)
 
 

@@ -10,13 +10,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
-
-from shapely import wkt as shapely_wkt
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, select
 
-from . import db
+from . import db, spatial
 from .catalogue import DATASETS, DERIVED_FIELDS, Dataset, Field
 from .clock import utcnow
 
@@ -98,11 +95,6 @@ def active_grants(conn: Connection, org_id: str) -> dict[str, Grant] | None:
             continue
         out[g.dataset_id] = Grant(
             g.dataset_id, g.access, None if g.fields is None else frozenset(json.loads(g.fields)),
-            None if g.area_wkt is None else _area(g.area_wkt), g.area_wkt, g.area_name, g.history_months)
+            None if g.area_wkt is None else spatial.parse_wkt(g.area_wkt), g.area_wkt, g.area_name, g.history_months)
     return out
 
-
-@lru_cache(maxsize=256)
-def _area(wkt: str) -> BaseGeometry:
-    """Agreement areas parsed once per text (shapely geometries are immutable)."""
-    return shapely_wkt.loads(wkt)

@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import math
 import threading
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pyproj
 import shapely
 import sqlalchemy as sa
+from shapely import wkt as shapely_wkt
 from shapely.geometry import Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.sql.elements import ColumnElement
@@ -61,6 +63,13 @@ def _transformer(kind: str, inverse: bool = False) -> pyproj.Transformer:
         src, dst = PROJ_NAMES[kind], PROJ_NAMES[EPSG27700_CODE]
         cache[key] = pyproj.Transformer.from_crs(dst, src) if inverse else pyproj.Transformer.from_crs(src, dst)
     return cache[key]
+
+
+@lru_cache(maxsize=4096)
+def parse_wkt(wkt: str) -> BaseGeometry:
+    """A stored WKT (agreement areas, boundaries) parsed once per text: shapely geometries are
+    immutable, so one parsed object serves every request and thread."""
+    return shapely_wkt.loads(wkt)
 
 
 def _apply(geom: BaseGeometry, tr: pyproj.Transformer) -> BaseGeometry:
@@ -166,19 +175,42 @@ def within_geometry(table: Any, geom_27700: BaseGeometry, dialect_name: str) -> 
     Boundary points count as inside on both backends.  The geometry is only sent as a bound
     parameter (WKB).  Empty geometries match nothing.
     """
+    return _within(table, _shape_facts(geom_27700), dialect_name)
+
+
+def within_area(table: Any, wkt_27700: str, dialect_name: str) -> ColumnElement[bool]:
+    """:func:`within_geometry` for a stored area (an agreement's): its bounds, shape test and WKB
+    are worked out once per text, not on every request."""
+    return _within(table, _stored_facts(wkt_27700), dialect_name)
+
+
+@lru_cache(maxsize=256)
+def _stored_facts(wkt: str) -> tuple[bool, tuple[float, ...], bool, bytes]:
+    return _shape_facts(parse_wkt(wkt))
+
+
+def _shape_facts(geom: BaseGeometry) -> tuple[bool, tuple[float, ...], bool, bytes]:
+    """(empty?, bounds, axis-aligned rectangle or point?, 2-D WKB) of a geometry."""
+    if geom.is_empty:
+        return True, (), False, b""
+    return False, geom.bounds, _is_rectangle(geom), shapely.to_wkb(geom, hex=False, output_dimension=2)
+
+
+def _within(table: Any, facts: tuple[bool, tuple[float, ...], bool, bytes], dialect_name: str
+            ) -> ColumnElement[bool]:
     if dialect_name not in ("sqlite", "postgresql"):
         raise ValueError(f"unsupported dialect {dialect_name!r}")
-    if geom_27700.is_empty:
+    empty, bounds, rectangle, wkb = facts
+    if empty:
         return sa.false()
-    minx, miny, maxx, maxy = geom_27700.bounds
+    minx, miny, maxx, maxy = bounds
     x, y = table.c.x, table.c.y
     prefilter = sa.and_(
         x.between(sa.literal(minx, sa.Float()), sa.literal(maxx, sa.Float())),
         y.between(sa.literal(miny, sa.Float()), sa.literal(maxy, sa.Float())),
     )
-    if _is_rectangle(geom_27700):
+    if rectangle:
         return prefilter
-    wkb = shapely.to_wkb(geom_27700, hex=False, output_dimension=2)
     if dialect_name == "sqlite":
         exact = sa.func.ss_within(x, y, sa.literal(wkb.hex(), sa.String())) == 1
     else:

@@ -13,8 +13,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
-from shapely import wkt as shapely_wkt
-from shapely.geometry import mapping
 from sqlalchemy import func, select
 
 from .. import accounts, aggregates, boundaries, cache, closed_table, db, disclosure, errors, extracts, openapi, output, query, rights, spatial
@@ -165,7 +163,7 @@ def _page(request: Request, feats: list[dict], matched: int, limit: int, offset:
 
 def _boundary_feature(r: Any, crs: str, vintage: str | None = None) -> dict[str, Any]:
     return {"type": "Feature", "id": r.code,
-            "geometry": mapping(spatial.from_27700(shapely_wkt.loads(r.wkt), crs)),
+            "geometry": aggregates.geometry_json(r.wkt, spatial.parse_wkt(r.wkt), crs),
             "properties": {"code": r.code, "name": r.name, "level": r.level, "parent_code": r.parent_code,
                            "vintage": vintage}}
 
@@ -179,7 +177,7 @@ def _boundary_rows(s: Store, cid: str, prm: dict[str, str]) -> tuple[Any, list[A
         rows = conn.execute(select(db.boundaries).where(bq.where).order_by(db.boundaries.c.code)).all()
         vintage = boundaries.vintage_of(conn, level)
     if bq.bbox is not None:
-        rows = [r for r in rows if shapely_wkt.loads(r.wkt).intersects(bq.bbox)]
+        rows = [r for r in rows if spatial.parse_wkt(r.wkt).intersects(bq.bbox)]
     return bq, rows, vintage
 
 
