@@ -4,12 +4,21 @@ Each entry's hash is sha256(prev_hash + canonical JSON of the entry), so editing
 reordering any row breaks the chain from that row on; `verify` finds the first broken row.
 Appends are serialised (a process lock on SQLite, a transaction-scoped advisory lock on
 PostgreSQL so several workers can append safely) and committed before the response is sent.
+
+Group commit: each process has one writer per database. ``append`` hands it the entry and waits
+until that entry is committed; entries that arrive while a transaction is being written go
+together into the next one (one lock, one read of the chain's head, one commit for all of them).
+Alone, an entry is written at once. If a transaction fails, every caller whose entry was in it
+gets the error, so no request whose audit entry was lost is answered.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import queue
 import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,25 +50,82 @@ def _entry_from_row(row: Any) -> dict[str, Any]:
 def append(engine: Engine, action: str, *, username: str | None = None, org_id: str | None = None,
            dataset_id: str | None = None, purpose: str | None = None, detail: dict[str, Any] | None = None,
            rows: int | None = None) -> int:
-    """Append one entry in its own transaction; returns its sequence number once committed."""
+    """Append one entry; returns its sequence number once committed (group commit: see above)."""
+    return _writer(engine).append((action, username, org_id, dataset_id, purpose, detail or {}, rows))
+
+
+MAX_BATCH = 100  # entries in one transaction at most
+_writers: dict[tuple[int, int], _Writer] = {}
+_writers_lock = threading.Lock()
+
+
+def _writer(engine: Engine) -> _Writer:
+    key = (os.getpid(), id(engine))  # a forked child starts its own writer thread
+    w = _writers.get(key)
+    if w is None or w.engine is not engine:
+        with _writers_lock:
+            w = _writers.get(key)
+            if w is None or w.engine is not engine:
+                w = _writers[key] = _Writer(engine)
+    return w
+
+
+class _Writer:
+    """A daemon thread that commits queued entries, as many as are waiting, one transaction each."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._queue: queue.SimpleQueue[tuple[tuple, Future[int]]] = queue.SimpleQueue()
+        threading.Thread(target=self._run, name="audit-writer", daemon=True).start()
+
+    def append(self, entry: tuple) -> int:
+        done: Future[int] = Future()
+        self._queue.put((entry, done))
+        return done.result()  # the entry's seq once committed, or the transaction's error
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            while len(batch) < MAX_BATCH:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                seqs = _commit(self.engine, [entry for entry, _ in batch])
+            except BaseException as exc:  # noqa: BLE001 - handed to every caller in the batch
+                for _, done in batch:
+                    done.set_exception(exc)
+            else:
+                for (_, done), seq in zip(batch, seqs):
+                    done.set_result(seq)
+
+
+def _commit(engine: Engine, entries: list[tuple]) -> list[int]:
+    """Append ``entries`` in order in one transaction; their sequence numbers once committed."""
     if db.is_postgres(engine):
         with engine.begin() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_KEY})
-            return _append(conn, action, username, org_id, dataset_id, purpose, detail or {}, rows)
+            return _append(conn, entries)
     with _sqlite_lock, engine.begin() as conn:
-        return _append(conn, action, username, org_id, dataset_id, purpose, detail or {}, rows)
+        return _append(conn, entries)
 
 
-def _append(conn: Connection, action: str, username: str | None, org_id: str | None, dataset_id: str | None,
-            purpose: str | None, detail: dict[str, Any], rows: int | None) -> int:
+def _append(conn: Connection, entries: list[tuple]) -> list[int]:
     last = conn.execute(select(db.audit.c.seq, db.audit.c.hash).order_by(db.audit.c.seq.desc()).limit(1)).first()
-    seq, prev = (1, GENESIS) if last is None else (last.seq + 1, last.hash)
-    entry = {"seq": seq, "at": iso(utcnow()), "username": username, "org_id": org_id, "action": action,
-             "dataset_id": dataset_id, "purpose": purpose, "detail": detail, "rows": rows}
-    conn.execute(insert(db.audit).values(
-        seq=seq, at=entry["at"], username=username, org_id=org_id, action=action, dataset_id=dataset_id,
-        purpose=purpose, detail=_canonical(detail), rows=rows, prev_hash=prev, hash=entry_hash(prev, entry)))
-    return seq
+    seq, prev = (0, GENESIS) if last is None else (last.seq, last.hash)
+    rows, seqs = [], []
+    for action, username, org_id, dataset_id, purpose, detail, n in entries:
+        seq += 1
+        entry = {"seq": seq, "at": iso(utcnow()), "username": username, "org_id": org_id, "action": action,
+                 "dataset_id": dataset_id, "purpose": purpose, "detail": detail, "rows": n}
+        prev_hash, prev = prev, entry_hash(prev, entry)
+        rows.append(dict(seq=seq, at=entry["at"], username=username, org_id=org_id, action=action,
+                         dataset_id=dataset_id, purpose=purpose, detail=_canonical(detail), rows=n,
+                         prev_hash=prev_hash, hash=prev))
+        seqs.append(seq)
+    conn.execute(insert(db.audit), rows)
+    return seqs
 
 
 @dataclass

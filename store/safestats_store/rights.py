@@ -52,12 +52,19 @@ class Grant:
 def active_agreement_ids(conn: Connection, org_id: str, today: date | None = None) -> list[int]:
     """The organisation's agreements in force today (signed, not expired, not suspended), the one
     that runs longest first (the newest first among equals)."""
-    today = today or utcnow().date()
     return [int(r.id) for r in conn.execute(
-        select(db.agreements.c.id).where(
-            db.agreements.c.org_id == org_id, db.agreements.c.suspended.is_(False),
-            db.agreements.c.signed_on <= today, db.agreements.c.expires_on >= today)
-        .order_by(db.agreements.c.expires_on.desc(), db.agreements.c.id.desc()))]
+        select(db.agreements.c.id).where(*_in_force(org_id, today)).order_by(*_LONGEST_FIRST))]
+
+
+#: agreements that run longest first, the newest first among equals
+_LONGEST_FIRST = (db.agreements.c.expires_on.desc(), db.agreements.c.id.desc())
+
+
+def _in_force(org_id: str, today: date | None = None) -> tuple:
+    """The organisation's agreements in force today: signed, not expired, not suspended."""
+    today = today or utcnow().date()
+    a = db.agreements
+    return a.c.org_id == org_id, a.c.suspended.is_(False), a.c.signed_on <= today, a.c.expires_on >= today
 
 
 def active_agreement_id(conn: Connection, org_id: str, today: date | None = None) -> int | None:
@@ -83,16 +90,18 @@ def active_grants(conn: Connection, org_id: str) -> dict[str, Grant] | None:
     available, each on the terms of the agreement that runs longest (the newest among equals), so
     a renewal with narrower terms supersedes the agreement it renews.
     """
-    agreements = active_agreement_ids(conn, org_id)
-    if not agreements:
+    a, grants = db.agreements, db.grants
+    rows = conn.execute(  # one query: each agreement in force (ranked) with its grants, if any
+        select(a.c.id, grants.c.dataset_id, grants.c.access, grants.c.fields, grants.c.area_wkt,
+               grants.c.area_name, grants.c.history_months)
+        .select_from(a.outerjoin(grants, grants.c.agreement_id == a.c.id))
+        .where(*_in_force(org_id)).order_by(*_LONGEST_FIRST, grants.c.id)).all()
+    if not rows:
         return None
-    rank = {a: i for i, a in enumerate(agreements)}
-    rows = sorted(conn.execute(select(db.grants).where(db.grants.c.agreement_id.in_(agreements))),
-                  key=lambda g: rank[g.agreement_id])
     out: dict[str, Grant] = {}
     for g in rows:
-        if g.dataset_id not in DATASETS or g.dataset_id in out:
-            continue
+        if g.dataset_id is None or g.dataset_id not in DATASETS or g.dataset_id in out:
+            continue  # an agreement without grants, a dataset no longer served, or granted by a longer one
         out[g.dataset_id] = Grant(
             g.dataset_id, g.access, None if g.fields is None else frozenset(json.loads(g.fields)),
             None if g.area_wkt is None else spatial.parse_wkt(g.area_wkt), g.area_wkt, g.area_name, g.history_months)
