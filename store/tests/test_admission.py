@@ -153,9 +153,39 @@ def test_what_counts_as_bulk() -> None:
     assert not any(admission.BULK.match(p) for p in light)
 
 
+def test_a_long_bulk_request_lets_the_next_one_in() -> None:
+    async def scenario() -> None:
+        inner = Held()
+        gate = admission.BulkGate(inner, slots=1, hold_s=0.2)
+        sent: list[tuple[str, str]] = []
+        long = asyncio.create_task(_request(gate, "/collections/big/items", sent))
+        await _settle()
+        nxt = asyncio.create_task(_request(gate, "/collections/small/items", sent))
+        await asyncio.sleep(0.05)
+        assert inner.started == ["/collections/big/items"]  # within the hold time: it waits
+        await asyncio.sleep(0.3)
+        assert inner.started == ["/collections/big/items", "/collections/small/items"]  # then it goes
+        inner.release["/collections/small/items"].set()
+        await nxt
+        third = asyncio.create_task(_request(gate, "/collections/third/items", sent))
+        await _settle()
+        assert inner.started[-1] == "/collections/third/items"  # the long one holds no slot any more
+        inner.release["/collections/third/items"].set()
+        inner.release["/collections/big/items"].set()
+        await asyncio.gather(long, third)
+        after = asyncio.create_task(_request(gate, "/collections/after/items", sent))
+        await _settle()
+        assert inner.started[-1] == "/collections/after/items"  # and its late finish gave back nothing twice
+        inner.release["/collections/after/items"].set()
+        await after
+        assert gate._free._value == 1
+
+    asyncio.run(scenario())
+
+
 def test_bulk_slots_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SAFESTATS_BULK_SLOTS", raising=False)
-    assert admission.bulk_slots() == 2
+    assert admission.bulk_slots() == 1
     monkeypatch.setenv("SAFESTATS_BULK_SLOTS", "5")
     assert admission.bulk_slots() == 5
     monkeypatch.setenv("SAFESTATS_BULK_SLOTS", "0")
