@@ -11,9 +11,10 @@ their work at the same time; the others wait their turn (first come, first serve
 start. Everything else, ``/count`` included, passes straight through. A bulk request gives its
 slot back as soon as its response starts (an extract already built streams without holding it),
 when it fails, or after :data:`HOLD_S` seconds of work (a London-wide extract taking half a minute
-must not hold up every GeoJSON page behind it; it goes on, outside the count of slots). Nothing is
+must not hold up every GeoJSON page behind it; it goes on, outside the count of slots, and no one
+waits longer than that for each request ahead of it). Nothing is
 refused and no answer changes: under load, bulk requests queue among themselves instead of in
-front of the counts; at a human pace no one waits.
+front of the counts; at a human pace a bulk request seldom finds its worker's slot taken.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from typing import Any
 
 #: GeoJSON pages and f=fgb extracts, aggregates maps, sign-in (Argon2)
 BULK = re.compile(r"^(/collections/[^/]+/(items|aggregates)|/auth/login)/?$")
-HOLD_S = 1.0  # a bulk request working longer than this gives its slot to the next one
+HOLD_S = 0.25  # a bulk request working longer than this gives its slot to the next one
 
 
 def bulk_slots() -> int:
