@@ -107,7 +107,10 @@ def write_rows(path: str, raw: Iterable[Sequence[pa.Array]], props: Sequence[tup
 def _connect(job: Job) -> tuple[Any, dict[str, str]]:
     if job.backend == "sqlite":
         import adbc_driver_sqlite.dbapi as driver
-        return driver.connect(job.database), {"adbc.sqlite.query.batch_rows": str(job.batch_rows)}
+        conn = driver.connect(job.database)
+        with conn.cursor() as cur:  # as patient as the store's own connections (db.make_engine)
+            cur.execute("PRAGMA busy_timeout = 30000")
+        return conn, {"adbc.sqlite.query.batch_rows": str(job.batch_rows)}
     import adbc_driver_postgresql.dbapi as pg_driver
     return pg_driver.connect(job.database), {"adbc.postgresql.batch_size_hint_bytes": str(16 << 20)}
 
