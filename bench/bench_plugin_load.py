@@ -124,7 +124,8 @@ FINISHED_MS: list[float] = []
 
 
 def _timed_finished(original):  # noqa: ANN001, ANN202
-    """LoadTask.finished, timed: the plugin's own main-thread work once the download is done."""
+    """LoadTask.finished, timed: the plugin's own main-thread work once the download is done (the
+    dock's preset styling, adding the layer to the project, the audit line)."""
     def finished(self, result: bool) -> None:  # noqa: ANN001
         t0 = time.perf_counter()
         try:
@@ -137,7 +138,12 @@ def _timed_finished(original):  # noqa: ANN001, ANN202
 def plugin_load(session: SessionManager) -> dict:
     from safestats.providers.load_task import LoadTask
     LoadTask.finished = _timed_finished(LoadTask.finished)
-    loader = LayerLoader(session)
+    from safestats.providers import styles
+
+    def style_new_layer(layer: QgsVectorLayer, info: object) -> None:  # what the dock's Load does (load_controller)
+        styles.apply_dataset_preset(layer, styles.preferred_preset_id("records"), info)
+
+    loader = LayerLoader(session, style_callback=style_new_layer)
     done: list = []
     loader.loaded.connect(lambda layer: done.append(layer))
     loader.failed.connect(lambda err: done.append(err))
