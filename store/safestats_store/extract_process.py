@@ -61,8 +61,7 @@ class Job:
     database: str
     sql: str  # selects id, x, y, then ``props`` in order
     params: tuple[Any, ...]
-    extent_sql: str  # selects min x, min y, max x, max y and the number of the same rows
-    extent_params: tuple[Any, ...]
+    extent: tuple[Any, ...]  # min x, min y, max x, max y and number of the rows, read just before (hints)
     props: tuple[tuple[str, str], ...]  # (name, catalogue field type)
     crs: fgb.Crs
     name: str
@@ -98,7 +97,7 @@ def typed_batches(raw: Iterable[Sequence[pa.Array]], props: Sequence[tuple[str, 
 def write_rows(path: str, raw: Iterable[Sequence[pa.Array]], props: Sequence[tuple[str, str]], crs: fgb.Crs,
                name: str, extent: Sequence[Any]) -> int:
     """Write fetched columns to ``path`` in this process. ``extent`` is the rows' (min x, min y,
-    max x, max y, count), NULLs and 0 when there are none."""
+    max x, max y, count) as read just before them (NULLs and 0 when there were none)."""
     box = None if extent[0] is None else tuple(float(v) for v in extent[:4])
     return fgb.write_points(path, typed_batches(raw, props), schema(props), name, crs, box,  # type: ignore[arg-type]
                             int(extent[4]))
@@ -162,21 +161,15 @@ def _prefetched(batches: Iterator[Sequence[pa.Array]], depth: int = 1) -> Iterat
 
 
 def run(job: Job) -> int:
-    """Build the extract in this process (the child's work); returns the number of features. The
-    extent and the rows are read in one transaction (the same snapshot)."""
+    """Build the extract in this process (the child's work); returns the number of features."""
     conn, options = _connect(job)
     with conn:
-        with conn.cursor() as cur:
-            cur.execute(job.extent_sql, job.extent_params or None)
-            extent = cur.fetchone()
-        rows = write_rows(job.path, _prefetched(_batches(conn, job, options)), job.props, job.crs, job.name,
-                          extent)
-        conn.commit()
-    return rows
+        return write_rows(job.path, _prefetched(_batches(conn, job, options)), job.props, job.crs, job.name,
+                          job.extent)
 
 
 def _job_from(data: dict[str, Any]) -> Job:
-    return Job(**{**data, "params": tuple(data["params"]), "extent_params": tuple(data["extent_params"]),
+    return Job(**{**data, "params": tuple(data["params"]), "extent": tuple(data["extent"]),
                   "props": tuple(tuple(p) for p in data["props"]), "crs": fgb.Crs(**data["crs"])})
 
 

@@ -322,13 +322,14 @@ Extent = tuple[float, float, float, float]  # min x, min y, max x, max y
 
 
 def _cells(v: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    if hi == lo:
+    if hi <= lo:
         return np.zeros(len(v), dtype=np.uint32)
-    return np.floor(HILBERT_MAX * ((v - lo) / (hi - lo))).astype(np.uint32)
+    return np.clip(np.floor(HILBERT_MAX * ((v - lo) / (hi - lo))), 0, HILBERT_MAX).astype(np.uint32)
 
 
 def hilbert_keys(x: np.ndarray, y: np.ndarray, extent: Extent) -> np.ndarray:
-    """Each point's Hilbert value on the 65536 × 65536 grid over ``extent``."""
+    """Each point's Hilbert value on the 65536 × 65536 grid over ``extent`` (a point outside it
+    takes the nearest cell)."""
     return hilbert(_cells(x, extent[0], extent[2]), _cells(y, extent[1], extent[3]))
 
 
@@ -339,15 +340,18 @@ def hilbert_order(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.argsort(~keys, kind="stable")
 
 
-BUCKET_FEATURES = 2_048  # features per bucket aimed at (under 1 MB of MPS crime)
+IN_MEMORY_FEATURES = 65_536  # up to this many features (~25 MB of MPS crime), one bucket in memory
+BUCKET_FEATURES = 2_048  # beyond, features per bucket aimed at (under 1 MB of MPS crime)
 MAX_BUCKET_BITS = 16
 
 
 def bucket_bits(count: int) -> int:
     """How many top bits of the Hilbert value split the selection into buckets: none (one bucket,
-    kept in memory) for an extract of up to BUCKET_FEATURES features, then one more bit for each
-    doubling, so a bucket holds about BUCKET_FEATURES features where the points are evenly spread."""
-    bits = 0
+    kept in memory) for an extract of up to IN_MEMORY_FEATURES features; beyond, enough that a
+    bucket holds about BUCKET_FEATURES features where the points are evenly spread."""
+    if count <= IN_MEMORY_FEATURES:
+        return 0
+    bits = 1
     while bits < MAX_BUCKET_BITS and count > BUCKET_FEATURES << bits:
         bits += 1
     return bits
@@ -423,29 +427,30 @@ def _binary(data: pa.Buffer, sizes: np.ndarray) -> pa.Array:
 def write_points(path: str, batches: Iterable[pa.RecordBatch], schema: pa.Schema, name: str, crs: Crs,
                  extent: Extent | None, expected: int) -> int:
     """Write the points of ``batches`` (columns: x, y, then the properties in ``schema`` order) to
-    ``path`` as FlatGeobuf with a spatial index; returns the number of features. ``extent`` is the
-    points' bounding box (the Hilbert curve is laid over it; None when there are no points) and
-    ``expected`` about how many there are (it sizes the sort's buckets)."""
+    ``path`` as FlatGeobuf with a spatial index; returns the number of features. ``extent`` (the
+    points' bounding box, as the database gave it just before) is where the Hilbert curve is laid,
+    and ``expected`` about how many points there are (it sizes the sort's buckets): both are hints,
+    read a moment before the rows. The header's envelope is the points' own."""
     props = schema.names[2:]
     kinds = [column_type(schema.field(p).type) for p in props]
     columns = list(zip(props, kinds))
+    envelope = [np.inf, np.inf, -np.inf, -np.inf]
     with open(path, "wb") as out:
         spill = _Spill(os.path.dirname(path) or None, bucket_bits(expected))
         for batch in batches:
             if not batch.num_rows:
                 continue
             x, y = batch.column(0).to_numpy(), batch.column(1).to_numpy()
-            if extent is None or x.min() < extent[0] or y.min() < extent[1] or x.max() > extent[2] \
-                    or y.max() > extent[3]:
-                raise ValueError("a point lies outside the extent given for the extract")
+            envelope = [min(envelope[0], x.min()), min(envelope[1], y.min()),
+                        max(envelope[2], x.max()), max(envelope[3], y.max())]
             data, sizes = encode_features(x, y, [batch.column(i + 2) for i in range(len(props))], kinds)
-            spill.add(data, sizes, hilbert_keys(x, y, extent), x, y)
+            spill.add(data, sizes, hilbert_keys(x, y, extent or (x.min(), y.min(), x.max(), y.max())), x, y)
             del batch, data
         count = spill.count()
         if not count:
             out.write(MAGIC + _header(name, columns, 0, None, crs))
             return 0
-        header = _header(name, columns, count, extent, crs)
+        header = _header(name, columns, count, [float(v) for v in envelope], crs)
         out.seek(len(MAGIC) + len(header) + _level_bounds(count)[0][1] * _NODE.itemsize)
         xs, ys, sizes = np.empty(count), np.empty(count), np.empty(count, dtype=np.uint32)
         done = 0

@@ -119,20 +119,19 @@ def write_fgb(conn: Connection, ds: Dataset, table: Table, where: Any, props: Se
     fd, path = tempfile.mkstemp(suffix=".fgb", dir=directory)
     os.close(fd)
     try:
+        box = tuple(conn.execute(extent).one())  # where to lay the Hilbert curve, and about how many
         if conn.dialect.name == "sqlite":
             if any(f"{name}(" in _sqlite_sql(conn, stmt)[0] for name in sqlite_functions.functions()):
-                box = conn.execute(extent).one()
                 return path, extract_process.write_rows(path, _sqlite_rows(conn, stmt), types, fgb_crs(crs), ds.id,
-                                                        tuple(box))
+                                                        box)
             union = union_all(_placeholder_row(stmt, fields), stmt.order_by(None)).order_by(literal_column("1"))
             sql, params = _sqlite_sql(conn, union)
-            extent_sql, extent_params = _sqlite_sql(conn, extent)
-            job = extract_process.Job("sqlite", str(conn.engine.url.database), sql, params, extent_sql, extent_params,
-                                      types, fgb_crs(crs), ds.id, path, FGB_BATCH, skip_first_row=True)
+            job = extract_process.Job("sqlite", str(conn.engine.url.database), sql, params, box, types,
+                                      fgb_crs(crs), ds.id, path, FGB_BATCH, skip_first_row=True)
         else:
             url = conn.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-            job = extract_process.Job("postgresql", url, _postgres_sql(conn, stmt), (), _postgres_sql(conn, extent),
-                                      (), types, fgb_crs(crs), ds.id, path, FGB_BATCH)
+            job = extract_process.Job("postgresql", url, _postgres_sql(conn, stmt), (), box, types, fgb_crs(crs),
+                                      ds.id, path, FGB_BATCH)
         return path, extract_process.run_in_child(job, stats)
     except BaseException:
         if os.path.exists(path):

@@ -27,9 +27,8 @@ def _database(tmp_path: Path, rows: int) -> str:
     return path
 
 
-def _job(database: str, out: Path, extent_sql: str = "SELECT min(x), min(y), max(x), max(y), count(*) FROM p"
-         ) -> extract_process.Job:
-    return extract_process.Job("sqlite", database, "SELECT id, x, y, name, n FROM p ORDER BY id", (), extent_sql, (),
+def _job(database: str, out: Path, sql: str = "SELECT id, x, y, name, n FROM p ORDER BY id") -> extract_process.Job:
+    return extract_process.Job("sqlite", database, sql, (), (530_000.0, 180_000.0, 531_000.0, 181_000.0, 10),
                                PROPS, output.fgb_crs(EPSG27700_URI), "points", str(out), 1000)
 
 
@@ -56,7 +55,7 @@ def test_a_child_that_dies_mid_way_is_a_failure_and_leaves_no_file(tmp_path: Pat
     extract_process.warm()
     server = psutil.Process(extract_process._SERVER.proc.pid)
     slow = ("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c LIMIT 300000000) "
-            "SELECT min(i), min(i), max(i), max(i), count(*) FROM c")
+            "SELECT max(i), 0.0, 0.0, 'x', 1 FROM c")
     out = tmp_path / "killed.fgb"
     out.write_bytes(b"")  # as output.write_fgb leaves it: created, then filled by the child
 
@@ -89,7 +88,7 @@ def test_a_dead_fork_server_is_started_again(tmp_path: Path) -> None:
 
 def test_a_failing_query_says_why(tmp_path: Path) -> None:
     database = _database(tmp_path, 10)
-    job = _job(database, tmp_path / "bad.fgb", "SELECT min(nope) FROM p")
+    job = _job(database, tmp_path / "bad.fgb", "SELECT id, x, y, nope, n FROM p")
     with pytest.raises(extract_process.ExtractFailed, match="nope"):
         extract_process.run_in_child(job)
     assert not (tmp_path / "bad.fgb").exists()

@@ -135,3 +135,22 @@ def test_dates_are_written_as_gdal_writes_them() -> None:
     with_ms = pa.array(np.array(["2025-01-01T10:00:00.123", "1970-01-01T00:00:00"], dtype="datetime64[ms]"))
     assert [bytes(r).decode() for r in fgb.iso_datetimes(with_ms)] == \
         ["2025-01-01T10:00:00.123", "1970-01-01T00:00:00.000"]
+
+
+def test_an_extent_read_before_new_rows_arrived_still_gives_a_right_file(tmp_path: Path) -> None:
+    """The extent and count are read just before the rows: an ingest in between can add points
+    outside that extent, or more of them. The file is still right: every point, the header's
+    envelope the points' own, the index exact."""
+    cols = _points(6_000, seed=4, nulls=False)
+    raw = [[pa.array(cols["id"]), pa.array(cols["x"]), pa.array(cols["y"]), *[cols[p] for p, _t in PROPS]]]
+    stale = (cols["x"].min() + 5_000, cols["y"].min() + 5_000, cols["x"].max() - 5_000, cols["y"].max() - 5_000, 100)
+    path = tmp_path / "stale.fgb"
+    assert extract_process.write_rows(str(path), raw, PROPS, output.fgb_crs(EPSG27700_URI), "t", stale) == 6_000
+    info = pyogrio.read_info(path)
+    assert tuple(info["total_bounds"]) == (cols["x"].min(), cols["y"].min(), cols["x"].max(), cols["y"].max())
+    x, y = cols["x"], cols["y"]
+    for bbox in ((x.min(), y.min(), x.min() + 3_000, y.min() + 3_000), (x.max() - 2_000, y.max() - 2_000, x.max(), y.max()),
+                 (529_000, 179_000, 531_000, 181_000)):
+        _m, _f, _g, (ids,) = pyogrio.raw.read(path, bbox=bbox, columns=["safestats_id"])
+        inside = (x >= bbox[0]) & (x <= bbox[2]) & (y >= bbox[1]) & (y <= bbox[3])
+        assert sorted(ids) == sorted(cols["id"][inside])
