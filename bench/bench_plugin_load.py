@@ -10,8 +10,9 @@ provider paging GeoJSON from the same store, (c) building a memory layer from Ge
 
 It prints the plugin/floor ratio: the plugin's Load → ready against (a), the floor.
 
-"Ready" means: the layer is valid, in the project, its features are all readable (feature count
-known) and one 1200x800 render of the full extent has completed. The UI stall is the longest gap
+"Ready" means: the layer is valid, styled with the dataset's preset as the dock's Load styles it, in
+the project, its features are all readable (feature count known) and one 1200x800 render of the full
+extent has completed. The local file of (a) gets the same preset, so both renders draw the same map. The UI stall is the longest gap
 between ticks of a 10 ms QTimer on the main thread while the load runs.
 """
 from __future__ import annotations
@@ -121,6 +122,15 @@ def start_store(db: str) -> tuple[subprocess.Popen, str]:
 
 
 FINISHED_MS: list[float] = []
+STYLED_AS: list = []  # the dataset description the plugin's load styled with (for the floor, like for like)
+
+
+def style_new_layer(layer: QgsVectorLayer, info: object) -> None:
+    """What the dock's Load does to a new layer (ui/load_controller.py): the dataset's preset."""
+    from safestats.providers import styles
+
+    STYLED_AS.append(info)
+    styles.apply_dataset_preset(layer, styles.preferred_preset_id("records"), info)
 
 
 def _timed_finished(original):  # noqa: ANN001, ANN202
@@ -138,11 +148,6 @@ def _timed_finished(original):  # noqa: ANN001, ANN202
 def plugin_load(session: SessionManager) -> dict:
     from safestats.providers.load_task import LoadTask
     LoadTask.finished = _timed_finished(LoadTask.finished)
-    from safestats.providers import styles
-
-    def style_new_layer(layer: QgsVectorLayer, info: object) -> None:  # what the dock's Load does (load_controller)
-        styles.apply_dataset_preset(layer, styles.preferred_preset_id("records"), info)
-
     loader = LayerLoader(session, style_callback=style_new_layer)
     done: list = []
     loader.loaded.connect(lambda layer: done.append(layer))
@@ -169,6 +174,7 @@ def local_fgb(path: str) -> dict:
     meter.start()
     t0 = time.perf_counter()
     layer = QgsVectorLayer(copy, "local", "ogr")
+    style_new_layer(layer, STYLED_AS[-1])  # the same preset as the plugin's layer: like for like
     QgsProject.instance().addMapLayer(layer)
     n = layer.featureCount()
     t_layer = time.perf_counter() - t0
