@@ -15,6 +15,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import threading
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -24,7 +25,7 @@ from sqlalchemy import exc as sqlalchemy_exc
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import admission, boundaries, db, errors, query
+from . import admission, boundaries, db, errors, extract_process, query
 from .routes import admin, audit, auth, features, plugin_repo
 from .routes import tokens as routes_tokens
 from .routes.deps import Store
@@ -86,6 +87,8 @@ def create_app(db_url: str, allow_http: bool | None = None) -> FastAPI:
     if allow_http is None:
         allow_http = os.environ.get("SAFESTATS_ALLOW_HTTP", "") == "1"
     store = Store(engine, allow_http)
+    # the extract fork server (extract_process) starts beside the worker, so no Load waits for it
+    threading.Thread(target=extract_process.warm, name="extract-warm", daemon=True).start()
     app = FastAPI(title="SafeStats store", openapi_url=None, docs_url=None, redoc_url=None)
     app.state.store = store
     _add_exception_handlers(app)

@@ -1,22 +1,22 @@
 """Rows to GeoJSON features and to FlatGeobuf files."""
 from __future__ import annotations
 
-import itertools
 import os
 import tempfile
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Iterator, Sequence
 
-import numpy as np
 import pyarrow as pa
-import pyogrio
-from sqlalchemy import Connection, Table, select
+import pyproj
+from sqlalchemy import Connection, Table, func, literal, literal_column, select, union_all
 
+from . import extract_process, fgb, sqlite_functions
 from .catalogue import DERIVED_FIELDS, Dataset, Field
 from .clock import iso
 from .crs import EPSG4326_URI, EPSG27700_URI, PROJ_NAMES, normalise_crs
 
-FGB_BATCH = 25_000
+FGB_BATCH = 32_768  # rows per fetched batch
 
 
 def coord_columns(table: Table, crs: str) -> tuple[Any, Any]:
@@ -42,34 +42,30 @@ def _fields_by_name(ds: Dataset) -> dict[str, Field]:
     return {f.name: f for f in (*DERIVED_FIELDS, *ds.fields)}
 
 
-def _point_wkb(x: np.ndarray, y: np.ndarray) -> pa.Array:
-    """ISO WKB points as one Arrow binary array built from two buffers (no Python object per row)."""
-    n = len(x)
-    buf = np.zeros((n, 21), dtype=np.uint8)
-    buf[:, 0] = 1  # little endian
-    buf[:, 1] = 1  # wkbPoint
-    buf[:, 5:13] = np.ascontiguousarray(x, dtype="<f8").view(np.uint8).reshape(n, 8)
-    buf[:, 13:21] = np.ascontiguousarray(y, dtype="<f8").view(np.uint8).reshape(n, 8)
-    offsets = np.arange(0, 21 * (n + 1), 21, dtype=np.int32)
-    return pa.Array.from_buffers(pa.binary(), n, [None, pa.py_buffer(offsets), pa.py_buffer(buf)])
+_SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores DateTime in SQLite (and binds it)
 
 
-def _typed(col: pa.Array, ftype: str) -> pa.Array:
-    """One fetched column as the extract's Arrow type. Datetimes are milliseconds (SQLite hands back
-    its stored text, PostgreSQL timestamps); integers are 64-bit (ingest never stores an empty one)."""
-    if ftype == "datetime":
-        if not pa.types.is_timestamp(col.type):
-            col = col.cast(pa.string()).cast(pa.timestamp("us"))
-        return col.cast(pa.timestamp("ms"), safe=False)
-    target = {"integer": pa.int64(), "number": pa.float64(), "date": pa.date32()}.get(ftype, pa.string())
-    return col if col.type == target else col.cast(target)
+def _sqlite_param(v: Any) -> Any:
+    if isinstance(v, datetime):
+        return v.strftime(_SQLITE_DATETIME)
+    if isinstance(v, date):
+        return v.isoformat()
+    return int(v) if isinstance(v, bool) else v
 
 
-def _sqlite_batches(conn: Connection, stmt: Any) -> Iterator[list[pa.Array]]:
-    """SQLite: the store's own sqlite3 connection (it has the Python functions polygon and text
-    filters call), its rows turned into Arrow one column at a time. Never a second SQLite library
-    (such as the ADBC SQLite driver's) on the same file in this process: POSIX locks are per process,
-    and one library closing the file drops the other's locks (sqlite.org/howtocorrupt.html, 2.2)."""
+def _placeholder_row(stmt: Any, fields: dict[str, Field]) -> Any:
+    """A first row of non-empty values of each column's type (dropped again): the ADBC SQLite driver
+    infers a column's type from the values of the first batch, and a batch whose text column is
+    empty throughout would otherwise make it integers and fail on the first text."""
+    defaults = {"string": "", "datetime": "", "date": "", "integer": 0, "number": 0.0}
+    cols = [literal_column("-1"), literal_column("0.0"), literal_column("0.0")]
+    cols += [literal(defaults[fields[c.name].type]) for c in list(stmt.selected_columns)[3:]]
+    return select(*cols)
+
+
+def _sqlite_rows(conn: Connection, stmt: Any) -> Iterator[list[pa.Array]]:
+    """The store's own sqlite3 connection (it has the Python functions polygon and text filters
+    call), its rows turned into Arrow one column at a time."""
     cursor = conn.execute(stmt).cursor  # sqlite3 steps the statement as rows are fetched
     try:
         while rows := cursor.fetchmany(FGB_BATCH):
@@ -80,70 +76,64 @@ def _sqlite_batches(conn: Connection, stmt: Any) -> Iterator[list[pa.Array]]:
         cursor.close()
 
 
-def _postgres_batches(conn: Connection, stmt: Any) -> Iterator[list[pa.Array]]:
-    import adbc_driver_postgresql.dbapi as adbc_pg
+def _sqlite_sql(conn: Connection, stmt: Any) -> tuple[str, tuple[Any, ...]]:
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    return str(compiled), tuple(_sqlite_param(params[k]) for k in compiled.positiontup or ())
+
+
+def _postgres_sql(conn: Connection, stmt: Any) -> str:
     import psycopg
 
     compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     # psycopg binds the parameters into the statement text client-side (its own quoting): a statement
     # without parameters is read by the ADBC driver as a binary COPY, streamed batch by batch
-    sql = psycopg.ClientCursor(conn.connection.driver_connection).mogrify(str(compiled), compiled.params)
-    url = conn.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with adbc_pg.connect(url) as adbc, adbc.cursor() as cur:
-        cur.adbc_statement.set_options(**{"adbc.postgresql.batch_size_hint_bytes": str(16 << 20)})
-        cur.execute(sql)
-        for batch in cur.fetch_record_batch():
-            if batch.num_rows:
-                yield list(batch.columns)
+    return psycopg.ClientCursor(conn.connection.driver_connection).mogrify(str(compiled), compiled.params)
+
+
+@lru_cache(maxsize=None)
+def fgb_crs(crs: str) -> fgb.Crs:
+    """The FlatGeobuf header's CRS, as GDAL writes it: authority and code, name and WKT2."""
+    proj = pyproj.CRS.from_user_input(PROJ_NAMES[normalise_crs(crs)])
+    org, code = proj.to_authority() or ("", "0")
+    return fgb.Crs(org, int(code) if code.isdigit() else 0, proj.name, proj.to_wkt("WKT2_2019"))
 
 
 def write_fgb(conn: Connection, ds: Dataset, table: Table, where: Any, props: Sequence[str], crs: str,
-              directory: str | None = None) -> tuple[str, int]:
+              directory: str | None = None, stats: dict[str, float] | None = None) -> tuple[str, int]:
     """Write every matching row to a FlatGeobuf file (with spatial index); returns (path, rows).
 
-    Column-wise, FGB_BATCH rows at a time: PostgreSQL's rows arrive as Arrow batches from the ADBC
-    driver's binary COPY (no Python object per row); SQLite's raw sqlite3 tuples (no SQLAlchemy rows,
-    no per-value conversion in Python) become Arrow columns. The batches stream into GDAL's FlatGeobuf
-    writer (``pyogrio.write_arrow``): memory holds one batch, never the selection.
+    Column-wise and in a process of its own (``extract_process``): the child reads Arrow batches
+    through the ADBC driver of the backend and writes them with ``fgb.write_points``. SQLite
+    statements that call the store's Python functions are read here, from the store's sqlite3
+    connection, through the same writer. A failed extract leaves no file behind. ``stats`` (when
+    given) receives the child's CPU seconds and peak RSS.
     """
     cx, cy = coord_columns(table, crs)
     if crs == EPSG4326_URI:  # latitude, longitude
         cx, cy = cy, cx
     fields = _fields_by_name(ds)
     stmt = select(table.c.id, cx, cy, *[table.c[p] for p in props]).where(where).order_by(table.c.id)
-    schema = pa.schema([("safestats_id", pa.int64()),
-                        *[(p, _typed(pa.array([], pa.null()), fields[p].type).type) for p in props],
-                        ("geometry", pa.binary())])
-    raw = _sqlite_batches(conn, stmt) if conn.dialect.name == "sqlite" else _postgres_batches(conn, stmt)
-    counted = [0]
-
-    def batches() -> Iterator[pa.RecordBatch]:
-        for cols in raw:
-            counted[0] += len(cols[0])
-            xs = cols[1].to_numpy(zero_copy_only=False)
-            ys = cols[2].to_numpy(zero_copy_only=False)
-            yield pa.record_batch([cols[0].cast(pa.int64()),
-                                   *[_typed(cols[3 + i], fields[p].type) for i, p in enumerate(props)],
-                                   _point_wkb(xs, ys)], schema=schema)
-
-    stream = batches()
-    first = next(stream, None)
+    extent = select(func.min(cx), func.min(cy), func.max(cx), func.max(cy), func.count()).where(where)
+    types = tuple((p, fields[p].type) for p in props)
     fd, path = tempfile.mkstemp(suffix=".fgb", dir=directory)
     os.close(fd)
     try:
-        if first is None:
-            reader = pa.RecordBatchReader.from_batches(schema, [])
+        box = tuple(conn.execute(extent).one())  # where to lay the Hilbert curve, and about how many
+        if conn.dialect.name == "sqlite":
+            if any(f"{name}(" in _sqlite_sql(conn, stmt)[0] for name in sqlite_functions.functions()):
+                return path, extract_process.write_rows(path, _sqlite_rows(conn, stmt), types, fgb_crs(crs), ds.id,
+                                                        box)
+            union = union_all(_placeholder_row(stmt, fields), stmt.order_by(None)).order_by(literal_column("1"))
+            sql, params = _sqlite_sql(conn, union)
+            job = extract_process.Job("sqlite", str(conn.engine.url.database), sql, params, box, types,
+                                      fgb_crs(crs), ds.id, path, FGB_BATCH, skip_first_row=True)
         else:
-            reader = pa.RecordBatchReader.from_batches(schema, itertools.chain([first], stream))
-        pyogrio.write_arrow(reader, path, layer=ds.id, driver="FlatGeobuf", geometry_name="geometry",
-                            geometry_type="Point", crs=PROJ_NAMES[normalise_crs(crs)],
-                            layer_options=None if first is None else
-                            # features go to a temporary file beside the extract (not memory) until
-                            # the index is built
-                            {"SPATIAL_INDEX": "YES", "TEMPORARY_DIR": os.path.dirname(path)})
+            url = conn.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+            job = extract_process.Job("postgresql", url, _postgres_sql(conn, stmt), (), box, types, fgb_crs(crs),
+                                      ds.id, path, FGB_BATCH)
+        return path, extract_process.run_in_child(job, stats)
     except BaseException:
-        os.unlink(path)  # a failed extract leaves no file behind on the store
+        if os.path.exists(path):
+            os.unlink(path)  # a failed extract leaves no file behind on the store
         raise
-    finally:
-        raw.close()
-    return path, counted[0]

@@ -1,8 +1,9 @@
-"""The columnar f=fgb writer (output.write_fgb: raw cursor values → Arrow → pyogrio.write_arrow) writes
-the same FlatGeobuf as the row-by-row writer it replaced (fgb_reference.write_fgb_rows): same
-features in the same order, same ids, attributes, geometry, CRS and field types, on SQLite and on
-PostgreSQL + PostGIS, for every output CRS, filters that run Python functions on SQLite (polygon,
-CASEI/LIKE), empty selections and integer fields."""
+"""The store's f=fgb writer (output.write_fgb: ADBC batches in a child process, or the store's sqlite3
+rows, → fgb.write_points) writes the same features as the GDAL row-by-row writer it replaced
+(fgb_reference.write_fgb_rows): same ids, attributes, geometry, CRS and field types, read back by
+GDAL, on SQLite and on PostgreSQL + PostGIS, for every output CRS, filters that run Python functions
+on SQLite (polygon, CASEI/LIKE), empty selections and integer fields. Both files are in Hilbert
+order; ties (points at the same place) may be ordered differently, so features are compared by id."""
 from __future__ import annotations
 
 import os
@@ -19,7 +20,7 @@ from sqlalchemy import create_engine, text
 
 from fgb_reference import write_fgb_rows
 from pg import shared_postgis
-from safestats_store import db, ingest, output, query
+from safestats_store import db, extract_process, fgb, ingest, output, query
 from safestats_store.boundaries import save_geography
 from safestats_store.catalogue import DATASETS
 from safestats_store.rights import Grant
@@ -100,8 +101,12 @@ def test_columnar_writer_writes_what_the_row_writer_wrote(engine: Any, ds_id: st
     assert new_meta == old_meta
     assert len(new_cols[0]) == new_n
     assert new_meta["fields"][0] == "safestats_id" and new_meta["fields"][1:] == list(pq.properties)
+    ids = new_meta["fields"].index("safestats_id") + 1
+    new_order, old_order = np.argsort(new_cols[ids], kind="stable"), np.argsort(old_cols[ids], kind="stable")
+    assert len(set(new_cols[ids])) == new_n
     for a, b in zip(new_cols, old_cols):
         assert len(a) == len(b)
+        a, b = a[new_order], b[old_order]
         if a.dtype.kind == "f":
             np.testing.assert_array_equal(a, b)  # NaN for NaN (empty values)
         else:
@@ -114,14 +119,31 @@ def test_columnar_writer_writes_what_the_row_writer_wrote(engine: Any, ds_id: st
 
 
 def test_a_failed_extract_leaves_no_file(engine: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure in the child process (here: the database has no such table) comes back as
+    ExtractFailed with the child's message, and the partial file is gone."""
     ds = DATASETS["mps_crime"]
     pq = query.build(ds, Grant("mps_crime", "records", None, None, None, None, None), {}, engine.dialect.name)
+    monkeypatch.setattr(db.incident_tables["mps_crime"], "name", "ds_no_such_table")
+    with engine.connect() as conn, pytest.raises(extract_process.ExtractFailed, match="ds_no_such_table"):
+        output.write_fgb(conn, ds, db.incident_tables["mps_crime"], pq.where, pq.properties, pq.output_crs,
+                         str(tmp_path))
+    assert list(tmp_path.iterdir()) == []
 
-    def broken(*_a: Any, **_k: Any) -> None:
-        raise OSError("disk full")
 
-    monkeypatch.setattr(output.pyogrio, "write_arrow", broken)
-    with engine.connect() as conn, pytest.raises(OSError, match="disk full"):
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_a_failed_write_in_the_store_process_leaves_no_file(engine: Any, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite polygon and text filters are written in the store process: a failed write there (disk
+    full) raises and leaves no file either."""
+    ds = DATASETS["mps_crime"]
+    pq = query.build(ds, Grant("mps_crime", "records", None, None, None, None, None),
+                     {"filter": "CASEI(location_desc) LIKE CASEI('on or near%')"}, engine.dialect.name)
+
+    def disk_full(*_a: Any, **_k: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(fgb, "encode_features", disk_full)
+    with engine.connect() as conn, pytest.raises(OSError, match="No space left"):
         output.write_fgb(conn, ds, db.incident_tables["mps_crime"], pq.where, pq.properties, pq.output_crs,
                          str(tmp_path))
     assert list(tmp_path.iterdir()) == []
