@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -276,11 +277,25 @@ def record_vintage(conn: Connection, level: str, vintage: str, source: str, sha:
                                                      in_use=True))
 
 
+def _new_data_version(conn: Connection, dataset_id: str) -> None:
+    """A ``last_refresh`` later than the one stored (clock time is kept to the second, and an
+    ingest a moment before may have set this very second)."""
+    state = db.dataset_state.c
+    old = conn.execute(select(state.last_refresh).where(state.dataset_id == dataset_id)).scalar()
+    new = utcnow()
+    if old is not None and new <= old:
+        new = old + timedelta(seconds=1)
+    conn.execute(update(db.dataset_state).where(state.dataset_id == dataset_id).values(last_refresh=new))
+
+
 def relocate_incidents(conn: Connection, geography: Geography, chunk: int = 50_000) -> int:
-    """Give every stored incident its borough and ward from the boundaries now in use."""
+    """Give every stored incident its borough and ward from the boundaries now in use. A dataset
+    whose records moved gets a new ``last_refresh``: its data version changes, so every answer
+    cached on it (record-level counts, counts-only cells, extracts) is worked out again."""
     lookup = {a.code: a.name for a in [*geography.boroughs, *geography.wards]}
     total = 0
-    for table in db.incident_tables.values():
+    for dataset_id, table in db.incident_tables.items():
+        before = total
         stmt = (update(table).where(table.c.id == bindparam("_id"))
                 .values(borough_code=bindparam("_b"), borough_name=bindparam("_bn"),
                         ward_code=bindparam("_w"), ward_name=bindparam("_wn")))
@@ -298,6 +313,8 @@ def relocate_incidents(conn: Connection, geography: Geography, chunk: int = 50_0
                                 for i, bc, wc in zip(ids, b, w)])
             total += len(rows)
             last = int(ids[-1])
+        if total > before:
+            _new_data_version(conn, dataset_id)
     return total
 
 

@@ -3,6 +3,7 @@ validated, swapped in atomically with their vintage; every refusal says why and 
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,10 @@ from shapely.geometry import box
 
 from conftest import run_cli
 from ons_files import bowtie, tiny_london, write_ons
-from safestats_store import boundary_import, db
+from safestats_store import boundary_import, cache, db, ingest
+from safestats_store.boundaries import save_geography
+from safestats_store.catalogue import DATASETS
+from safestats_store.synthetic import build_geography, generate_extract
 
 
 def _snapshot(path: str) -> tuple[list, list]:
@@ -184,3 +188,23 @@ def test_failure_during_the_swap_changes_nothing(imported: str, tmp_path: Path,
     with pytest.raises(RuntimeError, match="disk full"):
         boundary_import.import_file(db.make_engine(imported), "ward", "2023", path)
     assert _snapshot(imported) == before
+
+
+def test_moving_incidents_to_new_boundaries_changes_the_data_version(store: str, tmp_path: Path) -> None:
+    """Every cached answer (record-level /count, counts-only cells, extracts) is keyed on the
+    dataset's data version: an import that gives incidents new boroughs must change it, or a cached
+    borough count would outlive the borough it counted."""
+    engine = db.make_engine(store)
+    ds = DATASETS["mps_crime"]
+    with engine.begin() as conn:
+        save_geography(conn, build_geography())
+    ingest.ingest_frame(engine, ds, generate_extract(ds, build_geography(), date(2025, 1, 1), date(2025, 2, 1),
+                                                     scale=0.002, seed=1))
+    with engine.connect() as conn:
+        before = cache.data_version(conn, "mps_crime")
+        untouched = cache.data_version(conn, "lfb_incidents")
+    with engine.begin() as conn:  # what every import does once the new boundaries are in place
+        assert boundary_import.relocate_incidents(conn, build_geography()) > 0
+    with engine.connect() as conn:
+        assert cache.data_version(conn, "mps_crime") != before
+        assert cache.data_version(conn, "lfb_incidents") == untouched  # no records, nothing moved
