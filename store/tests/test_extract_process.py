@@ -54,18 +54,19 @@ def test_a_child_that_dies_mid_way_is_a_failure_and_leaves_no_file(tmp_path: Pat
     database = _database(tmp_path, 10)
     extract_process.warm()
     server = psutil.Process(extract_process._SERVER.proc.pid)
-    slow = ("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c LIMIT 300000000) "
+    slow = ("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c LIMIT 1000000000000) "
             "SELECT max(i), 0.0, 0.0, 'x', 1 FROM c")
     out = tmp_path / "killed.fgb"
     out.write_bytes(b"")  # as output.write_fgb leaves it: created, then filled by the child
 
     def kill_the_child() -> None:
-        for _ in range(200):
+        for _ in range(6000):  # the query never ends by itself: wait for its child, up to a minute
             children = server.children()
             if children:
+                time.sleep(0.2)  # let it start reading
                 children[0].kill()
                 return
-            time.sleep(0.05)
+            time.sleep(0.01)
 
     killer = threading.Thread(target=kill_the_child)
     killer.start()
