@@ -61,7 +61,7 @@ class Job:
     database: str
     sql: str  # selects id, x, y, then ``props`` in order
     params: tuple[Any, ...]
-    extent: tuple[Any, ...]  # min x, min y, max x, max y and number of the rows, read just before (hints)
+    extent: tuple[float, float, float, float]  # where the Hilbert curve is laid (output.curve_extent)
     props: tuple[tuple[str, str], ...]  # (name, catalogue field type)
     crs: fgb.Crs
     name: str
@@ -95,12 +95,10 @@ def typed_batches(raw: Iterable[Sequence[pa.Array]], props: Sequence[tuple[str, 
 
 
 def write_rows(path: str, raw: Iterable[Sequence[pa.Array]], props: Sequence[tuple[str, str]], crs: fgb.Crs,
-               name: str, extent: Sequence[Any]) -> int:
-    """Write fetched columns to ``path`` in this process. ``extent`` is the rows' (min x, min y,
-    max x, max y, count) as read just before them (NULLs and 0 when there were none)."""
-    box = None if extent[0] is None else tuple(float(v) for v in extent[:4])
-    return fgb.write_points(path, typed_batches(raw, props), schema(props), name, crs, box,  # type: ignore[arg-type]
-                            int(extent[4]))
+               name: str, extent: Sequence[float]) -> int:
+    """Write fetched columns to ``path`` in this process, the Hilbert curve laid over ``extent``."""
+    return fgb.write_points(path, typed_batches(raw, props), schema(props), name, crs,
+                            tuple(float(v) for v in extent[:4]))  # type: ignore[arg-type]
 
 
 def _connect(job: Job) -> tuple[Any, dict[str, str]]:
@@ -218,7 +216,7 @@ def _prepare_children() -> None:
             pa.array(["a"]), pa.array([1])]]
     with tempfile.TemporaryDirectory() as tmp:
         write_rows(os.path.join(tmp, "warm.fgb"), raw, props, fgb.Crs("EPSG", 27700, "warm-up"), "warm",
-                   (1.0, 2.0, 1.0, 2.0, 1))
+                   (1.0, 2.0, 1.0, 2.0))
 
 
 def serve(control_fd: int) -> None:

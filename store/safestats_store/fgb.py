@@ -341,33 +341,22 @@ def hilbert_order(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 IN_MEMORY_FEATURES = 65_536  # up to this many features (~25 MB of MPS crime), one bucket in memory
-BUCKET_FEATURES = 2_048  # beyond, features per bucket aimed at (under 1 MB of MPS crime)
-MAX_BUCKET_BITS = 16
-
-
-def bucket_bits(count: int) -> int:
-    """How many top bits of the Hilbert value split the selection into buckets: none (one bucket,
-    kept in memory) for an extract of up to IN_MEMORY_FEATURES features; beyond, enough that a
-    bucket holds about BUCKET_FEATURES features where the points are evenly spread."""
-    if count <= IN_MEMORY_FEATURES:
-        return 0
-    bits = 1
-    while bits < MAX_BUCKET_BITS and count > BUCKET_FEATURES << bits:
-        bits += 1
-    return bits
+SPILL_BITS = 9  # beyond, 512 buckets by the top bits of the Hilbert value (1M points: ~2,000 a bucket)
 
 
 class _Spill:
     """A two-pass bucket sort of encoded features by Hilbert value. Pass one (``add``): each batch
-    is encoded as it arrives, ordered by bucket (the top bits of its inverted Hilbert value) and
-    appended to one unnamed temporary file (kept in memory for a one-bucket extract); each
-    feature's value, size and coordinates stay in memory (~30 bytes a feature). Pass two
-    (``sorted_parts``): each bucket in turn is gathered from every batch's run of it, sorted and
-    handed out. Memory holds a batch or a bucket, never the whole selection."""
+    is encoded as it arrives; up to IN_MEMORY_FEATURES features stay in memory as one bucket, and
+    from the first feature beyond, every batch is ordered by bucket (the top SPILL_BITS bits of its
+    inverted Hilbert value) and appended to one unnamed temporary file, with each feature's value,
+    size and coordinates kept in memory (~30 bytes a feature). Pass two (``sorted_parts``): each
+    bucket in turn is gathered from every batch's run of it, sorted and handed out. Memory holds a
+    batch or a bucket, never the whole selection."""
 
-    def __init__(self, directory: str | None, bits: int) -> None:
-        self.shift = 32 - bits
-        self.file = tempfile.TemporaryFile(dir=directory) if bits else None
+    def __init__(self, directory: str | None) -> None:
+        self.directory = directory
+        self.shift = 32  # one bucket, in memory
+        self.file: Any = None
         self.position = 0
         self.batches: list[tuple[Any, ...]] = []
 
@@ -375,8 +364,16 @@ class _Spill:
         return sum(len(b[3]) for b in self.batches)
 
     def add(self, data: pa.Buffer, sizes: np.ndarray, keys: np.ndarray, x: np.ndarray, y: np.ndarray) -> None:
-        inverted = ~keys  # highest value first
-        bucket = (inverted >> self.shift).astype(np.uint16) if self.file else np.zeros(len(keys), dtype=np.uint16)
+        if self.file is None and self.count() + len(keys) > IN_MEMORY_FEATURES:
+            kept, self.batches = self.batches, []
+            self.file, self.shift = tempfile.TemporaryFile(dir=self.directory), 32 - SPILL_BITS
+            for body, _bucket, _offsets, inverted, kept_sizes, kept_x, kept_y in kept:
+                self._add(body, kept_sizes, inverted, kept_x, kept_y)
+        self._add(data, sizes, ~keys, x, y)  # highest value first
+
+    def _add(self, data: pa.Buffer, sizes: np.ndarray, inverted: np.ndarray, x: np.ndarray, y: np.ndarray) -> None:
+        bucket = (inverted >> self.shift).astype(np.uint16) if self.file is not None else \
+            np.zeros(len(inverted), dtype=np.uint16)
         order = np.argsort(bucket, kind="stable")
         features = _binary(data, sizes).take(pa.array(order))
         offsets = np.frombuffer(features.buffers()[1], dtype=np.int32, count=len(order) + 1).astype(np.int64)
@@ -425,18 +422,17 @@ def _binary(data: pa.Buffer, sizes: np.ndarray) -> pa.Array:
 
 
 def write_points(path: str, batches: Iterable[pa.RecordBatch], schema: pa.Schema, name: str, crs: Crs,
-                 extent: Extent | None, expected: int) -> int:
+                 extent: Extent) -> int:
     """Write the points of ``batches`` (columns: x, y, then the properties in ``schema`` order) to
-    ``path`` as FlatGeobuf with a spatial index; returns the number of features. ``extent`` (the
-    points' bounding box, as the database gave it just before) is where the Hilbert curve is laid,
-    and ``expected`` about how many points there are (it sizes the sort's buckets): both are hints,
-    read a moment before the rows. The header's envelope is the points' own."""
+    ``path`` as FlatGeobuf with a spatial index; returns the number of features. The Hilbert curve
+    is laid over ``extent`` (a point outside it takes the nearest cell: any order makes a valid
+    index, the curve's makes a tight one); the header's envelope is the points' own."""
     props = schema.names[2:]
     kinds = [column_type(schema.field(p).type) for p in props]
     columns = list(zip(props, kinds))
     envelope = [np.inf, np.inf, -np.inf, -np.inf]
     with open(path, "wb") as out:
-        spill = _Spill(os.path.dirname(path) or None, bucket_bits(expected))
+        spill = _Spill(os.path.dirname(path) or None)
         for batch in batches:
             if not batch.num_rows:
                 continue
@@ -444,7 +440,7 @@ def write_points(path: str, batches: Iterable[pa.RecordBatch], schema: pa.Schema
             envelope = [min(envelope[0], x.min()), min(envelope[1], y.min()),
                         max(envelope[2], x.max()), max(envelope[3], y.max())]
             data, sizes = encode_features(x, y, [batch.column(i + 2) for i in range(len(props))], kinds)
-            spill.add(data, sizes, hilbert_keys(x, y, extent or (x.min(), y.min(), x.max(), y.max())), x, y)
+            spill.add(data, sizes, hilbert_keys(x, y, extent), x, y)
             del batch, data
         count = spill.count()
         if not count:

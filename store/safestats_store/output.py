@@ -9,7 +9,7 @@ from typing import Any, Iterator, Sequence
 
 import pyarrow as pa
 import pyproj
-from sqlalchemy import Connection, Table, func, literal, literal_column, select, union_all
+from sqlalchemy import Connection, Table, literal, literal_column, select, union_all
 
 from . import extract_process, fgb, sqlite_functions
 from .catalogue import DERIVED_FIELDS, Dataset, Field
@@ -91,6 +91,24 @@ def _postgres_sql(conn: Connection, stmt: Any) -> str:
     return psycopg.ClientCursor(conn.connection.driver_connection).mogrify(str(compiled), compiled.params)
 
 
+#: Greater London with a margin, in EPSG:27700: where an extract's Hilbert curve is laid (ingest
+#: keeps every incident inside a London borough; a point outside still gets the nearest cell)
+LONDON_27700 = (495_000.0, 145_000.0, 570_000.0, 210_000.0)
+
+
+@lru_cache(maxsize=None)
+def curve_extent(crs: str) -> tuple[float, float, float, float]:
+    """LONDON_27700 in the extract's coordinates (EPSG:4326 extracts are latitude, longitude)."""
+    code = normalise_crs(crs)
+    if code == normalise_crs(EPSG27700_URI):
+        return LONDON_27700
+    to = pyproj.Transformer.from_crs("EPSG:27700", PROJ_NAMES[code], always_xy=True)
+    lon, lat = to.transform([LONDON_27700[0], LONDON_27700[2], LONDON_27700[0], LONDON_27700[2]],
+                            [LONDON_27700[1], LONDON_27700[1], LONDON_27700[3], LONDON_27700[3]])
+    box = (min(lon), min(lat), max(lon), max(lat))
+    return (box[1], box[0], box[3], box[2]) if crs == EPSG4326_URI else box
+
+
 @lru_cache(maxsize=None)
 def fgb_crs(crs: str) -> fgb.Crs:
     """The FlatGeobuf header's CRS, as GDAL writes it: authority and code, name and WKT2."""
@@ -114,12 +132,11 @@ def write_fgb(conn: Connection, ds: Dataset, table: Table, where: Any, props: Se
         cx, cy = cy, cx
     fields = _fields_by_name(ds)
     stmt = select(table.c.id, cx, cy, *[table.c[p] for p in props]).where(where).order_by(table.c.id)
-    extent = select(func.min(cx), func.min(cy), func.max(cx), func.max(cy), func.count()).where(where)
     types = tuple((p, fields[p].type) for p in props)
     fd, path = tempfile.mkstemp(suffix=".fgb", dir=directory)
     os.close(fd)
     try:
-        box = tuple(conn.execute(extent).one())  # where to lay the Hilbert curve, and about how many
+        box = curve_extent(crs)
         if conn.dialect.name == "sqlite":
             if any(f"{name}(" in _sqlite_sql(conn, stmt)[0] for name in sqlite_functions.functions()):
                 return path, extract_process.write_rows(path, _sqlite_rows(conn, stmt), types, fgb_crs(crs), ds.id,

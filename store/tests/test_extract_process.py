@@ -28,7 +28,7 @@ def _database(tmp_path: Path, rows: int) -> str:
 
 
 def _job(database: str, out: Path, sql: str = "SELECT id, x, y, name, n FROM p ORDER BY id") -> extract_process.Job:
-    return extract_process.Job("sqlite", database, sql, (), (530_000.0, 180_000.0, 531_000.0, 181_000.0, 10),
+    return extract_process.Job("sqlite", database, sql, (), (530_000.0, 180_000.0, 531_000.0, 181_000.0),
                                PROPS, output.fgb_crs(EPSG27700_URI), "points", str(out), 1000)
 
 

@@ -48,7 +48,7 @@ def _write(tmp_path: Path, cols: dict, batch: int = 1000) -> Path:
     raw = [[c.slice(i, batch) for c in raw[0]] for i in range(0, n, batch)]
     path = tmp_path / "p.fgb"
     path.unlink(missing_ok=True)
-    extent = (cols["x"].min(), cols["y"].min(), cols["x"].max(), cols["y"].max(), n) if n else (None,) * 4 + (0,)
+    extent = (cols["x"].min(), cols["y"].min(), cols["x"].max(), cols["y"].max()) if n else (0.0, 0.0, 1.0, 1.0)
     written = extract_process.write_rows(str(path), raw, PROPS, output.fgb_crs(EPSG27700_URI), "test_layer", extent)
     assert written == n
     return path
@@ -88,7 +88,10 @@ def test_an_empty_selection_is_a_valid_file_with_the_schema(tmp_path: Path) -> N
     assert pyogrio.read_info(path, force_feature_count=True)["features"] == 0
 
 
-def test_the_spatial_index_answers_bbox_searches_exactly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("in_memory", [fgb.IN_MEMORY_FEATURES, 10_000])  # one bucket; spilled midway
+def test_the_spatial_index_answers_bbox_searches_exactly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         in_memory: int) -> None:
+    monkeypatch.setattr(fgb, "IN_MEMORY_FEATURES", in_memory)
     cols = _points(20_000, seed=5, nulls=False)
     cols["x"][:300] = 530_000.0  # many points in one place (equal Hilbert values)
     cols["y"][:300] = 180_000.0
@@ -103,6 +106,10 @@ def test_the_spatial_index_answers_bbox_searches_exactly(tmp_path: Path) -> None
         assert sorted(ids) == sorted(cols["id"][inside])
     _m, _f, _g, (ids,) = pyogrio.raw.read(path, bbox=(529_999, 179_999, 530_001, 180_001), columns=["safestats_id"])
     assert set(cols["id"][:300]) <= set(ids)
+    _m, _f, geometry, (all_ids,) = pyogrio.raw.read(path, columns=["safestats_id"])
+    assert sorted(all_ids) == sorted(cols["id"])
+    order = fgb.hilbert_order(x, y)  # spilled or not, the file is in the curve's order
+    np.testing.assert_array_equal(shapely.get_x(shapely.from_wkb(geometry)), x[order])
 
 
 def test_features_follow_the_hilbert_curve(tmp_path: Path) -> None:
@@ -137,13 +144,13 @@ def test_dates_are_written_as_gdal_writes_them() -> None:
         ["2025-01-01T10:00:00.123", "1970-01-01T00:00:00.000"]
 
 
-def test_an_extent_read_before_new_rows_arrived_still_gives_a_right_file(tmp_path: Path) -> None:
-    """The extent and count are read just before the rows: an ingest in between can add points
-    outside that extent, or more of them. The file is still right: every point, the header's
-    envelope the points' own, the index exact."""
+def test_points_outside_the_curves_extent_still_give_a_right_file(tmp_path: Path) -> None:
+    """The curve is laid over Greater London (output.curve_extent); a point outside it (a boundary
+    import since, a dataset reaching beyond) takes the nearest cell. The file is still right: every
+    point, the header's envelope the points' own, the index exact."""
     cols = _points(6_000, seed=4, nulls=False)
     raw = [[pa.array(cols["id"]), pa.array(cols["x"]), pa.array(cols["y"]), *[cols[p] for p, _t in PROPS]]]
-    stale = (cols["x"].min() + 5_000, cols["y"].min() + 5_000, cols["x"].max() - 5_000, cols["y"].max() - 5_000, 100)
+    stale = (cols["x"].min() + 5_000, cols["y"].min() + 5_000, cols["x"].max() - 5_000, cols["y"].max() - 5_000)
     path = tmp_path / "stale.fgb"
     assert extract_process.write_rows(str(path), raw, PROPS, output.fgb_crs(EPSG27700_URI), "t", stale) == 6_000
     info = pyogrio.read_info(path)
@@ -154,3 +161,13 @@ def test_an_extent_read_before_new_rows_arrived_still_gives_a_right_file(tmp_pat
         _m, _f, _g, (ids,) = pyogrio.raw.read(path, bbox=bbox, columns=["safestats_id"])
         inside = (x >= bbox[0]) & (x <= bbox[2]) & (y >= bbox[1]) & (y <= bbox[3])
         assert sorted(ids) == sorted(cols["id"][inside])
+
+
+def test_the_curve_covers_london_in_every_output_crs() -> None:
+    from safestats_store.crs import CRS84_URI, EPSG4326_URI
+
+    x0, y0, x1, y1 = output.curve_extent(EPSG27700_URI)
+    assert x0 < 503_000 and x1 > 562_000 and y0 < 155_000 and y1 > 201_000  # Greater London's bounds
+    lon0, lat0, lon1, lat1 = output.curve_extent(CRS84_URI)
+    assert lon0 < -0.51 and lon1 > 0.34 and lat0 < 51.28 and lat1 > 51.69
+    assert output.curve_extent(EPSG4326_URI) == (lat0, lon0, lat1, lon1)  # latitude first
