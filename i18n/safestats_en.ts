@@ -1010,7 +1010,7 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../providers/load_task.py" line="290" />
+            <location filename="../providers/load_task.py" line="291" />
             <source>“{0}” came from the SafeStats store at {1}, but you are signed in to {2}. Sign in to {1} to refresh it.</source>
             <translation type="unfinished" />
         </message>
@@ -1377,7 +1377,7 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../providers/reference_layers.py" line="174" />
+            <location filename="../providers/reference_layers.py" line="193" />
             <source>SafeStats: borough and ward boundaries</source>
             <translation type="unfinished" />
         </message>
