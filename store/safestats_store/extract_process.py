@@ -56,7 +56,8 @@ class ExtractFailed(RuntimeError):
 @dataclass(frozen=True)
 class Job:
     """Everything the child needs. ``database`` is the SQLite file or the PostgreSQL URL (with its
-    credentials: it travels over the forkserver's pipe, never through a log or a command line)."""
+    credentials: it travels over the fork server's private socket pair, never through a log or a
+    command line)."""
     backend: str  # "sqlite" or "postgresql"
     database: str
     sql: str  # selects id, x, y, then ``props`` in order
@@ -95,10 +96,9 @@ def typed_batches(raw: Iterable[Sequence[pa.Array]], props: Sequence[tuple[str, 
 
 
 def write_rows(path: str, raw: Iterable[Sequence[pa.Array]], props: Sequence[tuple[str, str]], crs: fgb.Crs,
-               name: str, extent: Sequence[float]) -> int:
+               name: str, extent: fgb.Extent) -> int:
     """Write fetched columns to ``path`` in this process, the Hilbert curve laid over ``extent``."""
-    return fgb.write_points(path, typed_batches(raw, props), schema(props), name, crs,
-                            tuple(float(v) for v in extent[:4]))  # type: ignore[arg-type]
+    return fgb.write_points(path, typed_batches(raw, props), schema(props), name, crs, extent)
 
 
 def _connect(job: Job) -> tuple[Any, dict[str, str]]:
@@ -131,20 +131,24 @@ def _prefetched(batches: Iterator[Sequence[pa.Array]], depth: int = 1) -> Iterat
     done = object()
     stop = threading.Event()
 
+    def offer(item: Any) -> bool:
+        """Queue ``item`` unless the consumer has stopped (it may never take another)."""
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.1)
+                return True
+            except Full:
+                continue
+        return False
+
     def read() -> None:
         try:
             for batch in batches:
-                while not stop.is_set():
-                    try:
-                        queue.put(batch, timeout=0.1)
-                        break
-                    except Full:
-                        continue
-                if stop.is_set():
+                if not offer(batch):
                     return
-            queue.put(done)
+            offer(done)
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
-            queue.put(exc)
+            offer(exc)
 
     reader = threading.Thread(target=read, name="extract-read", daemon=True)
     reader.start()

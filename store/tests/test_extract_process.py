@@ -93,3 +93,15 @@ def test_a_failing_query_says_why(tmp_path: Path) -> None:
     with pytest.raises(extract_process.ExtractFailed, match="nope"):
         extract_process.run_in_child(job)
     assert not (tmp_path / "bad.fgb").exists()
+
+
+def test_a_writer_that_stops_early_never_waits_for_the_reader() -> None:
+    """The writer fails after the first batch while the reader has already queued the last one:
+    closing the read-ahead must not wait for room in a queue no one reads any more."""
+    batches = extract_process._prefetched(iter([["first"], ["last"]]))
+    assert next(batches) == ["first"]
+    time.sleep(0.3)  # the reader queues "last" and reaches the end of its batches
+    closer = threading.Thread(target=batches.close)
+    closer.start()
+    closer.join(10)
+    assert not closer.is_alive()
