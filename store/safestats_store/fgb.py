@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 
 MAGIC = b"fgb\x03fgb\x01"  # version 3, patch level 1 (as GDAL writes)
 NODE_SIZE = 16
-CHUNK = 65_536  # features built and written at a time
+CHUNK = 65_536  # R-tree leaves built and written at a time
 HILBERT_MAX = (1 << 16) - 1
 
 # ColumnType of the FlatGeobuf schema (header.fbs)
@@ -93,6 +93,13 @@ def _fixed_binary(rows: np.ndarray, validity: pa.Buffer | None = None) -> pa.Arr
     offsets = np.arange(0, width * (n + 1), width, dtype=np.int32)
     return pa.Array.from_buffers(pa.binary(), n, [validity, pa.py_buffer(offsets),
                                                  pa.py_buffer(np.ascontiguousarray(rows))])
+
+
+def _body(values: pa.Array) -> tuple[pa.Buffer, np.ndarray]:
+    """The bytes of a binary array's values, back to back, and each value's offset within them."""
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32, count=len(values) + 1, offset=4 * values.offset)
+    start = int(offsets[0])
+    return values.buffers()[2].slice(start, int(offsets[-1]) - start), offsets.astype(np.int64) - start
 
 
 def _validity(arr: pa.Array) -> pa.Buffer | None:
@@ -193,9 +200,7 @@ def encode_features(x: np.ndarray, y: np.ndarray, columns: Sequence[pa.Array],
     if variable:
         features = pc.binary_join_element_wise(features, *variable, b"", null_handling="replace",
                                                null_replacement=b"")
-    offsets = np.frombuffer(features.buffers()[1], dtype=np.int32, count=n + 1, offset=4 * features.offset)
-    data = features.buffers()[2].slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
-    return data, 72 + plen
+    return _body(features)[0], 72 + plen
 
 
 def _interleave(v: np.ndarray) -> np.ndarray:
@@ -333,13 +338,6 @@ def hilbert_keys(x: np.ndarray, y: np.ndarray, extent: Extent) -> np.ndarray:
     return hilbert(_cells(x, extent[0], extent[2]), _cells(y, extent[1], extent[3]))
 
 
-def hilbert_order(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """The order of the points along the Hilbert curve over their extent (highest value first, as
-    FlatGeobuf's reference writers sort; ties keep their input order, so a file is reproducible)."""
-    keys = hilbert_keys(x, y, (float(x.min()), float(y.min()), float(x.max()), float(y.max())))
-    return np.argsort(~keys, kind="stable")
-
-
 IN_MEMORY_FEATURES = 65_536  # up to this many features (~25 MB of MPS crime), one bucket in memory
 SPILL_BITS = 9  # beyond, 512 buckets by the top bits of the Hilbert value (1M points: ~2,000 a bucket)
 
@@ -375,9 +373,7 @@ class _Spill:
         bucket = (inverted >> self.shift).astype(np.uint16) if self.file is not None else \
             np.zeros(len(inverted), dtype=np.uint16)
         order = np.argsort(bucket, kind="stable")
-        features = _binary(data, sizes).take(pa.array(order))
-        offsets = np.frombuffer(features.buffers()[1], dtype=np.int32, count=len(order) + 1).astype(np.int64)
-        body = features.buffers()[2].slice(0, int(offsets[-1]))
+        body, offsets = _body(_binary(data, sizes).take(pa.array(order)))
         if self.file is not None:
             self.file.write(body)
             where: Any = self.position
@@ -407,10 +403,9 @@ class _Spill:
             del pieces
             inverted, sizes, x, y = (np.concatenate(parts) for parts in zip(*meta))
             order = np.argsort(inverted, kind="stable")
-            features = _binary(data, sizes).take(pa.array(order))
+            body, _offsets = _body(_binary(data, sizes).take(pa.array(order)))
             del data
-            offsets = np.frombuffer(features.buffers()[1], dtype=np.int32, count=len(order) + 1)
-            yield (features.buffers()[2].slice(0, int(offsets[-1])), sizes[order], x[order], y[order])
+            yield body, sizes[order], x[order], y[order]
         if self.file is not None:
             self.file.close()
 

@@ -9,9 +9,10 @@ from typing import Any, Iterator, Sequence
 
 import pyarrow as pa
 import pyproj
+from shapely.geometry import box
 from sqlalchemy import Connection, Table, literal, literal_column, select, union_all
 
-from . import extract_process, fgb, sqlite_functions
+from . import extract_process, fgb, spatial, sqlite_functions
 from .catalogue import DERIVED_FIELDS, Dataset, Field
 from .clock import iso
 from .crs import EPSG4326_URI, EPSG27700_URI, PROJ_NAMES, normalise_crs
@@ -98,15 +99,8 @@ LONDON_27700 = (495_000.0, 145_000.0, 570_000.0, 210_000.0)
 
 @lru_cache(maxsize=None)
 def curve_extent(crs: str) -> tuple[float, float, float, float]:
-    """LONDON_27700 in the extract's coordinates (EPSG:4326 extracts are latitude, longitude)."""
-    code = normalise_crs(crs)
-    if code == normalise_crs(EPSG27700_URI):
-        return LONDON_27700
-    to = pyproj.Transformer.from_crs("EPSG:27700", PROJ_NAMES[code], always_xy=True)
-    lon, lat = to.transform([LONDON_27700[0], LONDON_27700[2], LONDON_27700[0], LONDON_27700[2]],
-                            [LONDON_27700[1], LONDON_27700[1], LONDON_27700[3], LONDON_27700[3]])
-    box = (min(lon), min(lat), max(lon), max(lat))
-    return (box[1], box[0], box[3], box[2]) if crs == EPSG4326_URI else box
+    """LONDON_27700 in the extract's coordinates and axis order (EPSG:4326: latitude, longitude)."""
+    return spatial.from_27700(box(*LONDON_27700), crs).bounds
 
 
 @lru_cache(maxsize=None)
